@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Sets up everything archdesigner needs on a fresh Debian/Ubuntu machine: the system packages
+# (Graphviz, Qt's runtime libraries, Xvfb) and a local virtual environment in .venv with the
+# project, its test tools and the example plugin installed in editable mode.
+# Idempotent: a second run only checks. Safe to run as root (CI) or as a user with sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(graphviz libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
+  libglib2.0-0 libdbus-1-3 libxcb-cursor0 xvfb fonts-dejavu-core)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else SUDO="none"; fi
+  if [ "$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing system packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: please install these system packages by hand: ${missing[*]}" >&2
+    echo "bootstrap: (Graphviz renders diagrams; the others are Qt's runtime libraries)" >&2
+  fi
+fi
+
+PY=${PYTHON:-}
+if [ -z "$PY" ]; then
+  for cand in python3 python3.12 python3.13 python3.11; do
+    if command -v "$cand" >/dev/null 2>&1 &&
+       "$cand" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+      PY=$cand; break
+    fi
+  done
+fi
+[ -n "$PY" ] || { echo "bootstrap: Python 3.11 or newer is needed" >&2; exit 1; }
+
+stamp=.venv/.bootstrap-stamp
+shopt -s nullglob
+want=$(cat pyproject.toml plugins/*/pyproject.toml | sha256sum | cut -c1-16)
+if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test]"
+for plugin in plugins/*/; do
+  [ -f "$plugin/pyproject.toml" ] && .venv/bin/python -m pip install -q -e "$plugin"
+done
+echo "$want" > "$stamp"
+echo "bootstrap: .venv ready ($(.venv/bin/python --version))"

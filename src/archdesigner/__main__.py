@@ -1,0 +1,5 @@
+"""python -m archdesigner"""
+
+from archdesigner.cli import run
+
+run()

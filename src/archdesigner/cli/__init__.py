@@ -1,0 +1,122 @@
+"""The ``archdesigner`` command line. Headless: nothing here imports Qt.
+
+Each subcommand is one module in :mod:`archdesigner.cli.commands` that defines ``NAME``,
+``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``; adding a command is adding a
+module. Command modules keep heavy imports inside ``run`` so that ``--help`` stays fast.
+
+With no arguments, or with design files as arguments, the desktop app opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from archdesigner import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A problem to report as one line and exit status 2 (usage error or unreadable input)."""
+
+
+def command_modules() -> list[ModuleType]:
+    from archdesigner.cli import commands
+
+    mods = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        mods.append(importlib.import_module(f"archdesigner.cli.commands.{info.name}"))
+    return mods
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--plugins",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="also load plugins from this folder (repeatable)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archdesigner",
+        description=(
+            "Design backend architectures and find where they will not scale or survive a "
+            "failure. Run without a command (or with design files) to open the desktop app."
+        ),
+        epilog="Run 'archdesigner COMMAND --help' for the options of one command.",
+    )
+    parser.add_argument("--version", action="version", version=f"archdesigner {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    common = common_options()
+    for mod in command_modules():
+        p = sub.add_parser(
+            mod.NAME,
+            help=mod.HELP,
+            description=getattr(mod, "DESCRIPTION", mod.HELP),
+            parents=[common],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def _wants_app(argv: Sequence[str], names: set[str]) -> bool:
+    return not argv or (argv[0] not in names and not argv[0].startswith("-"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    names = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+    if _wants_app(args_in, names):
+        return _open_app(args_in)
+    args = parser.parse_args(args_in)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        result: int = args._run(args)
+    except CommandError as exc:
+        print(f"archdesigner {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    return result
+
+
+def _open_app(files: list[str]) -> int:
+    try:
+        from archdesigner.ui.app import run_app
+    except ImportError as exc:
+        print(
+            "archdesigner: the desktop app needs PySide6 and Qt's runtime libraries "
+            f"({exc}); the command line works without them, see 'archdesigner --help'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return run_app(files)
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "CommandError", "build_parser", "main"]

@@ -1,0 +1,154 @@
+"""Reading design files: never a traceback, never a half-loaded design."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from archdesigner.io.errors import DesignError, Problem
+from archdesigner.io.migrations import MigrationError, migrate
+from archdesigner.model.design import FORMAT, Design, reference_problems
+
+#: Files above this size are refused before parsing. A 20,000-node design is about 10 MB.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pauses the cyclic garbage collector around bulk object construction (2-4x faster)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def json_path(loc: tuple[int | str, ...]) -> str:
+    """``("nodes", 3, "replicas")`` -> ``nodes[3].replicas``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _describe(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    msg = str(err.get("msg", "invalid value"))
+    if kind == "extra_forbidden":
+        return "unknown field (only 'properties' objects may hold extra fields)"
+    if kind == "missing":
+        return "required field is missing"
+    value = err.get("input")
+    if kind not in ("model_type", "dict_type", "list_type") and not isinstance(value, dict | list):
+        shown = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return f"{msg[0].lower() + msg[1:]}, got {shown}"
+    return msg[0].lower() + msg[1:]
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def problems_from_validation(exc: ValidationError) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        out.append(Problem(json_path(loc), _describe(dict(err))))
+    return out
+
+
+def design_from_data(data: Any, file: str | Path | None = None) -> Design:
+    """Validates already-parsed JSON into a Design, raising :class:`DesignError`."""
+    if not isinstance(data, dict):
+        raise DesignError(file, [Problem("(top level)", "expected a JSON object")])
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        what = "missing" if fmt is None else f"{json.dumps(fmt)[:60]}"
+        raise DesignError(
+            file,
+            [Problem("format", f"expected \"{FORMAT}\" (is this a design file?), got {what}")],
+        )
+    try:
+        data = migrate(data)
+    except MigrationError as exc:
+        raise DesignError(file, [Problem("version", str(exc))]) from None
+    try:
+        with gc_paused():
+            design = Design.model_validate(data, context={"skip_reference_check": True})
+    except ValidationError as exc:
+        raise DesignError(file, problems_from_validation(exc)) from None
+    except RecursionError:
+        raise DesignError(file, [Problem("", "the document is nested too deeply")]) from None
+    refs = reference_problems(design)
+    if refs:
+        raise DesignError(file, [Problem(p.path, p.message) for p in refs])
+    return design
+
+
+def parse_json(text: str, file: str | Path | None = None) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DesignError(
+            file,
+            [Problem(f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")],
+        ) from None
+    except RecursionError:
+        raise DesignError(file, [Problem("", "the JSON is nested too deeply to read")]) from None
+
+
+def loads_design(text: str, file: str | Path | None = None) -> Design:
+    return design_from_data(parse_json(text, file), file)
+
+
+def read_text(path: Path) -> str:
+    """Reads a design file as UTF-8 text, with the size and encoding checks."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DesignError(
+                path,
+                [Problem("", f"file is {size / 1e6:.0f} MB; design files are limited to "
+                             f"{MAX_FILE_BYTES // (1024 * 1024)} MiB")],
+            )  # fmt: skip
+        raw = path.read_bytes()
+    except DesignError:
+        raise
+    except IsADirectoryError:
+        raise DesignError(path, [Problem("", "is a directory, not a design file")]) from None
+    except FileNotFoundError:
+        raise DesignError(path, [Problem("", "no such file")]) from None
+    except OSError as exc:
+        raise DesignError(path, [Problem("", f"cannot read: {exc.strerror or exc}")]) from None
+    if b"\x00" in raw[:8192]:
+        raise DesignError(path, [Problem("", "binary data, not a JSON design file")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DesignError(
+            path, [Problem(f"line {line}", f"not UTF-8 text (byte {exc.start})")]
+        ) from None
+
+
+def load_design(path: str | Path) -> Design:
+    """Loads and validates a design file. Raises :class:`DesignError` with a clear message."""
+    p = Path(path)
+    return loads_design(read_text(p), p)

@@ -1,0 +1,291 @@
+"""The design document: pydantic models that follow docs/design-format.md field for field.
+
+Field order here is the order in which the canonical writer emits keys, so keep it in the
+spec's order. Cross-references (links to nodes, groups to parents) are checked by
+:meth:`Design._check_references`, which reports the JSON path of the first problem.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidationInfo,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from archdesigner.model import catalog
+
+FORMAT = "archdesigner.design"
+FORMAT_VERSION = 1
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
+ID_RE = re.compile(ID_PATTERN)
+
+
+def _number_out(value: float) -> int | float:
+    """Integral numbers are written without a fraction (800, not 800.0)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+Number = Annotated[float, PlainSerializer(_number_out, return_type=int | float)]
+Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+RuleRef = Annotated[str, StringConstraints(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")]
+Severity = Literal["error", "warning", "info"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=False, frozen=False)
+
+
+class Position(_Model):
+    x: Number = 0.0
+    y: Number = 0.0
+
+    @model_serializer(mode="plain")
+    def _both_coordinates(self) -> dict[str, int | float]:
+        # a position is always written whole ({"x": 180, "y": 0}), never half
+        return {"x": _number_out(self.x), "y": _number_out(self.y)}
+
+
+class Autoscale(_Model):
+    min: Annotated[int, Field(ge=1)]
+    max: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _max_not_below_min(self) -> Autoscale:
+        if self.max < self.min:
+            raise PydanticCustomError(
+                "autoscale_range",
+                "autoscale max ({max}) must be >= min ({min})",
+                {"max": self.max, "min": self.min},
+            )
+        return self
+
+
+class Node(_Model):
+    id: Identifier
+    kind: Annotated[str, StringConstraints(min_length=1)]
+    name: str = ""
+    technology: str = ""
+    replicas: Annotated[int, Field(ge=1)] = 1
+    autoscale: Autoscale | None = None
+    scaling: Literal["horizontal", "vertical", "none"] | None = None
+    stateful: bool | None = None
+    group: Identifier | None = None
+    image: str = ""
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    capacity_rps: Annotated[Number, Field(gt=0)] | None = None
+    load_rps: Annotated[Number, Field(ge=0)] | None = None
+    position: Position = Field(default_factory=Position)
+    team: str = ""
+    lint_ignore: list[RuleRef] = Field(default_factory=list)
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+    # --- derived values (never stored) ---------------------------------------------------
+    @property
+    def label(self) -> str:
+        """The display name: ``name``, or the id when no name is set."""
+        return self.name or self.id
+
+    @property
+    def is_stateful(self) -> bool:
+        return catalog.default_stateful(self.kind) if self.stateful is None else self.stateful
+
+    @property
+    def scaling_mode(self) -> str:
+        return catalog.default_scaling(self.kind) if self.scaling is None else self.scaling
+
+    @property
+    def scaled_out(self) -> bool:
+        """``replicas`` >= 2, or autoscaling is set (lint-rules.md, Terms)."""
+        return self.replicas >= 2 or self.autoscale is not None
+
+    @property
+    def redundant(self) -> bool:
+        """``replicas`` >= 2, or ``autoscale.min`` >= 2 (lint-rules.md, Terms)."""
+        return self.replicas >= 2 or (self.autoscale is not None and self.autoscale.min >= 2)
+
+    @property
+    def max_instances(self) -> int:
+        return self.autoscale.max if self.autoscale is not None else self.replicas
+
+
+class Link(_Model):
+    id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    source: Annotated[str, StringConstraints(min_length=1)]
+    target: Annotated[str, StringConstraints(min_length=1)]
+    mode: Literal["sync", "async"] = "sync"
+    protocol: str = ""
+    required: bool = True
+    calls_per_request: Annotated[Number, Field(ge=0)] = 1.0
+    timeout_ms: Annotated[Number, Field(gt=0)] | None = None
+    retries: Annotated[int, Field(ge=0)] = 0
+    circuit_breaker: bool = False
+    discovery: bool = False
+    label: str = ""
+    lint_ignore: list[RuleRef] = Field(default_factory=list)
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class Group(_Model):
+    id: Identifier
+    kind: Literal["region", "zone", "network", "cluster", "boundary"] = "boundary"
+    name: str = ""
+    parent: Identifier | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class LintConfig(_Model):
+    select: list[RuleRef] | None = None
+    ignore: list[RuleRef] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class Design(_Model):
+    format: Literal["archdesigner.design"]
+    version: Annotated[int, Field(ge=1)]
+    name: str = ""
+    description: str = ""
+    nodes: list[Node] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    lint: LintConfig = Field(default_factory=LintConfig)
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, name: str = "") -> Design:
+        return cls(format=FORMAT, version=FORMAT_VERSION, name=name)
+
+    @model_validator(mode="after")
+    def _check_references(self, info: ValidationInfo) -> Design:
+        # The loader checks references itself so that it can report every problem with its
+        # path; code that builds a Design directly gets the first problem as an error here.
+        if not (info.context and info.context.get("skip_reference_check")):
+            for problem in reference_problems(self):
+                raise problem
+        return self
+
+    # --- lookups -------------------------------------------------------------------------
+    def node_map(self) -> dict[str, Node]:
+        return {n.id: n for n in self.nodes}
+
+    def link_map(self) -> dict[str, Link]:
+        return {link.id: link for link in self.links}
+
+    def group_map(self) -> dict[str, Group]:
+        return {g.id: g for g in self.groups}
+
+
+class ReferenceError_(ValueError):
+    """A broken cross-reference, with the JSON path where it sits."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def reference_problems(design: Design) -> list[ReferenceError_]:
+    """Every duplicate id, dangling reference and group cycle, in document order."""
+    problems: list[ReferenceError_] = []
+    node_ids: dict[str, int] = {}
+    for i, node in enumerate(design.nodes):
+        if node.id in node_ids:
+            problems.append(
+                ReferenceError_(
+                    f"nodes[{i}].id",
+                    f"duplicate node id {node.id!r} (first used by nodes[{node_ids[node.id]}])",
+                )
+            )
+        else:
+            node_ids[node.id] = i
+    group_ids: dict[str, int] = {}
+    for i, group in enumerate(design.groups):
+        if group.id in group_ids:
+            problems.append(
+                ReferenceError_(
+                    f"groups[{i}].id",
+                    f"duplicate group id {group.id!r} (first used by groups[{group_ids[group.id]}])",
+                )
+            )
+        else:
+            group_ids[group.id] = i
+    link_ids: dict[str, int] = {}
+    for i, link in enumerate(design.links):
+        if link.id in link_ids:
+            problems.append(
+                ReferenceError_(
+                    f"links[{i}].id",
+                    f"duplicate link id {link.id!r} (first used by links[{link_ids[link.id]}])",
+                )
+            )
+        else:
+            link_ids[link.id] = i
+        for end in ("source", "target"):
+            ref = getattr(link, end)
+            if ref not in node_ids:
+                problems.append(ReferenceError_(f"links[{i}].{end}", f"no node with id {ref!r}"))
+    for i, node in enumerate(design.nodes):
+        if node.group is not None and node.group not in group_ids:
+            problems.append(ReferenceError_(f"nodes[{i}].group", f"no group with id {node.group!r}"))
+    parents = {g.id: g.parent for g in design.groups}
+    for i, group in enumerate(design.groups):
+        if group.parent is None:
+            continue
+        if group.parent not in group_ids:
+            problems.append(
+                ReferenceError_(f"groups[{i}].parent", f"no group with id {group.parent!r}")
+            )
+            continue
+    # cycle detection over the parent pointers, each group visited once
+    state: dict[str, int] = {}  # 1 = on the current chain, 2 = done
+    for start in parents:
+        chain: list[str] = []
+        cur: str | None = start
+        while cur is not None and cur in parents and state.get(cur, 0) == 0:
+            state[cur] = 1
+            chain.append(cur)
+            cur = parents[cur]
+        if cur is not None and state.get(cur) == 1:
+            cycle = chain[chain.index(cur) :]
+            i = group_ids[cycle[0]]
+            problems.append(
+                ReferenceError_(
+                    f"groups[{i}].parent",
+                    "group parents form a cycle: " + " -> ".join([*cycle, cycle[0]]),
+                )
+            )
+        for g in chain:
+            state[g] = 2
+    return problems
+
+
+def group_ancestors(design: Design) -> dict[str, list[str]]:
+    """For each group id, its enclosing groups from innermost to outermost."""
+    parents = {g.id: g.parent for g in design.groups}
+    out: dict[str, list[str]] = {}
+    for gid in parents:
+        chain: list[str] = []
+        cur = parents.get(gid)
+        while cur is not None and cur not in chain and cur != gid:
+            chain.append(cur)
+            cur = parents.get(cur)
+        out[gid] = chain
+    return out

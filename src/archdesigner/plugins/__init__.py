@@ -1,0 +1,283 @@
+"""Plugin discovery shared by rules, exporters, importers and kinds.
+
+Two sources, one mechanism (see docs/plugins.md):
+
+* Python entry points in the groups of :data:`ENTRY_POINT_GROUPS`. The value an entry point
+  names is one object or a list of objects of the group's type. archdesigner's own rules,
+  exporters and importers are registered this way too (see ``pyproject.toml``).
+* Plugin folders: the user's folder (:func:`user_plugin_dir`) and any folder given with
+  ``--plugins DIR``. Each ``*.py`` file and each package folder in it is imported once; it
+  contributes the module attributes named in :data:`FOLDER_ATTRIBUTES` (``RULES``,
+  ``EXPORTERS``, ``IMPORTERS``, ``KINDS``).
+
+A plugin that fails to import is reported as a :class:`PluginError` and skipped; discovery
+itself never raises.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ENTRY_POINT_GROUPS = {
+    "rules": "archdesigner.rules",
+    "exporters": "archdesigner.exporters",
+    "importers": "archdesigner.importers",
+    "kinds": "archdesigner.kinds",
+}
+FOLDER_ATTRIBUTES = {
+    "rules": "RULES",
+    "exporters": "EXPORTERS",
+    "importers": "IMPORTERS",
+    "kinds": "KINDS",
+}
+#: What the built-in entry points name, used only when archdesigner's own distribution
+#: metadata is not installed (running from a source tree or a frozen bundle without it).
+BUILTIN_TARGETS = {
+    "rules": "archdesigner.lint.rules:RULES",
+    "exporters": "archdesigner.export:EXPORTERS",
+    "importers": "archdesigner.importers:IMPORTERS",
+}
+BUILTIN = "built-in"
+#: Environment variable that replaces the user's plugin folder (tests point it elsewhere).
+USER_DIR_ENV = "ARCHDESIGNER_PLUGIN_DIR"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One object a plugin contributes, with the plugin's display name."""
+
+    obj: Any
+    plugin: str
+
+
+@dataclass(frozen=True)
+class PluginError:
+    """A plugin that could not be loaded: who, which group, and why (one line)."""
+
+    plugin: str
+    group: str
+    message: str
+    details: str = ""
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin} ({self.group}): {self.message}"
+
+
+@dataclass
+class Discovery:
+    contributions: list[Contribution] = field(default_factory=list)
+    errors: list[PluginError] = field(default_factory=list)
+
+
+def user_plugin_dir() -> Path:
+    """The user's plugin folder under the platform's data directory."""
+    override = os.environ.get(USER_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("archdesigner", appauthor=False) / "plugins"
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def _short_error(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def _entry_points(group: str) -> list[metadata.EntryPoint]:
+    eps = list(metadata.entry_points(group=group))
+    return sorted(eps, key=lambda ep: (ep.name != "builtin", ep.name, ep.value))
+
+
+def _entry_point_plugin_name(ep: metadata.EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    dist_name = getattr(dist, "name", None) if dist is not None else None
+    if dist_name == "archdesigner" and ep.name == "builtin":
+        return BUILTIN
+    return f"{dist_name}:{ep.name}" if dist_name else ep.name
+
+
+def _load_target(target: str) -> Any:
+    module_name, _, attr = target.partition(":")
+    obj: Any = importlib.import_module(module_name)
+    for part in attr.split(".") if attr else []:
+        obj = getattr(obj, part)
+    return obj
+
+
+_folder_modules: dict[Path, tuple[float, ModuleType | None, str]] = {}
+
+
+def _folder_entries(folder: Path) -> list[Path]:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        if entry.name.startswith(("_", ".")):
+            continue
+        if (entry.is_file() and entry.suffix == ".py") or (
+            entry.is_dir() and (entry / "__init__.py").is_file()
+        ):
+            out.append(entry)
+    return out
+
+
+def _import_folder_plugin(path: Path) -> tuple[ModuleType | None, str]:
+    """Imports a plugin file or package once per modification; returns (module, error)."""
+    init = path / "__init__.py" if path.is_dir() else path
+    try:
+        mtime = init.stat().st_mtime
+    except OSError as exc:
+        return None, _short_error(exc)
+    cached = _folder_modules.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1], cached[2]
+    safe = "".join(c if c.isalnum() else "_" for c in path.stem)
+    mod_name = f"archdesigner_plugin_{safe}_{abs(hash(str(path))) % 10**8}"
+    module: ModuleType | None = None
+    error = ""
+    try:
+        spec = importlib.util.spec_from_file_location(
+            mod_name, init, submodule_search_locations=[str(path)] if path.is_dir() else None
+        )
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot import {init}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[mod_name] = module
+        spec.loader.exec_module(module)
+    except BaseException as exc:  # a plugin may raise anything, SystemExit included
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        sys.modules.pop(mod_name, None)
+        module = None
+        error = _short_error(exc) + "\n" + traceback.format_exc()
+    _folder_modules[path] = (mtime, module, error)
+    return module, error
+
+
+def discover(
+    kind: str,
+    plugin_dirs: Sequence[str | Path] = (),
+    *,
+    include_user_dir: bool = True,
+    include_entry_points: bool = True,
+) -> Discovery:
+    """Finds every contribution of ``kind`` (``rules``, ``exporters``, ``importers``, ``kinds``).
+
+    Built-ins come first, then other entry points by name, then folder plugins in folder order.
+    """
+    group = ENTRY_POINT_GROUPS[kind]
+    found = Discovery()
+    if include_entry_points:
+        eps = _entry_points(group)
+        has_builtin = any(_entry_point_plugin_name(ep) == BUILTIN for ep in eps)
+        if not has_builtin and kind in BUILTIN_TARGETS:
+            _collect(found, group, BUILTIN, lambda: _load_target(BUILTIN_TARGETS[kind]))
+        for ep in eps:
+            _collect(found, group, _entry_point_plugin_name(ep), ep.load)
+    folders: list[Path] = []
+    if include_user_dir:
+        folders.append(user_plugin_dir())
+    folders.extend(Path(d) for d in plugin_dirs)
+    seen: set[Path] = set()
+    for folder in folders:
+        for entry in _folder_entries(folder):
+            real = entry.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            module, error = _import_folder_plugin(real)
+            name = str(entry)
+            if module is None:
+                first, _, details = error.partition("\n")
+                found.errors.append(PluginError(name, group, f"failed to import: {first}", details))
+                continue
+            attr = FOLDER_ATTRIBUTES[kind]
+            if hasattr(module, attr):
+                found.contributions.extend(
+                    Contribution(obj, name) for obj in _as_list(getattr(module, attr))
+                )
+    return found
+
+
+def _collect(found: Discovery, group: str, name: str, load: Any) -> None:
+    try:
+        value = load()
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        found.errors.append(
+            PluginError(name, group, f"failed to import: {_short_error(exc)}", traceback.format_exc())
+        )
+        return
+    found.contributions.extend(Contribution(obj, name) for obj in _as_list(value))
+
+
+def plugin_dirs_from(values: Iterable[str | Path] | None) -> list[Path]:
+    return [Path(v) for v in values or ()]
+
+
+def load_kind_plugins(plugin_dirs: Sequence[str | Path] = ()) -> list[PluginError]:
+    """Registers plugin kinds and technology presets in the catalog; returns the errors."""
+    from archdesigner.model import catalog
+
+    found = discover("kinds", plugin_dirs)
+    errors = list(found.errors)
+    for c in found.contributions:
+        try:
+            if isinstance(c.obj, catalog.KindInfo):
+                if catalog.kind_info(c.obj.kind) is not None:
+                    existing = catalog.kind_info(c.obj.kind)
+                    if existing is not None and existing.source == c.plugin:
+                        continue  # loaded before in this process
+                catalog.register_kind(_with_source(c.obj, c.plugin))
+            elif isinstance(c.obj, catalog.TechnologyPreset):
+                existing_t = catalog.technology(c.obj.name)
+                if existing_t is not None and existing_t.source == c.plugin:
+                    continue
+                catalog.register_technology(_with_source(c.obj, c.plugin))
+            else:
+                raise TypeError(
+                    f"KINDS entries must be KindInfo or TechnologyPreset, got {type(c.obj).__name__}"
+                )
+        except (TypeError, ValueError) as exc:
+            errors.append(PluginError(c.plugin, ENTRY_POINT_GROUPS["kinds"], str(exc)))
+    return errors
+
+
+def _with_source(obj: Any, plugin: str) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(obj, source=plugin)
+
+
+__all__ = [
+    "BUILTIN",
+    "ENTRY_POINT_GROUPS",
+    "FOLDER_ATTRIBUTES",
+    "Contribution",
+    "Discovery",
+    "PluginError",
+    "discover",
+    "load_kind_plugins",
+    "plugin_dirs_from",
+    "user_plugin_dir",
+]
