@@ -1,0 +1,482 @@
+"""Pure edits of a design document: the one way the app, fixes and tools change a design.
+
+Each :class:`Edit` has ``apply(design) -> Edit``: it changes the design in place, checks that
+the design stays valid (raising :class:`EditError` and leaving the design untouched when it
+would not), and returns the inverse edit. Undo is applying the inverse; redo is applying the
+edit again. Compound edits are built from child edits and undo as one step (deleting a node
+removes its links first). Nothing here knows about Qt or undo stacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from archdesigner.model.design import Design, Group, Link, Node
+
+
+class EditError(ValueError):
+    """An edit that would make the design invalid. The message says why, for a person."""
+
+
+def _index(items: Sequence[Any], item_id: str, what: str) -> int:
+    for i, item in enumerate(items):
+        if item.id == item_id:
+            return i
+    raise EditError(f"no {what} with id {item_id!r}")
+
+
+def _validated(model: type[Any], data: dict[str, Any], what: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise EditError(
+            f"{what}: {loc}: {err['msg']}" if loc else f"{what}: {err['msg']}"
+        ) from None
+
+
+def _position(pos: Any) -> tuple[float, float]:
+    return (float(pos.x), float(pos.y))
+
+
+class Edit:
+    """Base class: subclasses implement :meth:`apply` and :attr:`text`."""
+
+    text: str = "Edit"
+
+    def apply(self, design: Design) -> Edit:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Compound(Edit):
+    """Several edits as one step; applied in order, undone in reverse order."""
+
+    edits: tuple[Edit, ...]
+    text: str = "Edit"
+
+    def apply(self, design: Design) -> Edit:
+        done: list[Edit] = []
+        try:
+            for edit in self.edits:
+                done.append(edit.apply(design))
+        except EditError:
+            for inverse in reversed(done):  # leave the design as it was
+                inverse.apply(design)
+            raise
+        return Compound(tuple(reversed(done)), self.text)
+
+
+@dataclass(frozen=True)
+class AddNode(Edit):
+    node: Node
+    index: int | None = None
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"Add {self.node.label}"
+
+    def apply(self, design: Design) -> Edit:
+        if any(n.id == self.node.id for n in design.nodes):
+            raise EditError(f"a node with id {self.node.id!r} exists already")
+        if self.node.group is not None and not any(g.id == self.node.group for g in design.groups):
+            raise EditError(f"no group with id {self.node.group!r}")
+        idx = len(design.nodes) if self.index is None else min(self.index, len(design.nodes))
+        design.nodes.insert(idx, self.node)
+        return _RemoveNodeOnly(self.node.id, self.text)
+
+
+@dataclass(frozen=True)
+class _RemoveNodeOnly(Edit):
+    node_id: str
+    text: str = "Remove node"
+
+    def apply(self, design: Design) -> Edit:
+        i = _index(design.nodes, self.node_id, "node")
+        if any(link.source == self.node_id or link.target == self.node_id for link in design.links):
+            raise EditError(f"node {self.node_id!r} still has links")
+        node = design.nodes.pop(i)
+        return AddNode(node, i)
+
+
+@dataclass(frozen=True)
+class RemoveNode(Edit):
+    """Removes a node together with every link to or from it, as one step."""
+
+    node_id: str
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"Delete {self.node_id}"
+
+    def apply(self, design: Design) -> Edit:
+        _index(design.nodes, self.node_id, "node")
+        links = [
+            RemoveLink(link.id)
+            for link in design.links
+            if link.source == self.node_id or link.target == self.node_id
+        ]
+        return Compound((*links, _RemoveNodeOnly(self.node_id)), self.text).apply(design)
+
+
+@dataclass(frozen=True)
+class AddLink(Edit):
+    link: Link
+    index: int | None = None
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"Link {self.link.source} -> {self.link.target}"
+
+    def apply(self, design: Design) -> Edit:
+        if any(existing.id == self.link.id for existing in design.links):
+            raise EditError(f"a link with id {self.link.id!r} exists already")
+        ids = {n.id for n in design.nodes}
+        for end in (self.link.source, self.link.target):
+            if end not in ids:
+                raise EditError(f"no node with id {end!r}")
+        idx = len(design.links) if self.index is None else min(self.index, len(design.links))
+        design.links.insert(idx, self.link)
+        return RemoveLink(self.link.id)
+
+
+@dataclass(frozen=True)
+class RemoveLink(Edit):
+    link_id: str
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"Delete link {self.link_id}"
+
+    def apply(self, design: Design) -> Edit:
+        i = _index(design.links, self.link_id, "link")
+        link = design.links.pop(i)
+        return AddLink(link, i)
+
+
+@dataclass(frozen=True)
+class UpdateNode(Edit):
+    """Sets fields of a node (validated as the format demands). Changing ``id`` renames the
+    node and every link end that names it."""
+
+    node_id: str
+    changes: Mapping[str, Any]
+    label: str = ""
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        if self.label:
+            return self.label
+        fields = ", ".join(sorted(self.changes))
+        return f"Change {fields} of {self.node_id}"
+
+    def apply(self, design: Design) -> Edit:
+        i = _index(design.nodes, self.node_id, "node")
+        old = design.nodes[i]
+        data = old.model_dump()
+        data.update(_plain(self.changes))
+        new = _validated(Node, data, self.node_id)
+        if new.id != old.id and any(n.id == new.id for n in design.nodes):
+            raise EditError(f"a node with id {new.id!r} exists already")
+        if new.group is not None and not any(g.id == new.group for g in design.groups):
+            raise EditError(f"no group with id {new.group!r}")
+        design.nodes[i] = new
+        if new.id != old.id:
+            for j, link in enumerate(design.links):
+                if old.id in (link.source, link.target):
+                    design.links[j] = link.model_copy(
+                        update={
+                            "source": new.id if link.source == old.id else link.source,
+                            "target": new.id if link.target == old.id else link.target,
+                        }
+                    )
+        restore = {k: getattr(old, k) for k in self.changes}
+        return UpdateNode(new.id, restore, self.text)
+
+
+@dataclass(frozen=True)
+class UpdateLink(Edit):
+    link_id: str
+    changes: Mapping[str, Any]
+    label: str = ""
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        if self.label:
+            return self.label
+        return f"Change {', '.join(sorted(self.changes))} of link {self.link_id}"
+
+    def apply(self, design: Design) -> Edit:
+        i = _index(design.links, self.link_id, "link")
+        old = design.links[i]
+        data = old.model_dump()
+        data.update(_plain(self.changes))
+        new = _validated(Link, data, f"link {self.link_id}")
+        if new.id != old.id and any(link.id == new.id for link in design.links):
+            raise EditError(f"a link with id {new.id!r} exists already")
+        ids = {n.id for n in design.nodes}
+        for end in (new.source, new.target):
+            if end not in ids:
+                raise EditError(f"no node with id {end!r}")
+        design.links[i] = new
+        return UpdateLink(new.id, {k: getattr(old, k) for k in self.changes}, self.text)
+
+
+@dataclass(frozen=True)
+class MoveNodes(Edit):
+    """Moves nodes to new centre positions (one step for a whole drag)."""
+
+    positions: Mapping[str, tuple[float, float]]
+    text: str = "Move"
+
+    def apply(self, design: Design) -> Edit:
+        where = {n.id: i for i, n in enumerate(design.nodes)}
+        missing = [nid for nid in self.positions if nid not in where]
+        if missing:
+            raise EditError(f"no node with id {missing[0]!r}")
+        before: dict[str, tuple[float, float]] = {}
+        for nid, (x, y) in self.positions.items():
+            node = design.nodes[where[nid]]
+            before[nid] = _position(node.position)
+            design.nodes[where[nid]] = node.model_copy(
+                update={"position": node.position.model_copy(update={"x": float(x), "y": float(y)})}
+            )
+        return MoveNodes(before, self.text)
+
+
+@dataclass(frozen=True)
+class AddGroup(Edit):
+    group: Group
+    index: int | None = None
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"Add group {self.group.label}"
+
+    def apply(self, design: Design) -> Edit:
+        if any(g.id == self.group.id for g in design.groups):
+            raise EditError(f"a group with id {self.group.id!r} exists already")
+        if self.group.parent is not None and not any(
+            g.id == self.group.parent for g in design.groups
+        ):
+            raise EditError(f"no group with id {self.group.parent!r}")
+        idx = len(design.groups) if self.index is None else min(self.index, len(design.groups))
+        design.groups.insert(idx, self.group)
+        return _RemoveGroupOnly(self.group.id)
+
+
+@dataclass(frozen=True)
+class _RemoveGroupOnly(Edit):
+    group_id: str
+    text: str = "Remove group"
+
+    def apply(self, design: Design) -> Edit:
+        i = _index(design.groups, self.group_id, "group")
+        if any(n.group == self.group_id for n in design.nodes) or any(
+            g.parent == self.group_id for g in design.groups
+        ):
+            raise EditError(f"group {self.group_id!r} is not empty")
+        group = design.groups.pop(i)
+        return AddGroup(group, i)
+
+
+@dataclass(frozen=True)
+class RemoveGroup(Edit):
+    """Removes a group; its nodes and child groups move to its parent. One step."""
+
+    group_id: str
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return f"Delete group {self.group_id}"
+
+    def apply(self, design: Design) -> Edit:
+        i = _index(design.groups, self.group_id, "group")
+        parent = design.groups[i].parent
+        steps: list[Edit] = [
+            UpdateNode(n.id, {"group": parent}) for n in design.nodes if n.group == self.group_id
+        ]
+        steps += [
+            UpdateGroup(g.id, {"parent": parent})
+            for g in design.groups
+            if g.parent == self.group_id
+        ]
+        steps.append(_RemoveGroupOnly(self.group_id))
+        return Compound(tuple(steps), self.text).apply(design)
+
+
+@dataclass(frozen=True)
+class UpdateGroup(Edit):
+    """Sets fields of a group. Changing ``id`` renames it in nodes and child groups; a new
+    ``parent`` may not create a cycle."""
+
+    group_id: str
+    changes: Mapping[str, Any]
+    label: str = ""
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return self.label or f"Change {', '.join(sorted(self.changes))} of group {self.group_id}"
+
+    def apply(self, design: Design) -> Edit:
+        i = _index(design.groups, self.group_id, "group")
+        old = design.groups[i]
+        data = old.model_dump()
+        data.update(_plain(self.changes))
+        new = _validated(Group, data, f"group {self.group_id}")
+        others = {g.id: g for g in design.groups if g.id != old.id}
+        if new.id != old.id and new.id in others:
+            raise EditError(f"a group with id {new.id!r} exists already")
+        if new.parent is not None:
+            if new.parent not in others and new.parent != new.id:
+                raise EditError(f"no group with id {new.parent!r}")
+            cur: str | None = new.parent
+            seen = 0
+            while cur is not None and seen <= len(design.groups):
+                if cur in (new.id, old.id):
+                    raise EditError(f"group {new.id!r} cannot be inside itself")
+                parent = others.get(cur)
+                cur = parent.parent if parent is not None else None
+                seen += 1
+        design.groups[i] = new
+        if new.id != old.id:
+            for j, n in enumerate(design.nodes):
+                if n.group == old.id:
+                    design.nodes[j] = n.model_copy(update={"group": new.id})
+            for j, g in enumerate(design.groups):
+                if g.parent == old.id:
+                    design.groups[j] = g.model_copy(update={"parent": new.id})
+        return UpdateGroup(new.id, {k: getattr(old, k) for k in self.changes}, self.text)
+
+
+@dataclass(frozen=True)
+class UpdateDesign(Edit):
+    """Sets top-level fields: ``name``, ``description``, ``lint``, ``properties``."""
+
+    changes: Mapping[str, Any]
+    label: str = ""
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return self.label or f"Change design {', '.join(sorted(self.changes))}"
+
+    def apply(self, design: Design) -> Edit:
+        allowed = {"name", "description", "lint", "properties"}
+        bad = set(self.changes) - allowed
+        if bad:
+            raise EditError(f"cannot set {sorted(bad)[0]!r} of the design with this edit")
+        data = {
+            "format": design.format,
+            "version": design.version,
+            **{k: getattr(design, k) for k in allowed},
+        }
+        data.update(_plain(self.changes))
+        data = {k: v.model_dump() if hasattr(v, "model_dump") else v for k, v in data.items()}
+        checked = _validated(Design, data, "design")
+        before = {k: getattr(design, k) for k in self.changes}
+        for key in self.changes:
+            setattr(design, key, getattr(checked, key))
+        return UpdateDesign(before, self.text)
+
+
+def insert_between(design: Design, link_id: str, node: Node, *, text: str = "") -> Compound:
+    """An edit that puts ``node`` on link ``link_id``: u -> v becomes u -> node -> v. The
+    link into the new node keeps the old link's settings; the new link out of it is a plain
+    sync link (the new component calls v as u did)."""
+    i = _index(design.links, link_id, "link")
+    link = design.links[i]
+    taken = {existing.id for existing in design.links}
+    first = unique_id(f"{link.source}-{node.id}", taken)
+    taken.add(first)
+    second = unique_id(f"{node.id}-{link.target}", taken)
+    into = link.model_copy(update={"id": first, "target": node.id})
+    out = Link(
+        id=second,
+        source=node.id,
+        target=link.target,
+        mode=link.mode,
+        protocol=link.protocol,
+        required=link.required,
+    )
+    return Compound(
+        (RemoveLink(link_id), AddNode(node), AddLink(into, i), AddLink(out, i + 1)),
+        text or f"Insert {node.label} between {link.source} and {link.target}",
+    )
+
+
+def unique_id(base: str, taken: Iterable[str] | set[str], max_len: int = 63) -> str:
+    """``base`` made into a valid id (pattern of the format) not in ``taken``."""
+    import re
+
+    taken_set = taken if isinstance(taken, set) else set(taken)
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-._") or "node"
+    if not cleaned[0].isalnum():
+        cleaned = "n" + cleaned
+    cleaned = cleaned[:max_len]
+    if cleaned not in taken_set:
+        return cleaned
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        cand = cleaned[: max_len - len(suffix)] + suffix
+        if cand not in taken_set:
+            return cand
+        n += 1
+
+
+def _plain(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as plain data so that pydantic validates them like file content."""
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        out[key] = value.model_dump() if hasattr(value, "model_dump") else value
+    return out
+
+
+@dataclass
+class EditLog:
+    """A minimal undo/redo history for headless tools and tests (the app uses QUndoStack)."""
+
+    design: Design
+    undo_stack: list[tuple[Edit, Edit]] = field(default_factory=list)
+    redo_stack: list[tuple[Edit, Edit]] = field(default_factory=list)
+
+    def do(self, edit: Edit) -> None:
+        inverse = edit.apply(self.design)
+        self.undo_stack.append((edit, inverse))
+        self.redo_stack.clear()
+
+    def undo(self) -> None:
+        edit, inverse = self.undo_stack.pop()
+        redo_inverse = inverse.apply(self.design)
+        del redo_inverse
+        self.redo_stack.append((edit, inverse))
+
+    def redo(self) -> None:
+        edit, _ = self.redo_stack.pop()
+        self.undo_stack.append((edit, edit.apply(self.design)))
+
+
+__all__ = [
+    "AddGroup",
+    "AddLink",
+    "AddNode",
+    "Compound",
+    "Edit",
+    "EditError",
+    "EditLog",
+    "MoveNodes",
+    "RemoveGroup",
+    "RemoveLink",
+    "RemoveNode",
+    "UpdateDesign",
+    "UpdateGroup",
+    "UpdateLink",
+    "UpdateNode",
+    "insert_between",
+    "unique_id",
+]
