@@ -83,7 +83,7 @@ def _wants_app(argv: Sequence[str], names: set[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    names = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+    names = {mod.NAME for mod in command_modules()}
     if _wants_app(args_in, names):
         return _open_app(args_in)
     args = parser.parse_args(args_in)

@@ -83,7 +83,7 @@ def design_from_data(data: Any, file: str | Path | None = None) -> Design:
         what = "missing" if fmt is None else f"{json.dumps(fmt)[:60]}"
         raise DesignError(
             file,
-            [Problem("format", f"expected \"{FORMAT}\" (is this a design file?), got {what}")],
+            [Problem("format", f'expected "{FORMAT}" (is this a design file?), got {what}')],
         )
     try:
         data = migrate(data)
@@ -125,9 +125,14 @@ def read_text(path: Path) -> str:
         if size > MAX_FILE_BYTES:
             raise DesignError(
                 path,
-                [Problem("", f"file is {size / 1e6:.0f} MB; design files are limited to "
-                             f"{MAX_FILE_BYTES // (1024 * 1024)} MiB")],
-            )  # fmt: skip
+                [
+                    Problem(
+                        "",
+                        f"file is {size / 1e6:.0f} MB; design files are limited to "
+                        f"{MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                    )
+                ],
+            )
         raw = path.read_bytes()
     except DesignError:
         raise

@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from archdesigner.model import catalog
 
-FORMAT = "archdesigner.design"
+FORMAT: Literal["archdesigner.design"] = "archdesigner.design"
 FORMAT_VERSION = 1
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
@@ -45,7 +45,7 @@ Severity = Literal["error", "warning", "info"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=False, frozen=False)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Position(_Model):
@@ -222,7 +222,8 @@ def reference_problems(design: Design) -> list[ReferenceError_]:
             problems.append(
                 ReferenceError_(
                     f"groups[{i}].id",
-                    f"duplicate group id {group.id!r} (first used by groups[{group_ids[group.id]}])",
+                    f"duplicate group id {group.id!r} "
+                    f"(first used by groups[{group_ids[group.id]}])",
                 )
             )
         else:
@@ -244,7 +245,9 @@ def reference_problems(design: Design) -> list[ReferenceError_]:
                 problems.append(ReferenceError_(f"links[{i}].{end}", f"no node with id {ref!r}"))
     for i, node in enumerate(design.nodes):
         if node.group is not None and node.group not in group_ids:
-            problems.append(ReferenceError_(f"nodes[{i}].group", f"no group with id {node.group!r}"))
+            problems.append(
+                ReferenceError_(f"nodes[{i}].group", f"no group with id {node.group!r}")
+            )
     parents = {g.id: g.parent for g in design.groups}
     for i, group in enumerate(design.groups):
         if group.parent is None:

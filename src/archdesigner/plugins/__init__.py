@@ -225,7 +225,9 @@ def _collect(found: Discovery, group: str, name: str, load: Any) -> None:
         if isinstance(exc, KeyboardInterrupt):
             raise
         found.errors.append(
-            PluginError(name, group, f"failed to import: {_short_error(exc)}", traceback.format_exc())
+            PluginError(
+                name, group, f"failed to import: {_short_error(exc)}", traceback.format_exc()
+            )
         )
         return
     found.contributions.extend(Contribution(obj, name) for obj in _as_list(value))
@@ -256,7 +258,8 @@ def load_kind_plugins(plugin_dirs: Sequence[str | Path] = ()) -> list[PluginErro
                 catalog.register_technology(_with_source(c.obj, c.plugin))
             else:
                 raise TypeError(
-                    f"KINDS entries must be KindInfo or TechnologyPreset, got {type(c.obj).__name__}"
+                    "KINDS entries must be KindInfo or TechnologyPreset, "
+                    f"got {type(c.obj).__name__}"
                 )
         except (TypeError, ValueError) as exc:
             errors.append(PluginError(c.plugin, ENTRY_POINT_GROUPS["kinds"], str(exc)))
