@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(graphviz libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
-  libglib2.0-0 libdbus-1-3 libxcb-cursor0 xvfb fonts-dejavu-core)
+  libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 xvfb fonts-dejavu-core)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
