@@ -1,0 +1,482 @@
+"""The docker-compose importer: compose files -> a design (docs/import.md).
+
+Each service becomes a node (kind and technology from the image, else the name), networks
+become groups, ``depends_on`` and ``links`` become links, and so do references found in
+environment values and command lines (marked ``inferred``). What the design has no field for
+is kept in ``properties["compose"]`` so that an export gives the same services back. A file
+written by the compose exporter carries ``x-archdesigner`` and imports back to its design.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from archdesigner.importers.base import BaseImporter, ImportResult
+from archdesigner.importers.compose_merge import as_mapping
+from archdesigner.importers.compose_project import ComposeProject, load_project
+from archdesigner.importers.compose_yaml import read_env_file
+from archdesigner.importers.rules import infer, protocol_for_scheme
+from archdesigner.importers.wiring import Resolver, pair_by_name, scan_service
+from archdesigner.io.load import gc_paused, problems_from_validation
+from archdesigner.model import catalog
+from archdesigner.model.design import (
+    ID_RE,
+    Design,
+    Group,
+    Link,
+    Node,
+    Position,
+    reference_problems,
+)
+
+XARCH = "x-archdesigner"
+_ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
+#: Ranges of more ports than this keep only their first port in ``ports``.
+MAX_RANGE = 100
+
+
+def _unique_id(wanted: str, taken: set[str]) -> str:
+    base = _ID_BAD.sub("-", wanted).strip("-._")[:63] or "service"
+    if not base[0].isalnum():
+        base = "s" + base[:62]
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate = base[: 63 - len(suffix)] + suffix
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _PortError(ValueError):
+    pass
+
+
+def _port_number(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise _PortError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def _port_range(text: str) -> list[int]:
+    first, dash, last = text.partition("-")
+    lo = _port_number(first.strip())
+    if not dash:
+        return [lo]
+    hi = _port_number(last.strip())
+    if hi < lo:
+        raise _PortError(f"port range {text!r} runs backwards")
+    return list(range(lo, hi + 1)) if hi - lo < MAX_RANGE else [lo]
+
+
+def container_ports(spec: Any) -> list[int]:
+    """The container (target) ports of one ``ports`` entry, short or long syntax."""
+    if isinstance(spec, dict):
+        target = spec.get("target")
+        if target is None:
+            raise _PortError("a long-syntax port needs 'target'")
+        return _port_range(_text(target))
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        return [_port_number(str(spec))]
+    text = _text(spec).strip().split("/", 1)[0]
+    if text.startswith("["):  # [::1]:8080:80
+        text = text[text.find("]") + 2 :] if "]" in text else text
+    return _port_range(text.rsplit(":", 1)[-1])
+
+
+def expose_ports(spec: Any) -> list[int]:
+    return _port_range(_text(spec).split("/", 1)[0])
+
+
+class ComposeImporter(BaseImporter):
+    """Imports docker-compose files (Compose Specification, versions 2 and 3, version 1)."""
+
+    id = "compose"
+    name = "Docker Compose"
+    patterns = (
+        "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml",
+        "*compose*.yaml", "*compose*.yml",
+    )  # fmt: skip
+
+    def import_files(
+        self, paths: Sequence[Path], *, env: Mapping[str, str] | None = None
+    ) -> ImportResult:
+        files = [Path(p) for p in paths]
+        report: list[str] = []
+        if env is None:
+            env = dict(os.environ)
+            dotenv = files[0].parent / ".env" if files else None
+            if dotenv is not None and dotenv.is_file():
+                env = {**read_env_file(dotenv, env), **env}
+                report.append(f"read variables from {dotenv}")
+        project = load_project(files, env)
+        report.extend(project.notes)
+        for var in project.missing_vars:
+            report.append(f"variable {var} is not set; substituted an empty string")
+        builder = _Builder(project, env, report)
+        design = builder.build()
+        return ImportResult(design, report)
+
+
+class _Builder:
+    def __init__(self, project: ComposeProject, env: Mapping[str, str], report: list[str]) -> None:
+        self.p = project
+        self.env = env
+        self.report = report
+        self.ids: dict[str, str] = {}  # service name -> node id
+        self.nodes: dict[str, Node] = {}  # service name -> node
+        self.node_env: dict[str, dict[str, str | None]] = {}
+        self.protocols: dict[str, str] = {}  # service name -> protocol clients speak
+        xa = project.top.get(XARCH)
+        self.xarch: dict[str, Any] | None = (
+            xa if isinstance(xa, dict) and xa.get("format") == "archdesigner.design" else None
+        )
+
+    # --- the whole design ------------------------------------------------------------------
+    def build(self) -> Design:
+        with gc_paused():
+            taken: set[str] = set()
+            from_xarch: set[str] = set()
+            for name, svc in self.p.services.items():
+                node = self._node_from_xarch(name, svc, taken)
+                if node is not None:
+                    from_xarch.add(name)
+                else:
+                    node = self._node_from_service(name, svc, taken)
+                self.nodes[name] = node
+                self.ids[name] = node.id
+            groups = self._groups(from_xarch)
+            links = self._links(from_xarch)
+            design = self._design(groups, links)
+        self._place(design, from_xarch)
+        return design
+
+    def _design(self, groups: list[Group], links: list[Link]) -> Design:
+        xa = self.xarch or {}
+        top = {k: v for k, v in self.p.top.items() if k != XARCH}
+        if self.xarch is not None:
+            name = xa.get("name", "")
+        else:
+            name = top.get("name") or _title(self.p.files[0])
+        properties: dict[str, Any] = dict(xa.get("properties") or {}) if self.xarch else {}
+        if not self.xarch and top:
+            properties["compose"] = top
+        data: dict[str, Any] = {
+            "format": "archdesigner.design",
+            "version": 1,
+            "name": name if isinstance(name, str) else str(name),
+            "description": xa.get("description", ""),
+            "lint": xa.get("lint", {}),
+            "properties": properties,
+        }
+        try:
+            shell = Design.model_validate(data, context={"skip_reference_check": True})
+        except ValidationError as exc:
+            problem = problems_from_validation(exc)[0]
+            raise self.p.error([XARCH], f"x-archdesigner: {problem}") from None
+        shell.nodes = list(self.nodes.values())
+        shell.links = links
+        shell.groups = groups
+        problems = reference_problems(shell)
+        if problems:
+            raise self.p.error([XARCH], f"x-archdesigner: {problems[0]}")
+        return shell
+
+    # --- nodes -----------------------------------------------------------------------------
+    def _environment(self, name: str, svc: Mapping[str, Any]) -> dict[str, str | None]:
+        raw = as_mapping("environment", svc.get("environment"))
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            raise self.p.error(["services", name, "environment"],
+                               "'environment' must be a list or a mapping")  # fmt: skip
+        out: dict[str, str | None] = {}
+        for key, value in raw.items():
+            if value is None:
+                out[str(key)] = self.env.get(str(key))
+            elif isinstance(value, dict | list):
+                raise self.p.error(["services", name, "environment", key],
+                                   f"environment value of {key} must be a string")  # fmt: skip
+            else:
+                out[str(key)] = _text(value)
+        return out
+
+    def _replicas(self, name: str, svc: Mapping[str, Any]) -> int | None:
+        deploy = svc.get("deploy")
+        value: Any = None
+        where: list[str | int] = ["services", name]
+        if isinstance(deploy, dict) and deploy.get("replicas") is not None:
+            value, where = deploy["replicas"], [*where, "deploy", "replicas"]
+        elif svc.get("scale") is not None:
+            value, where = svc["scale"], [*where, "scale"]
+        if value is None:
+            return None
+        text = _text(value).strip()
+        if not text.isdigit():
+            raise self.p.error(where, f"replicas of {name!r} must be a whole number, got {text!r}")
+        return int(text)
+
+    def _ports(self, name: str, svc: Mapping[str, Any]) -> list[int] | None:
+        if svc.get("ports") is None and svc.get("expose") is None:
+            return None
+        out: list[int] = []
+        for key, parse in (("ports", container_ports), ("expose", expose_ports)):
+            specs = svc.get(key) or []
+            if not isinstance(specs, list):
+                raise self.p.error(["services", name, key], f"'{key}' must be a list")
+            for idx, spec in enumerate(specs):
+                try:
+                    numbers = parse(spec)
+                except _PortError as exc:
+                    raise self.p.error(["services", name, key, idx], f"bad port: {exc}") from None
+                out.extend(p for p in numbers if p not in out)
+        return out
+
+    def _node_from_service(self, name: str, svc: dict[str, Any], taken: set[str]) -> Node:
+        nid = _unique_id(name, taken) if not ID_RE.match(name) or name in taken else name
+        taken.add(nid)
+        if nid != name:
+            self.report.append(f"service {name!r} became node {nid!r} (not a valid node id)")
+        image = svc.get("image")
+        image = _text(image) if image is not None else ""
+        guess = infer(image, name)
+        self.protocols[name] = guess.protocol
+        if guess.why == "name":
+            self.report.append(f"node {nid}: kind {guess.kind} guessed from the service name")
+        env = self._environment(name, svc)
+        self.node_env[name] = env
+        replicas = self._replicas(name, svc)
+        keep = {k: v for k, v in svc.items() if k not in ("image", "environment", "scale", XARCH)}
+        if isinstance(keep.get("deploy"), dict) and "replicas" in keep["deploy"]:
+            keep["deploy"] = {k: v for k, v in keep["deploy"].items() if k != "replicas"}
+            if not keep["deploy"]:
+                del keep["deploy"]
+        passthrough = sorted(k for k, v in env.items() if v is None)
+        if passthrough:
+            keep["environment_passthrough"] = passthrough
+        if replicas == 0:
+            keep["replicas"] = 0
+            self.report.append(f"node {nid}: 0 replicas in compose, imported as 1")
+        if nid != name:
+            keep["service"] = name
+        ports = self._ports(name, svc)
+        return Node(
+            id=nid,
+            kind=guess.kind,
+            technology=guess.technology,
+            replicas=max(replicas or 1, 1),
+            image=image,
+            ports=ports or [],
+            env={k: v for k, v in env.items() if v is not None},
+            properties={"compose": keep} if keep else {},
+        )
+
+    def _node_from_xarch(self, name: str, svc: dict[str, Any], taken: set[str]) -> Node | None:
+        meta = svc.get(XARCH)
+        if not isinstance(meta, dict) or not isinstance(meta.get("node"), dict):
+            return None
+        data = dict(meta["node"])
+        where = ["services", name, XARCH, "node"]
+        generated = set(meta.get("generated_env") or [])
+        preset = catalog.technology(str(data.get("technology", "")))
+        if "image" in svc:
+            image = _text(svc["image"]) if svc["image"] is not None else ""
+            from_preset = not data.get("image") and preset is not None and image == preset.image
+            if not from_preset and image != data.get("image", ""):
+                data["image"] = image
+        replicas = self._replicas(name, svc)
+        if replicas is not None and replicas != data.get("replicas", 1):
+            data["replicas"] = max(replicas, 1)
+        ports = self._ports(name, svc)
+        if ports is not None:
+            mine = list(data.get("ports") or [])
+            from_preset = not mine and preset is not None and ports == list(preset.ports)
+            if set(ports) != set(mine) and not from_preset:
+                data["ports"] = ports
+        if "environment" in svc:
+            env = {k: v for k, v in self._environment(name, svc).items() if k not in generated}
+            env_clean = {k: v for k, v in env.items() if v is not None}
+            if env_clean != (data.get("env") or {}):
+                data["env"] = env_clean
+        try:
+            node = Node.model_validate(data)
+        except ValidationError as exc:
+            problem = problems_from_validation(exc)[0]
+            raise self.p.error(where, f"x-archdesigner node is not valid: {problem}") from None
+        if node.id in taken:
+            new_id = _unique_id(node.id, taken)
+            self.report.append(f"service {name!r}: node id {node.id!r} is taken, used {new_id!r}")
+            node.id = new_id
+        taken.add(node.id)
+        image = node.image or (preset.image if preset else "")
+        self.protocols[name] = infer(image, name).protocol
+        self.node_env[name] = dict(node.env)
+        return node
+
+    # --- groups ----------------------------------------------------------------------------
+    def _groups(self, from_xarch: set[str]) -> list[Group]:
+        groups: dict[str, Group] = {}
+        if self.xarch is not None:
+            for idx, g in enumerate(self.xarch.get("groups") or []):
+                try:
+                    group = Group.model_validate(g)
+                except ValidationError as exc:
+                    problem = problems_from_validation(exc)[0]
+                    message = f"x-archdesigner group: {problem}"
+                    raise self.p.error([XARCH, "groups", idx], message) from None
+                groups[group.id] = group
+        taken = set(groups)
+        by_network: dict[str, str] = {g.properties.get("network", g.id): g.id
+                                      for g in groups.values()}  # fmt: skip
+        networks = self.p.top.get("networks") or {}
+        for name, svc in self.p.services.items():
+            if name in from_xarch:
+                continue
+            nets = svc.get("networks")
+            names = list(nets) if isinstance(nets, dict | list) else []
+            names = [str(n) for n in names]
+            if not names:
+                continue
+            first = names[0]
+            if first not in by_network:
+                gid = first if ID_RE.match(first) and first not in taken else _unique_id(
+                    first, taken)  # fmt: skip
+                taken.add(gid)
+                props: dict[str, Any] = {}
+                if gid != first:
+                    props["network"] = first
+                    self.report.append(f"network {first!r} became group {gid!r}")
+                spec = networks.get(first) if isinstance(networks, dict) else None
+                display = spec.get("name") if isinstance(spec, dict) else None
+                groups[gid] = Group(
+                    id=gid, kind="network", name=display if isinstance(display, str) else "",
+                    properties=props,
+                )  # fmt: skip
+                by_network[first] = gid
+            self.nodes[name].group = by_network[first]
+            if len(names) > 1:
+                self.report.append(
+                    f"node {self.ids[name]}: on networks {', '.join(names)}; placed in group "
+                    f"{by_network[first]} (all kept in properties)"
+                )
+        return list(groups.values())
+
+    # --- links -----------------------------------------------------------------------------
+    def _links(self, from_xarch: set[str]) -> list[Link]:
+        links: dict[tuple[str, str], Link] = {}
+        used_ids: set[str] = set()
+        if self.xarch is not None:
+            node_ids = {n.id for n in self.nodes.values()}
+            for idx, raw in enumerate(self.xarch.get("links") or []):
+                try:
+                    link = Link.model_validate(raw)
+                except ValidationError as exc:
+                    problem = problems_from_validation(exc)[0]
+                    message = f"x-archdesigner link: {problem}"
+                    raise self.p.error([XARCH, "links", idx], message) from None
+                if link.source not in node_ids or link.target not in node_ids:
+                    self.report.append(f"link {link.id} dropped: its service is gone")
+                    continue
+                links.setdefault((link.source, link.target), link)
+                used_ids.add(link.id)
+            declared_pairs = set(links)
+        else:
+            declared_pairs = set()
+
+        def add(src: str, dst: str, declared: bool, why: str, scheme: str = "") -> None:
+            s, t = self.ids[src], self.ids[dst]
+            if s == t:
+                return
+            if (s, t) in links:
+                existing = links[(s, t)]
+                if declared and existing.properties.get("inferred"):
+                    existing.properties.pop("inferred", None)
+                    existing.properties.pop("inferred_from", None)
+                elif not declared and existing.properties.get("inferred"):
+                    existing.properties["inferred_from"].append(why)
+                return
+            target = self.nodes[dst]
+            protocol = protocol_for_scheme(scheme) if scheme else ""
+            protocol = protocol or self.protocols.get(dst, "")
+            lid = f"{s}->{t}"
+            n = 2
+            while lid in used_ids:
+                lid, n = f"{s}->{t}#{n}", n + 1
+            used_ids.add(lid)
+            props: dict[str, Any] = {} if declared else {"inferred": True, "inferred_from": [why]}
+            links[(s, t)] = Link(
+                id=lid, source=s, target=t, protocol=protocol, properties=props,
+                mode="async" if target.kind == "queue" else "sync",
+            )  # fmt: skip
+
+        fresh = [n for n in self.p.services if n not in from_xarch or self.xarch is None]
+        for name in self.p.services:
+            svc = self.p.services[name]
+            deps = as_mapping("depends_on", svc.get("depends_on")) or {}
+            for dep in deps:
+                if dep not in self.p.services:
+                    continue  # optional dependency on a missing service (required: false)
+                pair = (self.ids[name], self.ids[dep])
+                if name in from_xarch and self.xarch is not None and pair in declared_pairs:
+                    continue
+                add(name, dep, True, "depends_on")
+            for entry in svc.get("links") or []:
+                add(name, str(entry).split(":", 1)[0], True, "links")
+        resolver = Resolver(self.p.services)
+        for name in fresh:
+            for ref in scan_service(self.node_env.get(name, {}), self.p.services[name], resolver):
+                add(name, ref.target, False, ref.evidence, ref.scheme)
+        by_id = {self.ids[n]: n for n in self.p.services}
+        fresh_ids = {self.ids[n] for n in fresh}
+        triples = [(self.ids[n], n, self.nodes[n].kind) for n in self.p.services]
+        for owner, store in pair_by_name(triples):
+            if owner in fresh_ids:
+                add(by_id[owner], by_id[store], False, f"named after it ({by_id[store]})")
+        out = list(links.values())
+        inferred = [link for link in out if link.properties.get("inferred")]
+        for link in inferred:
+            why = "; ".join(link.properties["inferred_from"])
+            self.report.append(f"inferred link {link.source} -> {link.target} from {why}")
+        return out
+
+    # --- positions -------------------------------------------------------------------------
+    def _place(self, design: Design, from_xarch: set[str]) -> None:
+        from archdesigner.layout import layered_layout
+
+        fresh = [self.ids[n] for n in self.p.services if n not in from_xarch]
+        if not fresh:
+            return
+        placed = [self.ids[n] for n in from_xarch]
+        positions = layered_layout(design, fresh if placed else None)
+        dy = 0.0
+        if placed:
+            node_map = design.node_map()
+            bottom = max(node_map[i].position.y for i in placed)
+            top = min(positions[i][1] for i in fresh)
+            dy = bottom + 160.0 - top
+        for node in design.nodes:
+            if node.id in positions:
+                x, y = positions[node.id]
+                node.position = Position(x=x, y=y + dy)
+
+
+def _title(path: Path) -> str:
+    stem = path.name
+    for suffix in (".yaml", ".yml"):
+        stem = stem.removesuffix(suffix)
+    if stem in ("compose", "docker-compose") or stem.startswith(("compose.", "docker-compose.")):
+        parent = path.resolve().parent.name
+        return parent or stem
+    return stem
