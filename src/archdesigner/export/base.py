@@ -8,7 +8,7 @@ a module with an ``EXPORTERS`` list into a plugin folder. See docs/plugins.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from archdesigner.model.design import Design
 
@@ -55,10 +55,11 @@ class Exporter(Protocol):
 class BaseExporter:
     """Convenience base class: set the class attributes and implement :meth:`export`."""
 
-    id: ClassVar[str] = ""
-    name: ClassVar[str] = ""
-    suffixes: ClassVar[tuple[str, ...]] = ()
-    options: ClassVar[tuple[ExportOption, ...]] = ()
+    # plain class attributes (not ClassVar) so that subclasses satisfy the Exporter protocol
+    id: str = ""
+    name: str = ""
+    suffixes: tuple[str, ...] = ()
+    options: tuple[ExportOption, ...] = ()
 
     def export(self, design: Design, **options: Any) -> ExportResult:
         raise NotImplementedError

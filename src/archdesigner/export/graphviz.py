@@ -1,0 +1,702 @@
+"""Graphviz export: DOT text, and SVG, PNG and PDF rendered by the real Graphviz programs.
+
+Each node is drawn as a card: the kind's icon, the name, the technology and the replica count.
+Groups become clusters with their names, async links are dashed, link labels are shown.
+
+Layouts:
+
+* ``keep`` (default): the positions the user drew. Canvas coordinates are scaled (each axis
+  on its own, never shrunk) just enough that no two cards overlap, clusters get their boxes
+  computed here, and Graphviz only draws (``neato -n2``). Fast at any size.
+* ``auto``: Graphviz lays the design out: ``dot`` left to right for small designs (with speed
+  settings above 100 nodes and a time limit), ``sfdp`` above :data:`LARGE_DESIGN` nodes,
+  where ``dot`` takes minutes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archdesigner.export import overlay
+from archdesigner.export.base import BaseExporter, ExportError, ExportOption, ExportResult
+from archdesigner.export.text import dot_string, html_escape, one_line, text_width, truncate
+from archdesigner.model import catalog
+from archdesigner.model.design import Design, Node
+
+#: Above this many nodes ``--layout auto`` uses ``sfdp`` instead of ``dot``.
+LARGE_DESIGN = 300
+#: Above this many nodes links are drawn straight (spline routing around nodes is quadratic).
+STRAIGHT_LINKS_ABOVE = 400
+
+FONT = "Helvetica"
+TITLE_PT = 11.0
+SUB_PT = 9.0
+EDGE_PT = 8.5
+NODE_H = 46.0
+ICON_CELL = 30
+NODE_MIN_W = 150.0
+NODE_MAX_W = 240.0
+MAX_SCALE = 4.0
+CLUSTER_PAD = 14.0
+CLUSTER_LABEL_H = 22.0
+CLUSTER_LABEL_PT = 10.5
+
+CATEGORY_COLORS = {
+    "edge": "#2b6cb0",
+    "compute": "#2f855a",
+    "data": "#c05621",
+    "messaging": "#6b46c1",
+    "external": "#4a5568",
+}
+GROUP_STYLES = {
+    "region": ("#eef4fb", "#7a9cc6", "rounded"),
+    "zone": ("#f4f8f1", "#88a97a", "rounded,dashed"),
+    "network": ("#fbf7ee", "#c4a35a", "rounded,dashed"),
+    "cluster": ("#f5f2fa", "#9a86c0", "rounded"),
+    "boundary": ("#f7f7f7", "#9aa5b1", "rounded,dashed"),
+}
+CARD_BORDER = "#9aa5b1"
+LINK_COLOR = "#4a5568"
+
+LAYOUTS = ("keep", "auto")
+INSTALL_HINT = (
+    "install Graphviz (Debian/Ubuntu: apt-get install graphviz; Fedora: dnf install graphviz; "
+    "macOS: brew install graphviz; Windows: winget install graphviz) or export --to dot and "
+    "render the file elsewhere"
+)
+
+
+@dataclass
+class DotDocument:
+    """DOT text plus how to render it and what could not be shown."""
+
+    text: str
+    engine: str
+    engine_args: list[str]
+    report: list[str] = field(default_factory=list)
+    icon_files: dict[str, str] = field(default_factory=dict)  # icon path -> kind
+
+    @property
+    def command(self) -> str:
+        return " ".join([self.engine, *self.engine_args])
+
+
+def _tech_text(node: Node) -> str:
+    parts = []
+    if node.technology:
+        preset = catalog.technology(node.technology)
+        parts.append(preset.display_name if preset else node.technology)
+    if node.autoscale is not None:
+        parts.append(f"x{node.autoscale.min}-{node.autoscale.max} auto")
+    elif node.replicas > 1:
+        parts.append(f"x{node.replicas}")
+    return " \u00b7 ".join(parts)
+
+
+def _category(kind: str) -> str:
+    info = catalog.kind_info(kind)
+    return info.category if info else "compute"
+
+
+def _kind_name(kind: str) -> str:
+    info = catalog.kind_info(kind)
+    return info.display_name if info else kind
+
+
+# --- positions -------------------------------------------------------------------------------
+
+
+def fit_scale(
+    points: Sequence[tuple[float, float]], need_x: float, need_y: float
+) -> tuple[float, float]:
+    """Per-axis scale factors (>= 1, <= MAX_SCALE) so that any two points end up at least
+    ``need_x`` apart horizontally or ``need_y`` apart vertically, with the smallest area.
+
+    Pairs too close to separate within MAX_SCALE (nodes the user stacked) are left alone."""
+    order = sorted(range(len(points)), key=lambda i: points[i][0])
+    xs = [points[i][0] for i in order]
+    # pairs whose |dx| < need_x could conflict at scale 1; look only at those (linear-ish)
+    demands: list[tuple[float, float]] = []  # (scale x would need, scale y would need)
+    for a, i in enumerate(order):
+        xi, yi = points[i]
+        end = bisect.bisect_left(xs, xi + need_x, lo=a + 1)
+        for b in range(a + 1, end):
+            xj, yj = points[order[b]]
+            dx = abs(xj - xi)
+            dy = abs(yj - yi)
+            if dy >= need_y:
+                continue
+            ax = need_x / dx if dx > 0 else float("inf")
+            ay = need_y / dy if dy > 0 else float("inf")
+            if ax > MAX_SCALE and ay > MAX_SCALE:
+                continue
+            demands.append((ax, ay))
+    if not demands:
+        return 1.0, 1.0
+    demands.sort(key=lambda d: -d[0])
+    best = (float("inf"), 1.0, 1.0)
+    sy_needed = 1.0
+    # candidate sx values: each demand's ax (descending), then 1.0
+    for k in range(len(demands) + 1):
+        sx = demands[k][0] if k < len(demands) else 1.0
+        if sx <= MAX_SCALE:
+            sx = max(sx, 1.0)
+            if sy_needed <= MAX_SCALE:
+                area = sx * sy_needed
+                if area < best[0] - 1e-9:
+                    best = (area, sx, sy_needed)
+        if k < len(demands):
+            sy_needed = max(sy_needed, demands[k][1])
+    return best[1], best[2]
+
+
+# --- the DOT document ------------------------------------------------------------------------
+
+
+@dataclass
+class _Card:
+    node: Node
+    title: str
+    sub: str
+    color: str
+    findings: overlay.NodeMarks | None = None
+
+
+def _node_label(card: _Card, width: float, icon: str | None) -> str:
+    marks = card.findings
+    border = CARD_BORDER
+    border_w = 1
+    if marks is not None and marks.outline:
+        border = marks.outline
+        border_w = 3
+    if icon is not None:
+        icon_cell = (
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{ICON_CELL}" HEIGHT="{ICON_CELL}">'
+            f'<IMG SRC="{html.escape(icon, quote=True)}" SCALE="TRUE"/></TD>'
+        )
+    else:
+        initial = html_escape((card.node.kind[:1] or "?").upper())
+        icon_cell = (
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{ICON_CELL}" HEIGHT="{ICON_CELL}" '
+            f'BGCOLOR="{card.color}"><FONT COLOR="white" POINT-SIZE="14"><B>{initial}</B>'
+            "</FONT></TD>"
+        )
+    lines = [
+        f'<FONT POINT-SIZE="{TITLE_PT:g}" COLOR="#1a202c"><B>'
+        f"{html_escape(card.title) or '&#160;'}</B></FONT>"
+    ]
+    if card.sub:
+        lines.append(
+            f'<FONT POINT-SIZE="{SUB_PT:g}" COLOR="#5f6b7a">{html_escape(card.sub)}</FONT>'
+        )
+    if marks is not None and marks.rules:
+        lines.append(
+            f'<FONT POINT-SIZE="{SUB_PT:g}" COLOR="{marks.text_color}">'
+            f"{html_escape(marks.rules)}</FONT>"
+        )
+    text = '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>'
+    return (
+        f'<<TABLE BORDER="{border_w}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" '
+        f'STYLE="rounded" BGCOLOR="white" COLOR="{border}">'
+        f'<TR>{icon_cell}<TD ALIGN="LEFT" BALIGN="LEFT" HEIGHT="{ICON_CELL}" '
+        f'WIDTH="{width - ICON_CELL - 8 - 2 * border_w:.0f}">'
+        f"{text}</TD></TR></TABLE>>"
+    )
+
+
+def _card_height(card: _Card) -> float:
+    return NODE_H + (12.0 if card.findings is not None and card.findings.rules else 0.0)
+
+
+def _cluster_label(text: str, kind: str) -> str:
+    return (
+        f'<<FONT POINT-SIZE="{CLUSTER_LABEL_PT}" COLOR="#2d3748"><B>{html_escape(text)}</B>'
+        f'</FONT><FONT POINT-SIZE="8" COLOR="#718096">  {kind}</FONT>>'
+    )
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.1f}".rstrip("0").rstrip(".") if v % 1 else f"{v:.0f}"
+
+
+def build_dot(
+    design: Design,
+    *,
+    layout: str = "keep",
+    icons: str = "png",
+    findings: Sequence[Any] | None = None,
+    icon_for: Callable[[str], Path | None] | None = None,
+) -> DotDocument:
+    """The DOT text of ``design``.
+
+    ``icons``: ``"png"`` (works with every Graphviz renderer), ``"svg"`` (for ``-Tsvg``) or
+    ``"none"``. ``findings``: lint findings to draw (the review overlay), or None."""
+    if layout not in LAYOUTS:
+        raise ExportError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
+    from archdesigner.export import icons as icon_mod
+
+    report: list[str] = []
+    if icon_for is None:
+        if icons == "png":
+            icon_for = icon_mod.graphviz_png_icon
+        elif icons == "svg":
+            icon_for = icon_mod.graphviz_svg_icon
+        else:
+            icon_for = _no_icon
+    icon_paths: dict[str, str | None] = {}
+    missing_icons: list[str] = []
+    for node in design.nodes:
+        if node.kind not in icon_paths:
+            p = icon_for(node.kind)
+            icon_paths[node.kind] = str(p) if p is not None else None
+            if p is None and icons != "none":
+                missing_icons.append(node.kind)
+    if missing_icons:
+        why = (
+            "the icon rasterizer resvg-py is not installed"
+            if icons == "png" and not icon_mod._raster_available()
+            else "no icon file found"
+        )
+        report.append(
+            f"icons not drawn for kind(s) {', '.join(sorted(missing_icons))}: {why}; "
+            "a lettered badge is drawn instead"
+        )
+
+    marks = overlay.marks(design, findings) if findings is not None else None
+
+    # cards and their common width
+    cards: dict[str, _Card] = {}
+    widest = 0.0
+    for node in design.nodes:
+        title = one_line(node.label)
+        sub = _tech_text(node)
+        widest = max(widest, text_width(title, TITLE_PT, True), text_width(sub, SUB_PT))
+        cards[node.id] = _Card(
+            node, title, sub, CATEGORY_COLORS.get(_category(node.kind), "#4a5568")
+        )
+    width = min(max(widest + ICON_CELL + 18, NODE_MIN_W), NODE_MAX_W)
+    text_room = width - ICON_CELL - 16
+    for card in cards.values():
+        card.title = truncate(card.title, text_room, TITLE_PT, True)
+        card.sub = truncate(card.sub, text_room, SUB_PT)
+        if marks is not None:
+            card.findings = marks.nodes.get(card.node.id)
+            if card.findings is not None:
+                card.findings.rules = truncate(card.findings.rules, text_room, SUB_PT)
+
+    n = len(design.nodes)
+    keep = layout == "keep"
+    engine, engine_args = ("neato", ["-n2"]) if keep else ("dot", [])
+    graph_attrs: dict[str, str] = {
+        "fontname": f'"{FONT}"',
+        "bgcolor": '"white"',
+        "pad": '"0.3"',
+        "outputorder": '"edgesfirst"',
+    }
+    if keep:
+        graph_attrs["splines"] = '"line"' if n > STRAIGHT_LINKS_ABOVE else '"true"'
+    elif n > LARGE_DESIGN:
+        engine = "sfdp"
+        graph_attrs.update(overlap='"prism"', splines='"line"', K='"1.2"', repulsiveforce='"1.5"')
+        if design.groups:
+            report.append(
+                f"{n} nodes: laid out with sfdp (dot would take minutes); groups are not "
+                "drawn as clusters in this layout, use --layout keep to see them"
+            )
+    else:
+        graph_attrs.update(rankdir='"LR"', nodesep='"0.35"', ranksep='"0.7"', newrank='"true"')
+        if n > 100:
+            graph_attrs.update(mclimit='"0.3"', nslimit='"2"', nslimit1='"2"', searchsize='"20"')
+        if n > 200:
+            graph_attrs.update(splines='"line"', mclimit='"0.1"', nslimit='"1"', nslimit1='"1"')
+
+    # positions (keep layout)
+    pos: dict[str, tuple[float, float]] = {}
+    if keep and n:
+        label_w = max(
+            (text_width(one_line(lk.label or lk.protocol), EDGE_PT) for lk in design.links),
+            default=0.0,
+        )
+        gap_x = min(max(label_w + 24, 48.0), 140.0)
+        points = [(nd.position.x, nd.position.y) for nd in design.nodes]
+        sx, sy = fit_scale(points, width + gap_x, NODE_H + 34)
+        for nd in design.nodes:
+            pos[nd.id] = (nd.position.x * sx, -nd.position.y * sy)
+
+    # legend / title
+    title = one_line(design.name)
+    legend = overlay.legend_rows(marks) if marks is not None else ""
+    if title or legend:
+        head = (
+            f'<TR><TD ALIGN="LEFT" COLSPAN="2"><FONT POINT-SIZE="15" COLOR="#1a202c"><B>'
+            f"{html_escape(truncate(title, 900, 15, True))}</B></FONT></TD></TR>"
+            if title
+            else ""
+        )
+        graph_attrs["label"] = (
+            f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2">{head}{legend}</TABLE>>'
+        )
+        graph_attrs["labelloc"] = '"t"'
+        graph_attrs["labeljust"] = '"l"'
+
+    # groups: tree, members, boxes
+    groups = design.group_map()
+    children: dict[str | None, list[str]] = {}
+    for g in design.groups:
+        parent = g.parent if g.parent in groups else None
+        children.setdefault(parent, []).append(g.id)
+    members: dict[str | None, list[str]] = {}
+    for nd in design.nodes:
+        members.setdefault(nd.group if nd.group in groups else None, []).append(nd.id)
+    # groups in an order where children come before parents (iterative post-order)
+    post: list[str] = []
+    stack: list[tuple[str, bool]] = [(g, False) for g in reversed(children.get(None, []))]
+    while stack:
+        gid, done = stack.pop()
+        if done:
+            post.append(gid)
+            continue
+        stack.append((gid, True))
+        stack.extend((c, False) for c in reversed(children.get(gid, [])))
+    bbox: dict[str, tuple[float, float, float, float]] = {}
+    nonempty: set[str] = set()
+    for gid in post:
+        boxes = []
+        if keep:
+            for nid in members.get(gid, []):
+                x, y = pos[nid]
+                h = _card_height(cards[nid])
+                boxes.append((x - width / 2, y - h / 2, x + width / 2, y + h / 2))
+            boxes.extend(bbox[c] for c in children.get(gid, []) if c in bbox)
+        has = bool(members.get(gid)) or any(c in nonempty for c in children.get(gid, []))
+        if has:
+            nonempty.add(gid)
+        if keep and boxes:
+            x0 = min(b[0] for b in boxes) - CLUSTER_PAD
+            y0 = min(b[1] for b in boxes) - CLUSTER_PAD
+            x1 = max(b[2] for b in boxes) + CLUSTER_PAD
+            y1 = max(b[3] for b in boxes) + CLUSTER_PAD + CLUSTER_LABEL_H
+            label = one_line(groups[gid].label)
+            lw = text_width(label, CLUSTER_LABEL_PT, True) + text_width(groups[gid].kind, 8)
+            x1 = max(x1, x0 + lw + 2 * CLUSTER_PAD)
+            bbox[gid] = (x0, y0, x1, y1)
+
+    out: list[str] = []
+    w = out.append
+    command = (
+        "neato -n2 -Tsvg design.dot -o design.svg"
+        if keep
+        else f"{engine} -Tsvg design.dot -o design.svg"
+    )
+    w(f"// {one_line(design.name) or 'design'}: written by archdesigner; render with: {command}")
+    w("digraph design {")
+    w("  graph [" + ", ".join(f"{k}={v}" for k, v in graph_attrs.items()) + "];")
+    w(f'  node [shape=plain, fontname="{FONT}", margin=0];')
+    w(
+        f'  edge [fontname="{FONT}", fontsize={EDGE_PT}, fontcolor="#4a5568", '
+        f'color="{LINK_COLOR}", arrowsize=0.7, penwidth=1.2];'
+    )
+
+    def emit_node(nid: str, indent: str) -> None:
+        card = cards[nid]
+        node = card.node
+        attrs = [
+            f'id="node-{nid}"',
+            f'class="kind-{re.sub(r"[^A-Za-z0-9_-]", "_", node.kind)}"',
+            f"label={_node_label(card, width, icon_paths.get(node.kind))}",
+            "tooltip=" + dot_string(_tooltip(node, card)),
+        ]
+        if nid in pos:
+            x, y = pos[nid]
+            attrs.append(f'pos="{_fmt(x)},{_fmt(y)}"')
+        w(f'{indent}"{nid}" [{", ".join(attrs)}];')
+
+    # emit groups depth-first with an explicit stack (no recursion limit on deep nesting)
+    work: list[tuple[str, str, int]] = [
+        ("open", g, 1) for g in reversed(children.get(None, [])) if g in nonempty
+    ]
+    while work:
+        action, gid, depth = work.pop()
+        indent = "  " * depth
+        if action == "close":
+            w(f"{indent}}}")
+            continue
+        g = groups[gid]
+        fill, line, style = GROUP_STYLES.get(g.kind, GROUP_STYLES["boundary"])
+        gmark = marks.groups.get(gid) if marks is not None else None
+        if gmark is not None and gmark.outline:
+            line = gmark.outline
+        attrs = [
+            f'id="group-{gid}"',
+            f"label={_cluster_label(one_line(g.label), g.kind)}",
+            f'style="{style},filled"',
+            f'fillcolor="{fill}"',
+            f'color="{line}"',
+            f"penwidth={3 if gmark is not None and gmark.outline else 1.2}",
+            'labeljust="l"',
+            "tooltip=" + dot_string(_group_tooltip(g.label, g.kind, gmark)),
+        ]
+        if gid in bbox:
+            x0, y0, x1, y1 = bbox[gid]
+            attrs.append(f'bb="{_fmt(x0)},{_fmt(y0)},{_fmt(x1)},{_fmt(y1)}"')
+            label = one_line(g.label)
+            lw = text_width(label, CLUSTER_LABEL_PT, True) + text_width(g.kind, 8) + 8
+            attrs.append(f'lp="{_fmt(x0 + 10 + lw / 2)},{_fmt(y1 - CLUSTER_LABEL_H / 2 - 2)}"')
+        w(f'{indent}subgraph "cluster_{gid}" {{')
+        w(f"{indent}  graph [{', '.join(attrs)}];")
+        for nid in members.get(gid, []):
+            emit_node(nid, indent + "  ")
+        work.append(("close", gid, depth))
+        work.extend(
+            ("open", c, depth + 1) for c in reversed(children.get(gid, [])) if c in nonempty
+        )
+    for nid in members.get(None, []):
+        emit_node(nid, "  ")
+
+    for link in design.links:
+        text = one_line(link.label or link.protocol)
+        attrs = [f"id={dot_string('link-' + link.id)}"]
+        if text:
+            attrs.append(f"label=<{html_escape(truncate(text, 160, EDGE_PT))}>")
+        if link.mode == "async":
+            attrs.append('style="dashed"')
+        lmark = marks.links.get(link.id) if marks is not None else None
+        if lmark is not None and lmark.outline:
+            attrs.extend([f'color="{lmark.outline}"', "penwidth=2.4"])
+        attrs.append("tooltip=" + dot_string(_link_tooltip(link, lmark)))
+        w(f'  "{link.source}" -> "{link.target}" [{", ".join(attrs)}];')
+    w("}")
+    return DotDocument(
+        "\n".join(out) + "\n",
+        engine,
+        engine_args,
+        report,
+        {p: kind for kind, p in icon_paths.items() if p is not None},
+    )
+
+
+def _no_icon(kind: str) -> Path | None:
+    return None
+
+
+def _tooltip(node: Node, card: _Card) -> str:
+    lines = [f"{node.label} ({node.id})", _kind_name(node.kind)]
+    if card.sub:
+        lines.append(_tech_text(node))
+    if card.findings is not None:
+        lines.extend(card.findings.messages)
+    return "\n".join(lines)
+
+
+def _group_tooltip(label: str, kind: str, gmark: overlay.NodeMarks | None) -> str:
+    lines = [f"{label} ({kind})"]
+    if gmark is not None:
+        lines.extend(gmark.messages)
+    return "\n".join(lines)
+
+
+def _link_tooltip(link: Any, lmark: overlay.NodeMarks | None) -> str:
+    bits = [f"{link.source} -> {link.target}", link.mode]
+    if link.protocol:
+        bits.append(link.protocol)
+    if not link.required:
+        bits.append("optional")
+    lines = [", ".join(bits)]
+    if lmark is not None:
+        lines.extend(lmark.messages)
+    return "\n".join(lines)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def find_program(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise ExportError(f"Graphviz's '{name}' program was not found on PATH; {INSTALL_HINT}")
+    return path
+
+
+def render(doc: DotDocument, fmt: str, *, timeout: float = 120.0, dpi: float = 0) -> bytes:
+    """Runs the Graphviz program on ``doc`` and returns the rendered bytes."""
+    program = find_program(doc.engine)
+    args = [program, *doc.engine_args, f"-T{fmt}"]
+    if dpi:
+        args.append(f"-Gdpi={dpi:g}")
+    try:
+        proc = subprocess.run(
+            args, input=doc.text.encode("utf-8"), capture_output=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        hint = " (use --layout keep for large designs)" if doc.engine != "neato" else ""
+        raise ExportError(
+            f"Graphviz '{doc.engine}' did not finish within {timeout:g} s{hint}"
+        ) from None
+    except OSError as exc:
+        raise ExportError(f"cannot run Graphviz '{doc.engine}': {exc}") from None
+    if proc.returncode != 0 or not proc.stdout:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        msg = next((line for line in err if line.startswith("Error")), err[0] if err else "")
+        raise ExportError(
+            f"Graphviz '{doc.engine}' failed (exit {proc.returncode}): {msg or 'no output'}"
+        )
+    return proc.stdout
+
+
+_IMAGE_RE = re.compile(r'<image xlink:href="([^"]*)" width="([^"]*)" height="([^"]*)"([^>]*)/>')
+_XY_RE = re.compile(r'\b(x|y)="([^"]*)"')
+
+
+def embed_icons(svg: str, icon_files: dict[str, str]) -> str:
+    """Makes Graphviz's SVG self-contained: each icon is defined once (a ``<symbol>`` holding
+    the icon as a data URI) and every node refers to it with ``<use>``."""
+    from archdesigner.export import icons as icon_mod
+
+    used: dict[str, str] = {}
+
+    def swap(m: re.Match[str]) -> str:
+        path = html.unescape(m.group(1))
+        kind = icon_files.get(path)
+        if kind is None:
+            return m.group(0)
+        sym = "icon-" + re.sub(r"[^A-Za-z0-9_-]", "_", kind)
+        if sym not in used:
+            uri = icon_mod.svg_data_uri(kind)
+            if uri is None:
+                return m.group(0)
+            used[sym] = uri
+        xy = dict(_XY_RE.findall(m.group(4)))
+        wd = m.group(2).removesuffix("px")
+        ht = m.group(3).removesuffix("px")
+        return (
+            f'<use xlink:href="#{sym}" x="{xy.get("x", "0")}" y="{xy.get("y", "0")}" '
+            f'width="{wd}" height="{ht}"/>'
+        )
+
+    body = _IMAGE_RE.sub(swap, svg)
+    if not used:
+        return body
+    defs = "<defs>" + "".join(
+        f'<symbol id="{sym}" viewBox="0 0 100 100"><image width="100" height="100" '
+        f'preserveAspectRatio="xMidYMid meet" xlink:href="{uri}"/></symbol>'
+        for sym, uri in used.items()
+    )
+    defs += "</defs>\n"
+    at = body.find('<g id="graph0"')
+    if at < 0:
+        return body
+    return body[:at] + defs + body[at:]
+
+
+# --- the exporters ---------------------------------------------------------------------------
+
+_COMMON_OPTIONS = (
+    ExportOption(
+        "layout",
+        "keep: the positions you drew (default); auto: Graphviz lays the design out",
+        "keep",
+        LAYOUTS,
+    ),
+    ExportOption(
+        "findings",
+        "draw lint findings: nodes with errors outlined red, warnings amber, with a legend",
+        False,
+        type=bool,
+    ),
+    ExportOption("load_factor", "load multiplier for the lint findings overlay", 1.0, type=float),
+)
+_RENDER_OPTIONS = (
+    ExportOption(
+        "timeout", "seconds Graphviz may take before the export gives up", 120.0, type=float
+    ),
+)
+
+
+def _findings_option(design: Design, options: dict[str, Any]) -> Sequence[Any] | None:
+    value = options.get("findings", False)
+    if value is None or value is False:
+        return None
+    if value is True:
+        return overlay.run_lint(
+            design,
+            plugin_dirs=options.get("plugin_dirs") or (),
+            load_factor=float(options.get("load_factor", 1.0)),
+        )
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return value
+    raise ExportError("findings must be true, false or a list of findings")
+
+
+class DotExporter(BaseExporter):
+    id: str = "dot"
+    name: str = "Graphviz DOT"
+    suffixes: tuple[str, ...] = (".dot", ".gv")
+    options: tuple[ExportOption, ...] = _COMMON_OPTIONS
+
+    def export(self, design: Design, **options: Any) -> ExportResult:
+        doc = build_dot(
+            design,
+            layout=str(options.get("layout", "keep")),
+            icons="png",
+            findings=_findings_option(design, options),
+        )
+        return ExportResult(doc.text, doc.report)
+
+
+class RenderedExporter(BaseExporter):
+    """Renders through Graphviz: ``svg`` (self-contained, icons embedded), ``png``, ``pdf``."""
+
+    fmt: str = ""
+    options: tuple[ExportOption, ...] = _COMMON_OPTIONS + _RENDER_OPTIONS
+
+    def export(self, design: Design, **options: Any) -> ExportResult:
+        icons = "svg" if self.fmt == "svg" else "png"
+        doc = build_dot(
+            design,
+            layout=str(options.get("layout", "keep")),
+            icons=icons,
+            findings=_findings_option(design, options),
+        )
+        data = render(
+            doc,
+            self.fmt,
+            timeout=float(options.get("timeout", 120.0)),
+            dpi=float(options.get("dpi", 0) or 0),
+        )
+        if self.fmt == "svg":
+            text = embed_icons(data.decode("utf-8"), doc.icon_files)
+            return ExportResult(text, doc.report)
+        return ExportResult(data, doc.report)
+
+
+class SvgExporter(RenderedExporter):
+    id: str = "svg"
+    name: str = "SVG diagram (Graphviz)"
+    suffixes: tuple[str, ...] = (".svg",)
+    fmt: str = "svg"
+
+
+class PngExporter(RenderedExporter):
+    id: str = "png"
+    name: str = "PNG diagram (Graphviz)"
+    suffixes: tuple[str, ...] = (".png",)
+    fmt: str = "png"
+    options: tuple[ExportOption, ...] = (
+        *RenderedExporter.options,
+        ExportOption("dpi", "resolution of the image (Graphviz's default is 96)", 0.0, type=float),
+    )
+
+
+class PdfExporter(RenderedExporter):
+    id: str = "pdf"
+    name: str = "PDF diagram (Graphviz)"
+    suffixes: tuple[str, ...] = (".pdf",)
+    fmt: str = "pdf"
