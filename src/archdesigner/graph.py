@@ -1,24 +1,162 @@
-"""The NetworkX view of a design and the topology queries that rules share.
+"""The graph view of a design and the topology queries that rules share.
 
 Build one :class:`DesignGraph` per design version and let every consumer read its cached
 properties: each is computed at most once, in time linear in the design (no search per node).
-networkx is imported here, lazily from the app's point of view: nothing at start-up needs it.
+
+Two layers live here:
+
+* integer indexes in plain Python (:class:`Condensation`, adjacency lists, bitmask
+  propagation over a condensation in topological order). The linter reads only these; they
+  need no third-party import and stay linear at 20,000 nodes.
+* the NetworkX views (``graph``, ``required_graph``, ...), for code that wants networkx's
+  algorithms. networkx costs about 0.6 s to import, so it is imported on first use only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import networkx as nx
-
 from archdesigner.model.design import Design, Link, Node
+
+
+def _nx() -> Any:
+    import networkx
+
+    return networkx
+
+
+@dataclass(frozen=True)
+class Condensation:
+    """Strongly connected components of a graph over node indexes ``0..n-1``.
+
+    Components are numbered in *reverse topological order*: for every edge between two
+    components ``a -> b``, ``b < a``. Iterate ``range(count)`` to see every component after
+    all components it reaches (sinks first), ``reversed(range(count))`` for the opposite.
+    """
+
+    comp_of: list[int]  # node index -> component
+    members: list[list[int]]  # component -> node indexes (ascending)
+    succ: list[list[int]]  # component -> distinct successor components
+    cyclic: list[bool]  # component has a cycle: two or more members, or a self-loop
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    def pred(self) -> list[list[int]]:
+        """Component -> distinct predecessor components."""
+        out: list[list[int]] = [[] for _ in self.members]
+        for c, succs in enumerate(self.succ):
+            for s in succs:
+                out[s].append(c)
+        return out
+
+
+def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
+    """Tarjan's algorithm, iterative (no recursion limit), O(nodes + edges)."""
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    comp_of = [-1] * n
+    members: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if index[root] != -1:
+            continue
+        work: list[tuple[int, int]] = [(root, 0)]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            v, i = work[-1]
+            nbrs = adj[v]
+            if i < len(nbrs):
+                work[-1] = (v, i + 1)
+                w = nbrs[i]
+                if index[w] == -1:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, 0))
+                elif on_stack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                if low[v] < low[parent]:
+                    low[parent] = low[v]
+            if low[v] == index[v]:
+                comp = len(members)
+                group: list[int] = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    comp_of[w] = comp
+                    group.append(w)
+                    if w == v:
+                        break
+                group.sort()
+                members.append(group)
+    succ_sets: list[set[int]] = [set() for _ in members]
+    cyclic = [len(m) > 1 for m in members]
+    for v in range(n):
+        cv = comp_of[v]
+        for w in adj[v]:
+            cw = comp_of[w]
+            if cw != cv:
+                succ_sets[cv].add(cw)
+            elif w == v:
+                cyclic[cv] = True
+    return Condensation(comp_of, members, [sorted(s) for s in succ_sets], cyclic)
+
+
+def propagate_forward(cond: Condensation, seed: Sequence[int]) -> list[int]:
+    """Bitmask per component: its ``seed`` OR-ed with the masks of every component that
+    reaches it. One pass in topological order (what reaches me)."""
+    masks = list(seed)
+    succ = cond.succ
+    for c in reversed(range(cond.count)):
+        m = masks[c]
+        if m:
+            for s in succ[c]:
+                masks[s] |= m
+    return masks
+
+
+def propagate_backward(cond: Condensation, seed: Sequence[int]) -> list[int]:
+    """Bitmask per component: its ``seed`` OR-ed with the masks of every component it
+    reaches. One pass in reverse topological order (what I reach)."""
+    masks = list(seed)
+    succ = cond.succ
+    for c in range(cond.count):
+        m = masks[c]
+        for s in succ[c]:
+            m |= masks[s]
+        masks[c] = m
+    return masks
+
+
+def bits_of(mask: int) -> list[int]:
+    """Positions of the set bits of ``mask``, ascending."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def build_graph(design: Design) -> Any:
     """A ``MultiDiGraph``: one node per design node (attribute ``node``), one edge per link
     keyed by the link id (attribute ``link``). Two links between one pair stay two edges."""
+    nx = _nx()
     g = nx.MultiDiGraph(name=design.name)
     g.add_nodes_from((n.id, {"node": n}) for n in design.nodes)
     g.add_edges_from((link.source, link.target, link.id, {"link": link}) for link in design.links)
@@ -62,7 +200,7 @@ class DesignGraph:
 
     def subgraph_of_links(self, keep: Iterable[Link]) -> Any:
         """A plain ``DiGraph`` of every node and the given links (parallel links merged)."""
-        g = nx.DiGraph()
+        g = _nx().DiGraph()
         g.add_nodes_from(self.nodes)
         g.add_edges_from((link.source, link.target) for link in keep)
         return g
@@ -95,7 +233,7 @@ class DesignGraph:
     @cached_property
     def required_condensation(self) -> Any:
         """Condensation of the required graph (``members`` and ``mapping`` attributes)."""
-        return nx.condensation(self.required_graph)
+        return _nx().condensation(self.required_graph)
 
     @cached_property
     def required_reach(self) -> dict[str, int]:
@@ -103,7 +241,7 @@ class DesignGraph:
         required links (itself included). Computed once in reverse topological order."""
         cond = self.required_condensation
         masks: list[int] = [0] * cond.number_of_nodes()
-        for comp in reversed(list(nx.topological_sort(cond))):
+        for comp in reversed(list(_nx().topological_sort(cond))):
             mask = 1 << comp
             for nxt in cond.succ[comp]:
                 mask |= masks[nxt]
@@ -117,3 +255,92 @@ class DesignGraph:
 
     def component_of(self, node_id: str) -> int:
         return int(self.required_condensation.graph["mapping"][node_id])
+
+    # --- integer indexes (no networkx) ---------------------------------------------------
+    @cached_property
+    def ids(self) -> list[str]:
+        """Node ids in design order; a node's position here is its index."""
+        return [n.id for n in self.design.nodes]
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {nid: i for i, nid in enumerate(self.ids)}
+
+    @cached_property
+    def node_list(self) -> list[Node]:
+        return list(self.design.nodes)
+
+    def adjacency(self, keep: Callable[[Link], bool] | None = None) -> list[list[int]]:
+        """Successor indexes per node index over the links that ``keep`` accepts (all links
+        when None); parallel links appear once."""
+        idx = self.index
+        adj: list[list[int]] = [[] for _ in self.ids]
+        seen: set[tuple[int, int]] = set()
+        for link in self.design.links:
+            if keep is not None and not keep(link):
+                continue
+            pair = (idx[link.source], idx[link.target])
+            if pair not in seen:
+                seen.add(pair)
+                adj[pair[0]].append(pair[1])
+        return adj
+
+    @cached_property
+    def required_adj(self) -> list[list[int]]:
+        return self.adjacency(lambda link: link.required)
+
+    @cached_property
+    def sync_adj(self) -> list[list[int]]:
+        return self.adjacency(lambda link: link.mode == "sync")
+
+    @cached_property
+    def all_adj(self) -> list[list[int]]:
+        return self.adjacency()
+
+    @cached_property
+    def required_cond(self) -> Condensation:
+        """Condensation of the required graph (failures travel against its arrows)."""
+        return condense(len(self.ids), self.required_adj)
+
+    @cached_property
+    def sync_cond(self) -> Condensation:
+        """Condensation of the sync graph (its cyclic components are dependency cycles)."""
+        return condense(len(self.ids), self.sync_adj)
+
+    @cached_property
+    def all_cond(self) -> Condensation:
+        """Condensation of the graph of every link (load flows along it)."""
+        return condense(len(self.ids), self.all_adj)
+
+    @cached_property
+    def entry_indexes(self) -> list[int]:
+        idx = self.index
+        return [idx[nid] for nid in self.entries]
+
+    @cached_property
+    def entries_failing(self) -> list[int]:
+        """Per required-graph component: bitmask over :attr:`entries` (bit ``k`` is
+        ``entries[k]``) of the entries that fail with it, i.e. that reach it through
+        required links (an entry inside the component included)."""
+        cond = self.required_cond
+        seed = [0] * cond.count
+        for k, i in enumerate(self.entry_indexes):
+            seed[cond.comp_of[i]] |= 1 << k
+        return propagate_forward(cond, seed)
+
+    @cached_property
+    def failing_counts(self) -> list[int]:
+        """Per required-graph component: how many nodes fail with it (have a required path
+        to it), its own members included. A node bitmask propagated in one pass."""
+        cond = self.required_cond
+        seed = [0] * cond.count
+        for c, members in enumerate(cond.members):
+            m = 0
+            for i in members:
+                m |= 1 << i
+            seed[c] = m
+        return [m.bit_count() for m in propagate_forward(cond, seed)]
+
+    def entries_of_mask(self, mask: int) -> list[str]:
+        """Entry ids named by a bitmask over :attr:`entries`."""
+        return [self.entries[k] for k in bits_of(mask)]

@@ -1,0 +1,182 @@
+"""Whole-design analyses that several rules share, each linear in the design.
+
+* :func:`load_flow`: offered load per node (capacity rules, the app's load tint).
+* :func:`sync_paths`: the worst sync path from every node, by length and by retry
+  amplification, by dynamic programming over the condensation of the sync graph.
+
+Both work on the integer indexes of :class:`archdesigner.graph.DesignGraph` and never search
+once per node.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from archdesigner.graph import Condensation, DesignGraph
+from archdesigner.model.design import Link
+
+
+@dataclass(frozen=True)
+class LoadFlow:
+    """``offered[i]``: requests per second node ``i`` receives (its own ``load_rps`` x load
+    factor included); ``capacity[i]``: what it sustains, or None when unknown."""
+
+    offered: list[float]
+    capacity: list[float | None]
+
+
+def load_flow(graph: DesignGraph, load_factor: float = 1.0) -> LoadFlow:
+    """Propagates every entry's load along all links (sync and async), in topological order
+    of the condensation. Within a cycle each link carries load at most once: members are
+    visited breadth-first from where load enters, and a link back to a member visited
+    earlier carries nothing (load flowing around a cycle is counted once)."""
+    nodes = graph.node_list
+    idx = graph.index
+    n = len(nodes)
+    inflow = [0.0] * n
+    for i, node in enumerate(nodes):
+        if node.load_rps:
+            inflow[i] = node.load_rps * load_factor
+    out: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for link in graph.design.links:
+        out[idx[link.source]].append((idx[link.target], link.calls_per_request))
+    cond = graph.all_cond
+    comp_of = cond.comp_of
+    offered = [0.0] * n
+    for c in reversed(range(cond.count)):
+        members = cond.members[c]
+        if not cond.cyclic[c]:
+            v = members[0]
+            load = inflow[v]
+            offered[v] = load
+            if load > 0:
+                for t, cpr in out[v]:
+                    if t != v:
+                        inflow[t] += load * cpr
+            continue
+        order: dict[int, int] = {}
+        queue = deque(m for m in members if inflow[m] > 0)
+        for m in queue:
+            order[m] = len(order)
+        visit: list[int] = []
+        while queue:
+            v = queue.popleft()
+            visit.append(v)
+            for t, _ in out[v]:
+                if comp_of[t] == c and t not in order:
+                    order[t] = len(order)
+                    queue.append(t)
+        for v in visit:
+            load = inflow[v]
+            offered[v] = load
+            if load <= 0:
+                continue
+            for t, cpr in out[v]:
+                if comp_of[t] != c or order[t] > order[v]:
+                    inflow[t] += load * cpr
+    capacity: list[float | None] = [
+        node.capacity_rps * node.max_instances if node.capacity_rps is not None else None
+        for node in nodes
+    ]
+    return LoadFlow(offered, capacity)
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One step of a worst path: the component passed and the link leaving it."""
+
+    comp: int
+    link: Link | None
+
+
+@dataclass(frozen=True)
+class SyncPaths:
+    """Worst sync paths per component of the sync graph (:attr:`cond`).
+
+    ``depth[c]``: links on the longest sync path starting in ``c``, where a cycle of ``k``
+    nodes counts ``k`` links (walked once). ``amp[c]``: the largest product of
+    ``1 + retries`` over a sync path starting in ``c`` (a cycle's own links once each).
+    ``depth_next[c]`` / ``amp_next[c]``: the link that leaves ``c`` on that path.
+    """
+
+    cond: Condensation
+    depth: list[int]
+    depth_next: list[Link | None]
+    amp: list[int]
+    amp_next: list[Link | None]
+    cycle_weight: list[int]
+    cycle_amp: list[int]
+    cycle_links: list[list[Link]]
+    target_comp: dict[str, int]  # sync link id -> component of its target
+
+    def walk(self, comp: int, by: str) -> list[PathStep]:
+        """The worst path from ``comp``: ``by`` is ``"depth"`` or ``"amp"``."""
+        nxt = self.depth_next if by == "depth" else self.amp_next
+        steps = []
+        seen = set()
+        c: int | None = comp
+        while c is not None and c not in seen:
+            seen.add(c)
+            link = nxt[c]
+            steps.append(PathStep(c, link))
+            c = self.target_comp[link.id] if link is not None else None
+        return steps
+
+
+def sync_paths(graph: DesignGraph) -> SyncPaths:
+    cond = graph.sync_cond
+    idx = graph.index
+    comp_of = cond.comp_of
+    count = cond.count
+    out_links: list[list[Link]] = [[] for _ in range(count)]
+    cycle_links: list[list[Link]] = [[] for _ in range(count)]
+    cycle_amp = [1] * count
+    targets: dict[str, int] = {}
+    for link in graph.design.links:
+        if link.mode != "sync":
+            continue
+        cs, ct = comp_of[idx[link.source]], comp_of[idx[link.target]]
+        targets[link.id] = ct
+        if cs == ct:
+            cycle_links[cs].append(link)
+            cycle_amp[cs] *= 1 + link.retries
+        else:
+            out_links[cs].append(link)
+    cycle_weight = [len(m) if cyc else 0 for m, cyc in zip(cond.members, cond.cyclic, strict=True)]
+    depth = [0] * count
+    amp = [1] * count
+    depth_next: list[Link | None] = [None] * count
+    amp_next: list[Link | None] = [None] * count
+    for c in range(count):  # sinks first
+        best_d, best_dl = 0, None
+        best_a, best_al = 1, None
+        for link in out_links[c]:
+            t = targets[link.id]
+            d = 1 + depth[t]
+            if d > best_d:
+                best_d, best_dl = d, link
+            a = (1 + link.retries) * amp[t]
+            if a > best_a:
+                best_a, best_al = a, link
+        depth[c] = cycle_weight[c] + best_d
+        depth_next[c] = best_dl
+        amp[c] = cycle_amp[c] * best_a
+        amp_next[c] = best_al
+    return SyncPaths(
+        cond, depth, depth_next, amp, amp_next, cycle_weight, cycle_amp, cycle_links, targets
+    )
+
+
+def path_nodes(start: str, steps: list[PathStep]) -> list[str]:
+    """The node ids along a worst path from ``start``: each link's ends in order (where a
+    cycle is passed, its members are listed where it is entered)."""
+    out = [start]
+    for step in steps:
+        link = step.link
+        if link is None:
+            break
+        if link.source != out[-1]:
+            out.append(link.source)
+        out.append(link.target)
+    return out

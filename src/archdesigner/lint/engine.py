@@ -1,0 +1,446 @@
+"""The lint engine: runs the selected rules over a design and returns a :class:`LintReport`.
+
+One engine serves the command line and the app. Steps: load rules (built-ins and plugins),
+resolve the configuration (the design's ``lint`` block plus the caller's arguments), run each
+rule (built-ins in this thread, plugin rules isolated with a time limit), apply severity
+overrides and ``lint_ignore`` suppressions, add MOD003 (unused suppressions) and MOD900
+(crashed rules), fingerprint and sort.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from archdesigner.graph import DesignGraph
+from archdesigner.lint.api import (
+    SEVERITIES,
+    SEVERITY_RANK,
+    Finding,
+    Fix,
+    LintContext,
+    Severity,
+)
+from archdesigner.lint.isolation import run_with_time_limit
+from archdesigner.lint.registry import RegisteredRule, RuleSet, load_rules
+from archdesigner.model.design import Design
+from archdesigner.model.edits import UpdateLink, UpdateNode
+from archdesigner.plugins import PluginError
+
+#: Seconds a plugin rule may run before it is stopped and reported as MOD900.
+DEFAULT_TIME_LIMIT = 10.0
+UNUSED = "MOD003"
+CRASHED = "MOD900"
+
+
+class LintConfigError(ValueError):
+    """The design's ``lint`` block or the caller's settings are unusable. ``path`` is the
+    JSON path of the problem (``lint.options.SCL005.max_depth``)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass
+class LintReport:
+    """What a lint run found.
+
+    ``findings`` are sorted by severity, rule id and subject id (suppressed ones included,
+    marked). ``errors`` are plugin load problems. ``utilization`` maps each node with a
+    capacity to ``(offered_rps, capacity_rps)``. ``rules`` are the rules that ran.
+    ``warnings`` are notes about the configuration (a selector that matches no rule).
+    """
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[PluginError] = field(default_factory=list)
+    utilization: dict[str, tuple[float, float]] = field(default_factory=dict)
+    rules: list[RegisteredRule] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> list[Finding]:
+        """The findings that are not suppressed."""
+        return [f for f in self.findings if not f.suppressed]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed]
+
+    def counts(self) -> dict[str, int]:
+        """Unsuppressed findings per severity."""
+        out: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
+        for f in self.active:
+            out[f.severity] += 1
+        return out
+
+    def reaches(self, fail_on: str) -> bool:
+        """True when an unsuppressed finding is at least as severe as ``fail_on``."""
+        if fail_on not in SEVERITY_RANK:
+            return False
+        worst = SEVERITY_RANK[fail_on]
+        return any(SEVERITY_RANK[f.severity] <= worst for f in self.active)
+
+    def for_subject(self, subject: str) -> list[Finding]:
+        return [f for f in self.findings if f.subject == subject]
+
+
+# --- selection -------------------------------------------------------------------------------
+
+
+def _norm(refs: Iterable[str] | None) -> list[str] | None:
+    if refs is None:
+        return None
+    return [r.strip().upper() for r in refs if r.strip()]
+
+
+def _match_len(refs: Sequence[str], rule_id: str) -> int:
+    best = -1
+    for ref in refs:
+        if ref == "ALL":
+            best = max(best, 0)
+        elif rule_id.startswith(ref):
+            best = max(best, len(ref))
+    return best
+
+
+def is_selected(rule_id: str, select: Sequence[str] | None, ignore: Sequence[str]) -> bool:
+    """Ruff-like prefix selection: the most specific matching selector wins; between a
+    ``select`` and an ``ignore`` selector of the same length, ``ignore`` wins. ``select``
+    None selects every rule; ``ALL`` matches every rule."""
+    chosen = 0 if select is None else _match_len(select, rule_id)
+    if chosen < 0:
+        return False
+    return _match_len(ignore, rule_id) < chosen or _match_len(ignore, rule_id) < 0
+
+
+def unmatched_selectors(refs: Iterable[str], rule_ids: Iterable[str]) -> list[str]:
+    """Selectors that match no rule id (typos, missing plugins)."""
+    ids = list(rule_ids)
+    return [r for r in _norm(refs) or [] if r != "ALL" and not any(i.startswith(r) for i in ids)]
+
+
+def _severity_for(rule_id: str, default: Severity, overrides: Mapping[str, str]) -> Severity:
+    best, chosen = -1, default
+    for ref, sev in overrides.items():
+        key = ref.upper()
+        if rule_id.startswith(key) and len(key) > best and sev in SEVERITIES:
+            best, chosen = len(key), sev
+    return chosen
+
+
+def _options_for(reg: RegisteredRule, given: Mapping[str, Any] | None) -> dict[str, Any]:
+    rule = reg.rule
+    out: dict[str, Any] = {name: opt.default for name, opt in rule.options.items()}
+    for name, value in (given or {}).items():
+        path = f"lint.options.{rule.id}.{name}"
+        if name not in rule.options:
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise LintConfigError(path, f"{rule.id} has no option {name!r} (options: {known})")
+        try:
+            out[name] = rule.options[name].check(value)
+        except ValueError as exc:
+            raise LintConfigError(path, str(exc)) from None
+    return out
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+def _fingerprint(f: Finding) -> str:
+    raw = "\0".join((f.rule_id, f.subject_type, f.subject, f.key))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+
+
+def _crash(reg: RegisteredRule, severity: Severity, what: str, details: str) -> Finding:
+    rule = reg.rule
+    plugin = "the built-in rules" if reg.builtin else f"plugin {reg.source}"
+    return Finding(
+        rule_id=CRASHED,
+        name="rule-crashed",
+        severity=severity,
+        message=f"Rule {rule.id} ({rule.name}) of {plugin} {what}; its findings are missing "
+        "from this report. The other rules ran and the design is untouched.",
+        subject=rule.id,
+        subject_type="rule",
+        evidence={"rule": rule.id, "plugin": reg.source, "error": details},
+        key=rule.id,
+    )
+
+
+def _checked(findings: Any, reg: RegisteredRule, design: Design) -> tuple[list[Finding], str]:
+    """The rule's findings, or an error text when it returned something unusable."""
+    out: list[Finding] = []
+    nodes = {n.id for n in design.nodes}
+    links = {link.id for link in design.links}
+    groups = {g.id for g in design.groups}
+    for f in findings or ():
+        if not isinstance(f, Finding):
+            return [], f"returned a {type(f).__name__} instead of a Finding"
+        known = {"node": nodes, "link": links, "group": groups}.get(f.subject_type)
+        if known is None or f.subject not in known:
+            return [], f"returned a finding about an unknown {f.subject_type} {f.subject!r}"
+        fix = f.fix
+        if fix is not None and not isinstance(fix, Fix):
+            fix = None
+        out.append(
+            replace(
+                f,
+                rule_id=reg.rule.id,
+                name=reg.rule.name,
+                source=reg.source,
+                fix=fix,
+                related=[str(r) for r in f.related],
+            )
+        )
+    return out, ""
+
+
+def lint_design(
+    design: Design,
+    *,
+    plugin_dirs: Sequence[str | Path] = (),
+    load_factor: float = 1.0,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    severity_overrides: Mapping[str, str] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    source_path: str | Path | None = None,
+    rules: RuleSet | None = None,
+) -> LintReport:
+    """Lints ``design`` and returns the report. The design is not changed.
+
+    ``select`` replaces the design's ``lint.select``; ``ignore`` and ``severity_overrides``
+    add to the design's ``lint.ignore`` and ``lint.severity``. ``rules`` reuses an already
+    loaded :class:`RuleSet` (the app loads plugins once); otherwise rules are discovered
+    from entry points, the user's plugin folder and ``plugin_dirs``. ``source_path`` is only
+    used in messages. Raises :class:`LintConfigError` for unusable options.
+    """
+    del source_path
+    if not (isinstance(load_factor, int | float) and math.isfinite(load_factor)):
+        raise LintConfigError("load factor", f"expected a number, got {load_factor!r}")
+    if load_factor < 0:
+        raise LintConfigError("load factor", f"must be >= 0, got {load_factor:g}")
+    ruleset = rules if rules is not None else load_rules(plugin_dirs)
+    report = LintReport(errors=list(ruleset.errors))
+    cfg = design.lint
+    sel = _norm(select) if select is not None else _norm(cfg.select)
+    ign = (_norm(cfg.ignore) or []) + (_norm(ignore) or [])
+    all_ids = [r.rule.id for r in ruleset.rules]
+    for where, refs in (("lint.select", cfg.select or []), ("lint.ignore", cfg.ignore)):
+        for ref in unmatched_selectors(refs, all_ids):
+            report.warnings.append(f"{where}: {ref!r} matches no installed rule")
+    overrides: dict[str, str] = dict(cfg.severity)
+    overrides.update(severity_overrides or {})
+    chosen = [r for r in ruleset.rules if is_selected(r.rule.id, sel, ign)]
+    by_id = ruleset.by_id()
+    for rid in cfg.options:
+        if rid not in by_id:
+            report.warnings.append(f"lint.options: no installed rule {rid!r}; ignored")
+    options = {r.rule.id: _options_for(r, cfg.options.get(r.rule.id)) for r in chosen}
+    severity = {
+        r.rule.id: _severity_for(r.rule.id, r.rule.severity, overrides) for r in ruleset.rules
+    }
+    report.rules = chosen
+    chosen_ids = {r.rule.id for r in chosen}
+
+    graph = DesignGraph(design)
+    shared: dict[str, Any] = {}
+    findings: list[Finding] = []
+    crashes: list[Finding] = []
+    plugin_copies: dict[str, tuple[Design, DesignGraph, dict[str, Any]]] = {}
+    for reg in chosen:
+        rid = reg.rule.id
+        if rid in (UNUSED, CRASHED):
+            continue
+        if reg.builtin:
+            ctx = LintContext(
+                design, graph, reg.rule, options[rid], load_factor=load_factor, shared=shared
+            )
+            try:
+                got, problem = _checked(list(reg.rule.check(ctx)), reg, design)
+            except Exception as exc:  # a bug in a built-in rule must not stop the others
+                got, problem = [], f"raised {type(exc).__name__}: {exc}"
+            if problem:
+                crashes.append(_crash(reg, severity[CRASHED], problem, problem))
+            findings.extend(got)
+            continue
+        copy = plugin_copies.get(reg.source)
+
+        def run(reg: RegisteredRule = reg, copy: Any = copy) -> Any:
+            if copy is None:
+                private = design.model_copy(deep=True)
+                copy = (private, DesignGraph(private), {})
+                plugin_copies[reg.source] = copy
+            ctx = LintContext(
+                copy[0],
+                copy[1],
+                reg.rule,
+                options[reg.rule.id],
+                load_factor=load_factor,
+                shared=copy[2],
+                source=reg.source,
+            )
+            return list(reg.rule.check(ctx))
+
+        outcome = run_with_time_limit(run, time_limit, rid)
+        if outcome.timed_out:
+            plugin_copies.pop(reg.source, None)  # the abandoned thread may still hold it
+            crashes.append(
+                _crash(
+                    reg,
+                    severity[CRASHED],
+                    f"ran past its time limit of {time_limit:g} s and was stopped",
+                    f"time limit of {time_limit:g} s exceeded",
+                )
+            )
+            continue
+        if outcome.error:
+            crashes.append(
+                _crash(reg, severity[CRASHED], f"raised {outcome.error}", outcome.details)
+            )
+            continue
+        got, problem = _checked(outcome.value, reg, design)
+        if problem:
+            crashes.append(_crash(reg, severity[CRASHED], problem, problem))
+        findings.extend(got)
+
+    findings = [replace(f, severity=severity.get(f.rule_id, f.severity)) for f in findings]
+    findings = _suppress(design, findings, chosen_ids, all_ids, severity[UNUSED])
+    if CRASHED in chosen_ids:
+        findings.extend(crashes)
+    else:
+        for c in crashes:
+            report.warnings.append(c.message)
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.rule_id, f.subject, f.key, f.message))
+    seen: dict[str, int] = {}
+    final = []
+    for f in findings:
+        fp = _fingerprint(f)
+        n = seen.get(fp, 0) + 1
+        seen[fp] = n
+        final.append(replace(f, fingerprint=fp if n == 1 else f"{fp}-{n}"))
+    report.findings = final
+    report.utilization = _utilization(graph, load_factor, shared)
+    return report
+
+
+def _utilization(
+    graph: DesignGraph, load_factor: float, shared: dict[str, Any]
+) -> dict[str, tuple[float, float]]:
+    if not any(n.capacity_rps is not None for n in graph.node_list):
+        return {}
+    from archdesigner.lint.analysis import LoadFlow, load_flow
+
+    key = f"load_flow:{load_factor!r}"
+    lf: LoadFlow = shared.get(key) or load_flow(graph, load_factor)
+    return {
+        graph.ids[i]: (lf.offered[i], cap) for i, cap in enumerate(lf.capacity) if cap is not None
+    }
+
+
+# --- suppressions -------------------------------------------------------------------------------
+
+
+def _matches(entry: str, rule_id: str) -> bool:
+    return rule_id.startswith(entry.upper())
+
+
+def _suppress(
+    design: Design,
+    findings: list[Finding],
+    chosen: set[str],
+    all_ids: list[str],
+    unused_severity: Severity,
+) -> list[Finding]:
+    """Marks suppressed findings and adds MOD003 for each entry that suppressed nothing."""
+    entries: dict[tuple[str, str], list[str]] = {}
+    for node in design.nodes:
+        if node.lint_ignore:
+            entries[("node", node.id)] = node.lint_ignore
+    for link in design.links:
+        if link.lint_ignore:
+            entries[("link", link.id)] = link.lint_ignore
+    used: set[tuple[str, str, int]] = set()
+
+    def mark(f: Finding) -> Finding:
+        hit = False
+        for k, entry in enumerate(entries.get((f.subject_type, f.subject), ())):
+            if _matches(entry, f.rule_id):
+                used.add((f.subject_type, f.subject, k))
+                hit = True
+        return replace(f, suppressed=True) if hit else f
+
+    out = [mark(f) for f in findings]
+    if UNUSED not in chosen:
+        return out
+    unused: list[Finding] = []
+    for (stype, sid), refs in sorted(entries.items()):
+        for k, entry in enumerate(refs):
+            if (stype, sid, k) in used or _matches(entry, UNUSED):
+                continue
+            unused.append(_unused(design, stype, sid, refs, k, chosen, all_ids, unused_severity))
+    marked = [mark(f) for f in unused]
+    # an entry that silences MOD003 and silenced none of it is itself unused
+    for (stype, sid), refs in sorted(entries.items()):
+        for k, entry in enumerate(refs):
+            if (stype, sid, k) in used or not _matches(entry, UNUSED):
+                continue
+            marked.append(
+                mark(_unused(design, stype, sid, refs, k, chosen, all_ids, unused_severity))
+            )
+    return out + marked
+
+
+def _unused(
+    design: Design,
+    stype: str,
+    sid: str,
+    refs: list[str],
+    k: int,
+    chosen: set[str],
+    all_ids: list[str],
+    severity: Severity,
+) -> Finding:
+    entry = refs[k]
+    matching = [rid for rid in all_ids if _matches(entry, rid)]
+    ran = [rid for rid in matching if rid in chosen]
+    what = f"{stype} {sid}"
+    if not matching:
+        why = f"no installed rule id starts with {entry.upper()}"
+    elif not ran:
+        why = f"{names_of(matching)} did not run (not selected)"
+    else:
+        why = f"{names_of(ran)} found nothing on {what}"
+    rest = [r for j, r in enumerate(refs) if j != k]
+    edit: UpdateNode | UpdateLink
+    if stype == "node":
+        edit = UpdateNode(sid, {"lint_ignore": rest}, f"Remove {entry} from lint_ignore")
+    else:
+        edit = UpdateLink(sid, {"lint_ignore": rest}, f"Remove {entry} from lint_ignore")
+    fix = None
+    if ran or not matching:
+        fix = Fix(f"Remove {entry!r} from the lint_ignore of {what}", edit)
+    return Finding(
+        rule_id=UNUSED,
+        name="unused-suppression",
+        severity=severity,
+        message=f"The lint_ignore entry {entry!r} on {what} suppressed nothing in this run: "
+        f"{why}. Remove the entry.",
+        subject=sid,
+        subject_type="node" if stype == "node" else "link",
+        evidence={"entry": entry, "matching_rules": matching, "rules_run": ran},
+        fix=fix,
+        key=f"{k}:{entry}",
+    )
+
+
+def names_of(ids: list[str]) -> str:
+    from archdesigner.lint.api import names
+
+    return names(ids, 4)

@@ -1,0 +1,129 @@
+"""Finding and validating rules: built-ins and plugins through one mechanism.
+
+:func:`load_rules` asks :func:`archdesigner.plugins.discover` for every ``archdesigner.rules``
+contribution (the built-ins come through the ``builtin`` entry point like any plugin), checks
+each one (a :class:`Rule`, a valid id, a name, a severity, no reserved prefix unless
+built-in, no id taken by another rule) and refuses bad ones with a one-line message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archdesigner.lint.api import (
+    RESERVED_PREFIXES,
+    RULE_ID_RE,
+    RULE_NAME_RE,
+    SEVERITIES,
+    Option,
+    Rule,
+)
+from archdesigner.plugins import BUILTIN, ENTRY_POINT_GROUPS, PluginError, discover
+
+GROUP = ENTRY_POINT_GROUPS["rules"]
+
+
+@dataclass(frozen=True)
+class RegisteredRule:
+    """A rule and where it comes from (``built-in`` or the plugin's name)."""
+
+    rule: Rule
+    source: str
+
+    @property
+    def builtin(self) -> bool:
+        return self.source == BUILTIN
+
+
+@dataclass
+class RuleSet:
+    """Every accepted rule, sorted by id, and the problems met while loading plugins."""
+
+    rules: list[RegisteredRule] = field(default_factory=list)
+    errors: list[PluginError] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, RegisteredRule]:
+        return {r.rule.id: r for r in self.rules}
+
+
+def rule_problem(obj: object, source: str) -> str:
+    """Why ``obj`` cannot be registered as a rule of ``source``, or "" when it can."""
+    if not isinstance(obj, Rule):
+        return (
+            f"RULES entries must be archdesigner.lint.Rule objects (made with the @rule "
+            f"decorator), got {type(obj).__name__}"
+        )
+    if not isinstance(obj.id, str) or not RULE_ID_RE.match(obj.id):
+        return (
+            f"rule id {obj.id!r} is not valid: use 2 to 8 capital letters and 3 or 4 digits, "
+            "e.g. SEC001"
+        )
+    prefix = obj.id.rstrip("0123456789")
+    if source != BUILTIN:
+        for reserved in RESERVED_PREFIXES:
+            if prefix.startswith(reserved):
+                return (
+                    f"rule id {obj.id} uses the prefix {reserved}, which is reserved for "
+                    f"built-in rules ({', '.join(RESERVED_PREFIXES)}); choose another prefix"
+                )
+    if not isinstance(obj.name, str) or not RULE_NAME_RE.match(obj.name):
+        return f"rule {obj.id}: name {obj.name!r} must be lower-case words joined by hyphens"
+    if obj.severity not in SEVERITIES:
+        return f"rule {obj.id}: severity {obj.severity!r} must be one of {', '.join(SEVERITIES)}"
+    if not callable(obj.check):
+        return f"rule {obj.id}: check is not callable"
+    if not isinstance(obj.summary, str) or not obj.summary.strip():
+        return f"rule {obj.id}: summary must be a non-empty string"
+    if not isinstance(obj.options, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, Option) for k, v in obj.options.items()
+    ):
+        return f"rule {obj.id}: options must map option names to archdesigner.lint.Option"
+    return ""
+
+
+def load_rules(
+    plugin_dirs: Sequence[str | Path] = (),
+    *,
+    include_user_dir: bool = True,
+    include_entry_points: bool = True,
+    load_kinds: bool = True,
+) -> RuleSet:
+    """Discovers and validates every rule. Never raises: problems go to ``errors``.
+
+    With ``load_kinds`` the kinds that plugins add are registered in the catalog as well
+    (MOD002 must know them).
+    """
+    found = discover(
+        "rules",
+        plugin_dirs,
+        include_user_dir=include_user_dir,
+        include_entry_points=include_entry_points,
+    )
+    out = RuleSet(errors=list(found.errors))
+    if load_kinds:
+        from archdesigner.plugins import load_kind_plugins
+
+        out.errors.extend(load_kind_plugins(plugin_dirs))
+    taken: dict[str, str] = {}
+    for c in found.contributions:
+        problem = rule_problem(c.obj, c.plugin)
+        if not problem:
+            rid = c.obj.id
+            if rid in taken:
+                problem = f"rule id {rid} is already defined by {taken[rid]}; this rule is skipped"
+        if problem:
+            out.errors.append(PluginError(c.plugin, GROUP, problem))
+            continue
+        taken[c.obj.id] = c.plugin
+        out.rules.append(RegisteredRule(c.obj, c.plugin))
+    out.rules.sort(key=lambda r: r.rule.id)
+    return out
+
+
+def builtin_rules() -> RuleSet:
+    """Only the built-in rules (no discovery)."""
+    from archdesigner.lint.rules import RULES
+
+    return RuleSet([RegisteredRule(r, BUILTIN) for r in sorted(RULES, key=lambda r: r.id)])

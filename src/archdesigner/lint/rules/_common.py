@@ -1,0 +1,55 @@
+"""Terms of docs/lint-rules.md and helpers the built-in rules share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archdesigner.lint.analysis import LoadFlow, SyncPaths, load_flow, sync_paths
+from archdesigner.lint.api import LintContext
+from archdesigner.model.design import Node, Position
+from archdesigner.model.edits import unique_id
+
+SERVICE_LIKE = frozenset({"service", "worker", "function"})
+DATASTORE = frozenset({"database", "cache", "queue", "search", "object_storage"})
+FRONT_DOOR = frozenset({"load_balancer", "api_gateway", "cdn", "dns"})
+
+
+def is_service_like(node: Node) -> bool:
+    return node.kind in SERVICE_LIKE
+
+
+def flow(ctx: LintContext) -> LoadFlow:
+    """Offered load per node, computed once per run."""
+    result: LoadFlow = ctx.shared(
+        f"load_flow:{ctx.load_factor!r}", lambda: load_flow(ctx.graph, ctx.load_factor)
+    )
+    return result
+
+
+def paths(ctx: LintContext) -> SyncPaths:
+    """Worst sync paths, computed once per run."""
+    result: SyncPaths = ctx.shared("sync_paths", lambda: sync_paths(ctx.graph))
+    return result
+
+
+def new_node(
+    ctx: LintContext,
+    base: str,
+    kind: str,
+    near: Position,
+    dx: float = 0,
+    dy: float = 0,
+    **fields: Any,
+) -> Node:
+    """A node for a fix, with an id not taken yet, placed near ``near``."""
+    node_id = unique_id(base, ctx.graph.nodes.keys())
+    return Node(
+        id=node_id,
+        kind=kind,
+        position=Position(x=float(near.x) + dx, y=float(near.y) + dy),
+        **fields,
+    )
+
+
+def midpoint(a: Position, b: Position) -> Position:
+    return Position(x=(float(a.x) + float(b.x)) / 2, y=(float(a.y) + float(b.y)) / 2)

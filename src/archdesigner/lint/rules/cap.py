@@ -1,0 +1,122 @@
+"""Capacity: CAP001, CAP002 (only where capacities are given)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from archdesigner.lint.api import Finding, Fix, LintContext, Option, number, plural, rule
+from archdesigner.lint.rules._common import flow
+from archdesigner.model.design import Node
+from archdesigner.model.edits import UpdateNode
+
+_EPS = 1e-9
+
+
+def _needed(offered: float, per_replica: float) -> int:
+    return max(1, math.ceil(offered / per_replica - _EPS))
+
+
+def _scale_fix(node: Node, needed: int, why: str) -> Fix:
+    if node.autoscale is not None:
+        scale = {"min": min(node.autoscale.min, needed), "max": needed}
+        return Fix(
+            f"Set autoscale.max of {node.id} to {needed}{why}",
+            UpdateNode(node.id, {"autoscale": scale}, f"Autoscale {node.id} up to {needed}"),
+        )
+    return Fix(
+        f"Set replicas of {node.id} to {needed}{why}",
+        UpdateNode(node.id, {"replicas": needed}, f"Run {needed} replicas of {node.id}"),
+    )
+
+
+def _instances(node: Node) -> str:
+    if node.autoscale is not None:
+        return f"autoscale.max {node.autoscale.max}"
+    return plural(node.replicas, "replica")
+
+
+def _max_utilization(ctx: LintContext) -> float:
+    opts = ctx.design.lint.options.get("CAP002", {})
+    value = opts.get("max_utilization", 0.8)
+    return float(value) if isinstance(value, int | float) and value > 0 else 0.8
+
+
+@rule(
+    "CAP001",
+    "overloaded",
+    "error",
+    "The offered load is above the capacity of the component.",
+    fixable=True,
+)
+def overloaded(ctx: LintContext) -> Iterator[Finding]:
+    lf = flow(ctx)
+    target = _max_utilization(ctx)
+    for i, node in enumerate(ctx.graph.node_list):
+        cap = lf.capacity[i]
+        offered = lf.offered[i]
+        if cap is None or node.capacity_rps is None or offered <= cap * (1 + _EPS):
+            continue
+        needed = _needed(offered, node.capacity_rps)
+        comfortable = _needed(offered, node.capacity_rps * target)
+        factor = f" (load factor {ctx.load_factor:g})" if ctx.load_factor != 1 else ""
+        yield ctx.finding(
+            node,
+            f"{node.id} is overloaded: it is offered {number(offered)} requests/s{factor} but "
+            f"{_instances(node)} x {number(node.capacity_rps)} requests/s sustain only "
+            f"{number(cap)}. It needs {plural(needed, 'replica')} "
+            f"({comfortable} to stay under {target:.0%} utilization).",
+            evidence={
+                "offered_rps": round(offered, 6),
+                "capacity_rps": round(cap, 6),
+                "utilization": round(offered / cap, 6),
+                "replicas_needed": needed,
+                "replicas_for_target": comfortable,
+            },
+            fix=_scale_fix(node, needed, ""),
+        )
+
+
+@rule(
+    "CAP002",
+    "low-headroom",
+    "warning",
+    "The offered load is above max_utilization of the capacity: no room for peaks.",
+    options={
+        "max_utilization": Option(
+            0.8, "highest comfortable share of capacity in use", minimum=0.01, maximum=1.0
+        )
+    },
+    fixable=True,
+)
+def low_headroom(ctx: LintContext) -> Iterator[Finding]:
+    lf = flow(ctx)
+    target = float(ctx.options["max_utilization"])
+    for i, node in enumerate(ctx.graph.node_list):
+        cap = lf.capacity[i]
+        offered = lf.offered[i]
+        if cap is None or node.capacity_rps is None:
+            continue
+        if offered > cap * (1 + _EPS) or offered <= target * cap * (1 + _EPS):
+            continue
+        needed = _needed(offered, node.capacity_rps * target)
+        factor = f" (load factor {ctx.load_factor:g})" if ctx.load_factor != 1 else ""
+        yield ctx.finding(
+            node,
+            f"{node.id} runs at {offered / cap:.0%} of its capacity: offered "
+            f"{number(offered)} requests/s{factor}, capacity {number(cap)} "
+            f"({_instances(node)} x {number(node.capacity_rps)}), above the {target:.0%} "
+            f"target, so a peak overloads it. {plural(needed, 'replica')} keep it under "
+            f"{target:.0%}.",
+            evidence={
+                "offered_rps": round(offered, 6),
+                "capacity_rps": round(cap, 6),
+                "utilization": round(offered / cap, 6),
+                "max_utilization": target,
+                "replicas_needed": needed,
+            },
+            fix=_scale_fix(node, needed, f" (under {target:.0%} utilization)"),
+        )
+
+
+RULES = [overloaded, low_headroom]

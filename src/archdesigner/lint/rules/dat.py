@@ -1,0 +1,64 @@
+"""Data ownership: DAT001, DAT002."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archdesigner.lint.api import Finding, LintContext, names, plural, rule
+from archdesigner.lint.rules._common import DATASTORE, SERVICE_LIKE
+
+
+@rule(
+    "DAT001",
+    "shared-database",
+    "warning",
+    "Several services use one database: they are coupled through its schema.",
+)
+def shared_database(ctx: LintContext) -> Iterator[Finding]:
+    nodes = ctx.nodes
+    for db in ctx.design.nodes:
+        if db.kind != "database":
+            continue
+        users = sorted(
+            {
+                link.source
+                for link in ctx.graph.in_links[db.id]
+                if nodes[link.source].kind in SERVICE_LIKE
+            }
+        )
+        if len(users) < 2:
+            continue
+        yield ctx.finding(
+            db,
+            f"Database {db.id} is used by {plural(len(users), 'service')} ({names(users)}): "
+            "they are coupled through its schema and cannot change or scale it alone. Give "
+            "each service its own database.",
+            related=users,
+            evidence={"services": users},
+        )
+
+
+@rule(
+    "DAT002",
+    "foreign-data-access",
+    "warning",
+    "A service reaches into a datastore owned by another team.",
+)
+def foreign_data_access(ctx: LintContext) -> Iterator[Finding]:
+    nodes = ctx.nodes
+    for link in ctx.design.links:
+        u, v = nodes[link.source], nodes[link.target]
+        if u.kind not in SERVICE_LIKE or v.kind not in DATASTORE:
+            continue
+        if not u.team or not v.team or u.team == v.team:
+            continue
+        yield ctx.finding(
+            link,
+            f"Link {link.id}: {u.id} (team {u.team}) uses {v.id}, which team {v.team} owns. "
+            f"Route the access through a service of team {v.team} instead.",
+            related=[u.id, v.id],
+            evidence={"source_team": u.team, "target_team": v.team},
+        )
+
+
+RULES = [shared_database, foreign_data_access]

@@ -1,0 +1,69 @@
+"""Edges of the system: EDG001, EDG002."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archdesigner.lint.api import Finding, Fix, LintContext, rule
+from archdesigner.lint.rules._common import SERVICE_LIKE, midpoint, new_node
+from archdesigner.model.edits import AddLink, Compound, UpdateLink, insert_between
+
+
+@rule(
+    "EDG001",
+    "no-front-door",
+    "warning",
+    "A client calls a service directly, with no gateway or load balancer in front.",
+    fixable=True,
+)
+def no_front_door(ctx: LintContext) -> Iterator[Finding]:
+    nodes = ctx.nodes
+    for link in ctx.design.links:
+        u, v = nodes[link.source], nodes[link.target]
+        if u.kind != "client" or v.kind not in SERVICE_LIKE:
+            continue
+        gw = new_node(
+            ctx, f"{v.id}-gateway", "api_gateway", midpoint(u.position, v.position), replicas=2
+        )
+        insert = insert_between(ctx.design, link.id, gw)
+        out = [e.link.id for e in insert.edits if isinstance(e, AddLink)][-1]
+        yield ctx.finding(
+            link,
+            f"Link {link.id}: client {u.id} calls {v.kind} {v.id} directly, with no API "
+            f"gateway or load balancer in front: {v.id} is exposed and cannot be moved, "
+            "scaled or protected without changing the client. Put an API gateway between.",
+            related=[u.id, v.id],
+            evidence={"client": u.id, "target": v.id, "target_kind": v.kind},
+            fix=Fix(
+                f"Insert an API gateway {gw.id} between {u.id} and {v.id}",
+                Compound(
+                    (insert, UpdateLink(out, {"timeout_ms": 1000})),
+                    f"Put API gateway {gw.id} in front of {v.id}",
+                ),
+            ),
+        )
+
+
+@rule(
+    "EDG002",
+    "client-to-datastore",
+    "error",
+    "A client talks straight to a database, cache, queue or search index.",
+)
+def client_to_datastore(ctx: LintContext) -> Iterator[Finding]:
+    nodes = ctx.nodes
+    for link in ctx.design.links:
+        u, v = nodes[link.source], nodes[link.target]
+        if u.kind != "client" or v.kind not in ("database", "cache", "queue", "search"):
+            continue
+        yield ctx.finding(
+            link,
+            f"Link {link.id}: client {u.id} talks straight to the {v.kind} {v.id}: clients "
+            f"then hold its credentials and its schema can never change. Put a service "
+            "between them.",
+            related=[u.id, v.id],
+            evidence={"client": u.id, "target": v.id, "target_kind": v.kind},
+        )
+
+
+RULES = [no_front_door, client_to_datastore]

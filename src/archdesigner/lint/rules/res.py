@@ -1,0 +1,159 @@
+"""Resilience: RES001 to RES004."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archdesigner.lint.analysis import path_nodes
+from archdesigner.lint.api import Finding, Fix, LintContext, Option, names, rule
+from archdesigner.lint.rules._common import SERVICE_LIKE, paths
+from archdesigner.model.design import Link
+from archdesigner.model.edits import Compound, UpdateLink
+
+
+@rule(
+    "RES001",
+    "dependency-cycle",
+    "error",
+    "Components wait on each other in a cycle of sync links.",
+)
+def dependency_cycle(ctx: LintContext) -> Iterator[Finding]:
+    sp = paths(ctx)
+    cond = sp.cond
+    ids = ctx.graph.ids
+    for c in range(cond.count):
+        if len(cond.members[c]) < 2:
+            continue
+        members = sorted(ids[i] for i in cond.members[c])
+        links = sorted(link.id for link in sp.cycle_links[c])
+        yield ctx.finding(
+            ctx.nodes[members[0]],
+            f"{len(members)} components form a cycle of sync calls: {names(members, 8)} "
+            f"(links {names(links, 8)}). A slow or failed member blocks the others and "
+            "requests can loop. Make one link of the cycle async.",
+            related=members,
+            evidence={"members": members, "links": links},
+            key=",".join(members),
+        )
+
+
+@rule(
+    "RES002",
+    "unguarded-call",
+    "info",
+    "A sync call to a service or external API has neither a timeout nor a circuit breaker.",
+    fixable=True,
+)
+def unguarded_call(ctx: LintContext) -> Iterator[Finding]:
+    nodes = ctx.nodes
+    for link in ctx.design.links:
+        if link.mode != "sync" or link.timeout_ms is not None or link.circuit_breaker:
+            continue
+        u, v = nodes[link.source], nodes[link.target]
+        if u.kind not in SERVICE_LIKE and u.kind != "api_gateway":
+            continue
+        if v.kind not in SERVICE_LIKE and v.kind != "external":
+            continue
+        yield ctx.finding(
+            link,
+            f"Link {link.id}: {u.id} calls {v.id} synchronously with no timeout and no "
+            f"circuit breaker, so a hanging {v.id} ties up {u.id}. Set timeout_ms.",
+            related=[u.id, v.id],
+            evidence={"source": u.id, "target": v.id},
+            fix=Fix(
+                f"Set timeout_ms of link {link.id} to 1000",
+                UpdateLink(link.id, {"timeout_ms": 1000}, f"Time out {link.id} after 1 s"),
+            ),
+        )
+
+
+@rule(
+    "RES003",
+    "retry-amplification",
+    "warning",
+    "Retries multiply along a sync path: one request can become many at the far end.",
+    options={
+        "max_amplification": Option(
+            10.0, "largest allowed product of (1 + retries) along a path", minimum=1
+        )
+    },
+    fixable=True,
+)
+def retry_amplification(ctx: LintContext) -> Iterator[Finding]:
+    limit = float(ctx.options["max_amplification"])
+    sp = paths(ctx)
+    g = ctx.graph
+    cond = sp.cond
+    for entry in g.entries:
+        comp = cond.comp_of[g.index[entry]]
+        amp = sp.amp[comp]
+        if amp <= limit:
+            continue
+        steps = sp.walk(comp, "amp")
+        route = path_nodes(entry, steps)
+        retrying: list[Link] = []
+        for step in steps:
+            retrying.extend(
+                sorted((x for x in sp.cycle_links[step.comp] if x.retries), key=lambda x: x.id)
+            )
+            if step.link is not None and step.link.retries:
+                retrying.append(step.link)
+        inner = retrying[1:]
+        fix = None
+        if inner:
+            fix = Fix(
+                f"Set retries to 0 on {names([x.id for x in inner])} (keep retries on "
+                f"{retrying[0].id} only)",
+                Compound(
+                    tuple(UpdateLink(x.id, {"retries": 0}) for x in inner),
+                    "Retry only at the outermost call",
+                ),
+            )
+        detail = " x ".join(f"{1 + x.retries} ({x.id})" for x in retrying)
+        yield ctx.finding(
+            ctx.nodes[entry],
+            f"From entry {entry}, retries multiply along {' -> '.join(route)}: {detail} = "
+            f"{amp} calls at the far end for one request, above {limit:g}. Retry at one "
+            f"level only: set retries to 0 on the inner links.",
+            related=route,
+            evidence={
+                "amplification": amp,
+                "max_amplification": limit,
+                "path": route,
+                "links": [s.link.id for s in steps if s.link is not None],
+                "retrying_links": [x.id for x in retrying],
+            },
+            fix=fix,
+        )
+
+
+@rule(
+    "RES004",
+    "fragile-external",
+    "warning",
+    "A required sync call to an external API has no circuit breaker.",
+    fixable=True,
+)
+def fragile_external(ctx: LintContext) -> Iterator[Finding]:
+    nodes = ctx.nodes
+    for link in ctx.design.links:
+        if link.mode != "sync" or not link.required or link.circuit_breaker:
+            continue
+        v = nodes[link.target]
+        if v.kind != "external":
+            continue
+        yield ctx.finding(
+            link,
+            f"Link {link.id}: {link.source} needs the external {v.id} synchronously without "
+            f"a circuit breaker; when {v.id} is down or slow, every call to {link.source} "
+            "waits and fails with it. Set circuit_breaker on the link.",
+            related=[link.source, v.id],
+            evidence={"source": link.source, "target": v.id},
+            fix=Fix(
+                f"Set circuit_breaker of link {link.id} to true",
+                UpdateLink(link.id, {"circuit_breaker": True}, f"Guard {link.id} with a breaker"),
+            ),
+        )
+
+
+RULES = [dependency_cycle, unguarded_call, retry_amplification, fragile_external]

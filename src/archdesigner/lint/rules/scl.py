@@ -1,0 +1,254 @@
+"""Non-scalable links and components: SCL001 to SCL005."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archdesigner.lint.analysis import path_nodes
+from archdesigner.lint.api import Finding, Fix, LintContext, Option, names, plural, rule
+from archdesigner.lint.rules._common import (
+    FRONT_DOOR,
+    SERVICE_LIKE,
+    midpoint,
+    new_node,
+    paths,
+)
+from archdesigner.model.design import Link
+from archdesigner.model.edits import (
+    AddLink,
+    AddNode,
+    Compound,
+    UpdateLink,
+    UpdateNode,
+    insert_between,
+    unique_id,
+)
+
+
+@rule(
+    "SCL001",
+    "unbalanced-replicas",
+    "warning",
+    "A caller talks to one replica of a scaled-out service: nothing balances the load.",
+    fixable=True,
+)
+def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
+    nodes = ctx.nodes
+    for link in ctx.design.links:
+        if link.mode != "sync" or link.discovery:
+            continue
+        u, v = nodes[link.source], nodes[link.target]
+        if v.kind != "service" or not v.scaled_out or u.kind in FRONT_DOOR:
+            continue
+        count = f"{v.replicas} replicas" if v.autoscale is None else "autoscaled replicas"
+        lb = new_node(
+            ctx, f"{v.id}-lb", "load_balancer", midpoint(u.position, v.position), replicas=2
+        )
+        yield ctx.finding(
+            link,
+            f"Link {link.id}: {u.id} calls {v.id}, which runs {count}, without a load "
+            f"balancer or client-side discovery, so {u.id} talks to one replica of {v.id}. "
+            f"Put a load balancer between them or set discovery on the link.",
+            related=[u.id, v.id],
+            evidence={"source": u.id, "target": v.id, "target_replicas": v.replicas},
+            fix=Fix(
+                f"Insert a load balancer {lb.id} between {u.id} and {v.id}",
+                insert_between(ctx.design, link.id, lb),
+            ),
+        )
+
+
+@rule(
+    "SCL002",
+    "stateful-scale-out",
+    "error",
+    "A stateful service runs several replicas that do not share their state.",
+    fixable=True,
+)
+def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
+    for node in ctx.design.nodes:
+        if node.kind not in SERVICE_LIKE or not node.is_stateful or not node.scaled_out:
+            continue
+        count = f"{node.replicas} replicas" if node.autoscale is None else "autoscaled replicas"
+        cache = new_node(ctx, f"{node.id}-state", "cache", node.position, dy=110, replicas=2)
+        link_id = unique_id(f"{node.id}-{cache.id}", ctx.links.keys())
+        yield ctx.finding(
+            node,
+            f"{node.id} is stateful and runs {count}: each replica keeps its own state, so "
+            f"a request that reaches another replica does not see it. Move the state to a "
+            f"cache or database and make {node.id} stateless.",
+            evidence={"replicas": node.replicas, "autoscale": node.autoscale is not None},
+            fix=Fix(
+                f"Move the state of {node.id} to a new cache {cache.id} and set stateful to false",
+                Compound(
+                    (
+                        AddNode(cache),
+                        AddLink(Link(id=link_id, source=node.id, target=cache.id)),
+                        UpdateNode(node.id, {"stateful": False}),
+                    ),
+                    f"Move the state of {node.id} to {cache.id}",
+                ),
+            ),
+        )
+
+
+@rule(
+    "SCL003",
+    "unscalable-dependency",
+    "warning",
+    "A scaled-out caller depends synchronously on a component that cannot scale.",
+    fixable=True,
+)
+def unscalable_dependency(ctx: LintContext) -> Iterator[Finding]:
+    nodes = ctx.nodes
+    for link in ctx.design.links:
+        if link.mode != "sync" or not link.required:
+            continue
+        u, v = nodes[link.source], nodes[link.target]
+        if not u.scaled_out or v.scaling_mode != "none" or v.kind == "external":
+            continue
+        count = f"{u.replicas} replicas" if u.autoscale is None else "autoscaled replicas"
+        yield ctx.finding(
+            link,
+            f"Link {link.id}: {u.id} runs {count} and needs {v.id} synchronously, but "
+            f"{v.id} cannot scale (scaling is none), so it caps the throughput of every "
+            f"replica of {u.id}. Let {v.id} scale horizontally, or put a queue between them.",
+            related=[u.id, v.id],
+            evidence={"source": u.id, "target": v.id, "target_scaling": "none"},
+            fix=Fix(
+                f"Set scaling of {v.id} to horizontal",
+                UpdateNode(v.id, {"scaling": "horizontal"}, f"Let {v.id} scale horizontally"),
+            ),
+        )
+
+
+@rule(
+    "SCL004",
+    "uncached-hot-database",
+    "warning",
+    "Many components read a database directly and none of them uses a cache.",
+    options={
+        "min_callers": Option(3, "callers (distinct nodes with a sync link) that make it hot", 1)
+    },
+    fixable=True,
+)
+def uncached_hot_database(ctx: LintContext) -> Iterator[Finding]:
+    minimum = int(ctx.options["min_callers"])
+    nodes = ctx.nodes
+    g = ctx.graph
+    uses_cache = {
+        nid: any(nodes[link.target].kind == "cache" for link in g.out_links[nid]) for nid in nodes
+    }
+    for db in ctx.design.nodes:
+        if db.kind != "database":
+            continue
+        callers = sorted(
+            {link.source for link in g.in_links[db.id] if link.mode == "sync"} - {db.id}
+        )
+        if len(callers) < minimum or any(uses_cache[c] for c in callers):
+            continue
+        cache = new_node(
+            ctx,
+            f"{db.id}-cache",
+            "cache",
+            db.position,
+            dy=-110,
+            replicas=2,
+            technology="redis",
+        )
+        taken = set(ctx.links.keys())
+        edits: list[AddNode | AddLink] = [AddNode(cache)]
+        for caller in callers:
+            lid = unique_id(f"{caller}-{cache.id}", taken)
+            taken.add(lid)
+            edits.append(AddLink(Link(id=lid, source=caller, target=cache.id, protocol="redis")))
+        yield ctx.finding(
+            db,
+            f"Database {db.id} is called synchronously by {plural(len(callers), 'component')} "
+            f"({names(callers)}) and none of them uses a cache, so every read hits the "
+            f"database. Add a cache in front of it for these callers.",
+            related=callers,
+            evidence={"callers": callers, "min_callers": minimum},
+            fix=Fix(
+                f"Add a cache {cache.id} linked from {names(callers)}",
+                Compound(tuple(edits), f"Add cache {cache.id} for {db.id}"),
+            ),
+        )
+
+
+@rule(
+    "SCL005",
+    "long-sync-chain",
+    "warning",
+    "A chain of synchronous calls from an entry is longer than max_depth links.",
+    options={"max_depth": Option(5, "longest allowed chain of sync links from an entry", 1)},
+    fixable=True,
+)
+def long_sync_chain(ctx: LintContext) -> Iterator[Finding]:
+    max_depth = int(ctx.options["max_depth"])
+    sp = paths(ctx)
+    g = ctx.graph
+    cond = sp.cond
+    for entry in g.entries:
+        comp = cond.comp_of[g.index[entry]]
+        length = sp.depth[comp]
+        if length <= max_depth:
+            continue
+        steps = sp.walk(comp, "depth")
+        route = path_nodes(entry, steps)
+        cycles = [[g.ids[i] for i in cond.members[s.comp]] for s in steps if cond.cyclic[s.comp]]
+        # cut the last link that still leaves at most max_depth sync links before it
+        cut: Link | None = None
+        pos = 0
+        for step in steps:
+            pos += sp.cycle_weight[step.comp]
+            if step.link is None:
+                break
+            if pos <= max_depth:
+                cut = step.link
+            pos += 1
+        fix = None
+        if cut is not None:
+            src, dst = ctx.nodes[cut.source], ctx.nodes[cut.target]
+            queue = new_node(
+                ctx,
+                f"{dst.id}-queue",
+                "queue",
+                midpoint(src.position, dst.position),
+                replicas=2,
+            )
+            insert = insert_between(ctx.design, cut.id, queue)
+            new_links = [e.link.id for e in insert.edits if isinstance(e, AddLink)]
+            fix = Fix(
+                f"Put a queue {queue.id} between {cut.source} and {cut.target} and make "
+                "both links async",
+                Compound(
+                    (insert, *(UpdateLink(lid, {"mode": "async"}) for lid in new_links)),
+                    f"Make {cut.source} -> {cut.target} async through {queue.id}",
+                ),
+            )
+        via = f" (through the cycle {', '.join(cycles[0])})" if cycles else ""
+        yield ctx.finding(
+            ctx.nodes[entry],
+            f"From entry {entry}, a chain of {length} synchronous calls runs "
+            f"{' -> '.join(route)}{via}; more than {max_depth} links. Every hop adds "
+            f"latency and a way to fail. Make the tail async through a queue.",
+            related=route,
+            evidence={
+                "length": length,
+                "max_depth": max_depth,
+                "path": route,
+                "links": [s.link.id for s in steps if s.link is not None],
+                "cycles": cycles,
+            },
+            fix=fix,
+        )
+
+
+RULES = [
+    unbalanced_replicas,
+    stateful_scale_out,
+    unscalable_dependency,
+    uncached_hot_database,
+    long_sync_chain,
+]
