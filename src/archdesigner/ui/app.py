@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def run_app(files: Sequence[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    """Opens the main window (with the first design file given, if any) and runs the app."""
+    from archdesigner.ui.render import ensure_app
 
-    from archdesigner.io import DesignError, load_design
+    app = ensure_app()
+    from archdesigner.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    text = "archdesigner"
-    if files:
-        try:
-            design = load_design(files[0])
-            text = f"{design.name or files[0]}: {len(design.nodes)} nodes"
-        except DesignError as exc:
-            text = str(exc)
-    window.setWindowTitle(f"archdesigner - {text}")
-    window.setCentralWidget(QLabel(text))
-    window.resize(800, 500)
+    window = MainWindow()
     window.show()
+    if files:
+        window.files.load(Path(files[0]))
     return int(app.exec())
 
 

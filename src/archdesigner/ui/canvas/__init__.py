@@ -1,0 +1,1 @@
+"""The canvas: scene (items built from the document), view (zoom, pan, overview), tools."""

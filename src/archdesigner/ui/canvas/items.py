@@ -1,0 +1,332 @@
+"""Node cards and group frames.
+
+Node items are cached in device coordinates and draw less when small on screen (level of
+detail). Links are not items: :mod:`archdesigner.ui.canvas.links` draws all of them.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+
+from archdesigner.model import catalog
+from archdesigner.model.design import Group, Node
+from archdesigner.ui.icons import kind_pixmap
+from archdesigner.ui.theme import GROUP_HEADER, NODE_H, NODE_W, Theme
+
+if TYPE_CHECKING:
+    from archdesigner.ui.editor import Decoration
+
+#: Below this scale a card is drawn without text (it would be unreadable).
+LOD_TEXT = 0.45
+HANDLE_R = 6.0
+
+_TITLE = QFont()
+_TITLE.setPixelSize(13)
+_TITLE.setWeight(QFont.Weight.DemiBold)
+_SUB = QFont()
+_SUB.setPixelSize(11)
+_BADGE = QFont()
+_BADGE.setPixelSize(10)
+_BADGE.setWeight(QFont.Weight.DemiBold)
+_GROUP = QFont()
+_GROUP.setPixelSize(12)
+_GROUP.setWeight(QFont.Weight.DemiBold)
+_TITLE_FM = QFontMetricsF(_TITLE)
+_SUB_FM = QFontMetricsF(_SUB)
+_BADGE_FM = QFontMetricsF(_BADGE)
+_GROUP_FM = QFontMetricsF(_GROUP)
+
+NODE_TYPE = 65536 + 1  # QGraphicsItem.UserType + 1
+GROUP_TYPE = 65536 + 2
+
+
+def replica_badge(node: Node) -> str:
+    if node.autoscale is not None:
+        return f"{node.autoscale.min}-{node.autoscale.max}"
+    return f"x{node.replicas}" if node.replicas > 1 else ""
+
+
+def node_tooltip(node: Node) -> str:
+    info = catalog.kind_info(node.kind)
+    rows = [
+        ("Kind", info.display_name if info else node.kind),
+        ("Technology", node.technology),
+        ("Instances", replica_badge(node) or "1"),
+        ("Stateful", "yes" if node.is_stateful else "no"),
+        ("Ports", ", ".join(str(p) for p in node.ports)),
+        ("Image", node.image),
+        ("Capacity", f"{node.capacity_rps:g} req/s" if node.capacity_rps else ""),
+        ("Load", f"{node.load_rps:g} req/s" if node.load_rps is not None else ""),
+        ("Group", node.group or ""),
+        ("Team", node.team),
+    ]
+    body = "".join(
+        f"<tr><td style='color:gray;padding-right:8px'>{k}</td><td>{html.escape(str(v))}</td></tr>"
+        for k, v in rows
+        if v
+    )
+    head = f"<b>{html.escape(node.label)}</b> <span style='color:gray'>({node.id})</span>"
+    return f"{head}<table>{body}</table>"
+
+
+class NodeItem(QGraphicsItem):
+    """A node card: accent bar, icon, name, technology and replica badge."""
+
+    def __init__(self, node: Node, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.node = node
+        self.node_id = node.id
+        self.decoration: Decoration | None = None
+        self.hovered = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsScenePositionChanges)
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(10)
+        self.on_moved: object = None  # set by the scene: callable(item)
+        self.set_node(node)
+
+    def type(self) -> int:
+        return NODE_TYPE
+
+    def set_node(self, node: Node) -> None:
+        self.node = node
+        self.node_id = node.id
+        info = catalog.kind_info(node.kind)
+        self._accent = self.theme.category(info.category if info else "")
+        self._title = _TITLE_FM.elidedText(node.label, Qt.TextElideMode.ElideRight, NODE_W - 64)
+        sub = node.technology or (info.display_name if info else node.kind)
+        self._badge = replica_badge(node)
+        badge_w = _BADGE_FM.horizontalAdvance(self._badge) + 12 if self._badge else 0
+        self._sub = _SUB_FM.elidedText(sub, Qt.TextElideMode.ElideRight, NODE_W - 66 - badge_w)
+        self._badge_w = badge_w
+        tip = node_tooltip(node)
+        if self.decoration is not None and self.decoration.tooltip:
+            tip += "<hr>" + self.decoration.tooltip
+        self.setToolTip(tip)
+        pos = QPointF(node.position.x, node.position.y)
+        if self.pos() != pos:
+            self.setPos(pos)
+        self.update()
+
+    def set_decoration(self, decoration: Decoration | None) -> None:
+        self.decoration = decoration
+        self.setOpacity(0.35 if decoration is not None and decoration.dimmed else 1.0)
+        self.set_node(self.node)
+
+    # --- geometry ------------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        return QRectF(-NODE_W / 2 - 10, -NODE_H / 2 - 10, NODE_W + 20, NODE_H + 20)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.card_rect(), 10, 10)
+        path.addEllipse(self.handle_pos(), HANDLE_R + 2, HANDLE_R + 2)
+        return path
+
+    @staticmethod
+    def card_rect() -> QRectF:
+        return QRectF(-NODE_W / 2, -NODE_H / 2, NODE_W, NODE_H)
+
+    @staticmethod
+    def handle_pos() -> QPointF:
+        return QPointF(NODE_W / 2, 0)
+
+    def on_handle(self, scene_pos: QPointF) -> bool:
+        d = self.mapFromScene(scene_pos) - self.handle_pos()
+        return d.x() * d.x() + d.y() * d.y() <= (HANDLE_R + 3) ** 2
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        if change == QGraphicsItem.GraphicsItemChange.ItemScenePositionHasChanged and callable(
+            self.on_moved
+        ):
+            self.on_moved(self)
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event: object) -> None:
+        self.hovered = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: object) -> None:
+        self.hovered = False
+        self.update()
+
+    # --- painting ------------------------------------------------------------------------
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        t = self.theme
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        deco = self.decoration
+        rect = self.card_rect()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if deco is not None and deco.outline is not None:
+            border = QPen(deco.outline, 2.0)
+        elif selected:
+            border = QPen(t.selection, 2.0)
+        else:
+            border = QPen(t.card_border, 1.0)
+        painter.setPen(border)
+        painter.setBrush(t.card)
+        painter.drawRoundedRect(rect, 10, 10)
+        if deco is not None and deco.tint is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(deco.tint)
+            painter.drawRoundedRect(rect, 10, 10)
+        # accent bar on the left edge
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._accent)
+        painter.save()
+        painter.setClipPath(self._card_path())
+        painter.drawRect(QRectF(rect.left(), rect.top(), 5, rect.height()))
+        painter.restore()
+        if selected:
+            halo = QColor(t.selection)
+            halo.setAlpha(50)
+            painter.setPen(QPen(halo, 6.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), 12, 12)
+        dpr = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        icon = 32
+        if lod < LOD_TEXT:
+            pm = kind_pixmap(self.node.kind, 40, max(1.0, dpr * lod))
+            painter.drawPixmap(QRectF(-20, -20, 40, 40), pm, QRectF(pm.rect()))
+            self._paint_decoration(painter, rect)
+            return
+        pm = kind_pixmap(self.node.kind, icon, max(1.0, dpr * lod))
+        painter.drawPixmap(QRectF(rect.left() + 16, -icon / 2, icon, icon), pm, QRectF(pm.rect()))
+        x = rect.left() + 58
+        painter.setPen(t.text)
+        painter.setFont(_TITLE)
+        painter.drawText(QPointF(x, -3), self._title)
+        painter.setPen(t.subtext)
+        painter.setFont(_SUB)
+        painter.drawText(QPointF(x, 15), self._sub)
+        if self._badge:
+            w = self._badge_w
+            br = QRectF(rect.right() - 10 - w, 4.5, w, 16)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(t.badge)
+            painter.drawRoundedRect(br, 8, 8)
+            painter.setPen(t.badge_text)
+            painter.setFont(_BADGE)
+            painter.drawText(br, Qt.AlignmentFlag.AlignCenter, self._badge)
+        if self.hovered or selected:
+            painter.setPen(QPen(t.card, 2.0))
+            painter.setBrush(t.selection)
+            painter.drawEllipse(self.handle_pos(), HANDLE_R, HANDLE_R)
+        self._paint_decoration(painter, rect)
+
+    def _card_path(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.card_rect(), 10, 10)
+        return path
+
+    def _paint_decoration(self, painter: QPainter, rect: QRectF) -> None:
+        deco = self.decoration
+        if deco is None or not deco.badge:
+            return
+        w = max(20.0, _BADGE_FM.horizontalAdvance(deco.badge) + 10)
+        br = QRectF(rect.right() - w + 6, rect.top() - 8, w, 18)
+        painter.setPen(QPen(self.theme.card, 1.5))
+        painter.setBrush(deco.badge_color or QColor("#dc2626"))
+        painter.drawRoundedRect(br, 9, 9)
+        painter.setPen(QColor("white"))
+        painter.setFont(_BADGE)
+        painter.drawText(br, Qt.AlignmentFlag.AlignCenter, deco.badge)
+
+
+class GroupItem(QGraphicsItem):
+    """A labelled frame around a group's nodes and child groups (its geometry is derived)."""
+
+    BAND = 8.0
+
+    def __init__(self, group: Group, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.model = group
+        self.group_id = group.id
+        self.frame = QRectF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.set_group(group)
+
+    def type(self) -> int:
+        return GROUP_TYPE
+
+    def set_group(self, group: Group) -> None:
+        self.model = group
+        self.group_id = group.id
+        self.setToolTip(
+            f"<b>{html.escape(group.label)}</b> <span style='color:gray'>"
+            f"({group.kind}, {group.id})</span>"
+        )
+        self.update()
+
+    def set_frame(self, frame: QRectF, depth: int) -> None:
+        if frame != self.frame:
+            self.prepareGeometryChange()
+            self.frame = QRectF(frame)
+        self.setZValue(-100 + depth)
+        self.setVisible(not frame.isNull())
+
+    def boundingRect(self) -> QRectF:
+        return self.frame.adjusted(-4, -4, 4, 4)
+
+    def shape(self) -> QPainterPath:
+        """Only the border band, the header and the resize grip take clicks; the inside
+        belongs to what the group contains."""
+        outer = QPainterPath()
+        outer.addRect(self.frame.adjusted(-3, -3, 3, 3))
+        inner = QPainterPath()
+        inner.addRect(self.frame.adjusted(self.BAND, GROUP_HEADER, -self.BAND, -self.BAND))
+        return outer.subtracted(inner)
+
+    def grip_rect(self) -> QRectF:
+        f = self.frame
+        return QRectF(f.right() - 14, f.bottom() - 14, 14, 14)
+
+    def on_grip(self, scene_pos: QPointF) -> bool:
+        return self.isSelected() and self.grip_rect().adjusted(-3, -3, 3, 3).contains(scene_pos)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        t = self.theme
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        color = t.group_color(self.model.kind)
+        fill = QColor(color)
+        fill.setAlpha(22 if t.dark else 14)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod > 0.3)
+        pen = QPen(t.selection if selected else color, 2.0 if selected else 1.2)
+        pen.setCosmetic(lod < 0.5)
+        if self.model.kind in ("network", "boundary"):
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        painter.drawRoundedRect(self.frame, 14, 14)
+        if lod * _GROUP.pixelSize() < 5:
+            return
+        painter.setFont(_GROUP)
+        painter.setPen(color.darker(130) if not t.dark else color.lighter(130))
+        label = f"{self.model.label}  ·  {self.model.kind}"
+        label = _GROUP_FM.elidedText(label, Qt.TextElideMode.ElideRight, self.frame.width() - 24)
+        painter.drawText(QPointF(self.frame.left() + 12, self.frame.top() + 18), label)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(t.selection)
+            g = self.grip_rect()
+            path = QPainterPath()
+            path.moveTo(g.topRight())
+            path.lineTo(g.bottomRight())
+            path.lineTo(g.bottomLeft())
+            path.closeSubpath()
+            painter.drawPath(path)

@@ -1,0 +1,328 @@
+"""All links of a design, drawn by one item.
+
+One QGraphicsItem per link cannot stay interactive at 20,000 links (docs/PERFORMANCE.md):
+item count, not drawing, dominates. This layer keeps every link's geometry in a grid of
+cells (a link is filed under every cell its segment crosses), and a repaint draws only the
+links of the exposed cells, with one ``drawLines`` call per pen and one path for all the
+arrowheads. Moving a node re-files only that node's links.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from archdesigner.model.design import Link
+from archdesigner.ui.theme import NODE_H, NODE_W, Theme
+
+CELL = 400.0
+GAP = 3.0  # space between a card's border and the arrow
+PARALLEL = 14.0  # distance between links that join the same two nodes
+LOD_LABELS = 0.45
+LOD_ARROWS = 0.25
+
+_LABEL = QFont()
+_LABEL.setPixelSize(10)
+_LABEL_FM = QFontMetricsF(_LABEL)
+
+Segment = tuple[float, float, float, float]
+
+
+def _cells(seg: Segment) -> set[tuple[int, int]]:
+    """The grid cells a segment crosses (sampled at a quarter cell, plus both ends)."""
+    x1, y1, x2, y2 = seg
+    length = math.hypot(x2 - x1, y2 - y1)
+    steps = max(1, int(length / (CELL / 4)))
+    out = set()
+    for i in range(steps + 1):
+        t = i / steps
+        out.add((math.floor((x1 + (x2 - x1) * t) / CELL), math.floor((y1 + (y2 - y1) * t) / CELL)))
+    return out
+
+
+class LinkLayer(QGraphicsItem):
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(0)
+        self.hidden = False  # the view's overview draws links when zoomed far out
+        self.pos_of: dict[str, tuple[float, float]] = {}
+        self.links: dict[str, Link] = {}
+        self.by_node: dict[str, set[str]] = {}
+        self.by_pair: dict[tuple[str, str], list[str]] = {}
+        self.geom: dict[str, list[Segment]] = {}
+        self.cells_of: dict[str, set[tuple[int, int]]] = {}
+        self.grid: dict[tuple[int, int], set[str]] = {}
+        self.selected: set[str] = set()
+        self._bounds = QRectF()
+
+    # --- data ----------------------------------------------------------------------------
+    def rebuild(self, links: Iterable[Link], positions: dict[str, tuple[float, float]]) -> None:
+        self.prepareGeometryChange()
+        self.pos_of = positions
+        self.links = {}
+        self.by_node = {}
+        self.by_pair = {}
+        self.geom = {}
+        self.cells_of = {}
+        self.grid = {}
+        self.selected &= set()
+        for link in links:
+            self._add(link)
+        for lid in self.links:
+            self._place(lid)
+        self._bounds = self._compute_bounds()
+        self.update()
+
+    def _add(self, link: Link) -> None:
+        self.links[link.id] = link
+        self.by_node.setdefault(link.source, set()).add(link.id)
+        self.by_node.setdefault(link.target, set()).add(link.id)
+        self.by_pair.setdefault(self._pair(link), []).append(link.id)
+
+    @staticmethod
+    def _pair(link: Link) -> tuple[str, str]:
+        return (
+            (link.source, link.target) if link.source <= link.target else (link.target, link.source)
+        )
+
+    def _remove(self, lid: str) -> None:
+        link = self.links.pop(lid)
+        for end in (link.source, link.target):
+            s = self.by_node.get(end)
+            if s is not None:
+                s.discard(lid)
+        pair = self.by_pair.get(self._pair(link))
+        if pair is not None and lid in pair:
+            pair.remove(lid)
+            if not pair:
+                del self.by_pair[self._pair(link)]
+        self._unfile(lid)
+        self.geom.pop(lid, None)
+        self.selected.discard(lid)
+
+    def _unfile(self, lid: str) -> None:
+        for cell in self.cells_of.pop(lid, ()):
+            bucket = self.grid.get(cell)
+            if bucket is not None:
+                bucket.discard(lid)
+
+    def update_links(self, changed: set[str], current: dict[str, Link]) -> None:
+        """Links added, changed or removed in the document."""
+        dirty = QRectF()
+        touched: set[str] = set()
+        for lid in changed:
+            if lid in self.links:
+                dirty = dirty.united(self.link_rect(lid))
+                old = self.links[lid]
+                touched.update(self.by_pair.get(self._pair(old), []))
+                self._remove(lid)
+            link = current.get(lid)
+            if link is not None:
+                self._add(link)
+                touched.update(self.by_pair.get(self._pair(link), []))
+        for lid in touched:
+            if lid in self.links:
+                dirty = dirty.united(self.link_rect(lid))
+                self._place(lid)
+                dirty = dirty.united(self.link_rect(lid))
+        self._grow(dirty)
+        self.update(dirty)
+
+    def nodes_moved(self, node_ids: Iterable[str]) -> None:
+        """Re-files the links of nodes whose positions (in ``pos_of``) changed."""
+        dirty = QRectF()
+        for nid in node_ids:
+            for lid in self.by_node.get(nid, ()):
+                dirty = dirty.united(self.link_rect(lid))
+                self._place(lid)
+                dirty = dirty.united(self.link_rect(lid))
+        if not dirty.isNull():
+            self._grow(dirty)
+            self.update(dirty)
+
+    def set_selected(self, ids: set[str]) -> None:
+        dirty = QRectF()
+        for lid in self.selected ^ ids:
+            if lid in self.links:
+                dirty = dirty.united(self.link_rect(lid))
+        self.selected = {i for i in ids if i in self.links}
+        self.update(dirty)
+
+    # --- geometry ------------------------------------------------------------------------
+    def _place(self, lid: str) -> None:
+        self._unfile(lid)
+        segs = self._segments(self.links[lid])
+        self.geom[lid] = segs
+        cells: set[tuple[int, int]] = set()
+        for seg in segs:
+            cells |= _cells(seg)
+        self.cells_of[lid] = cells
+        for cell in cells:
+            self.grid.setdefault(cell, set()).add(lid)
+
+    def _segments(self, link: Link) -> list[Segment]:
+        a = self.pos_of.get(link.source)
+        b = self.pos_of.get(link.target)
+        if a is None or b is None:
+            return []
+        if link.source == link.target:  # a loop over the card's top-right corner
+            x, y = a
+            r, t = x + NODE_W / 2 - 30, y - NODE_H / 2
+            return [
+                (r, t - GAP, r, t - 30),
+                (r, t - 30, r + 30, t - 30),
+                (r + 30, t - 30, r + 30, t - GAP),
+            ]
+        pair = self.by_pair.get(self._pair(link), [link.id])
+        (ax, ay), (bx, by) = (a, b) if link.source <= link.target else (b, a)
+        dx, dy = bx - ax, by - ay
+        length = math.hypot(dx, dy)
+        if length < 1e-6:
+            return []
+        k = len(pair)
+        off = (pair.index(link.id) - (k - 1) / 2) * PARALLEL if k > 1 else 0.0
+        nx, ny = -dy / length * off, dx / length * off
+        hw, hh = NODE_W / 2 + GAP, NODE_H / 2 + GAP
+        s = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
+        if s >= 0.5:
+            return []  # the cards overlap
+        x1, y1 = ax + dx * s + nx, ay + dy * s + ny
+        x2, y2 = bx - dx * s + nx, by - dy * s + ny
+        if link.source > link.target:
+            x1, y1, x2, y2 = x2, y2, x1, y1
+        return [(x1, y1, x2, y2)]
+
+    def link_rect(self, lid: str) -> QRectF:
+        segs = self.geom.get(lid)
+        if not segs:
+            return QRectF()
+        xs = [v for s in segs for v in (s[0], s[2])]
+        ys = [v for s in segs for v in (s[1], s[3])]
+        return QRectF(min(xs) - 60, min(ys) - 20, max(xs) - min(xs) + 120, max(ys) - min(ys) + 40)
+
+    def _compute_bounds(self) -> QRectF:
+        if not self.pos_of:
+            return QRectF()
+        xs = [p[0] for p in self.pos_of.values()]
+        ys = [p[1] for p in self.pos_of.values()]
+        return QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(
+            -NODE_W, -NODE_H * 2, NODE_W, NODE_H * 2
+        )
+
+    def _grow(self, rect: QRectF) -> None:
+        if rect.isNull() or self._bounds.contains(rect):
+            return
+        self.prepareGeometryChange()
+        self._bounds = self._bounds.united(rect)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def links_in(self, rect: QRectF) -> set[str]:
+        x0, x1 = math.floor(rect.left() / CELL), math.floor(rect.right() / CELL)
+        y0, y1 = math.floor(rect.top() / CELL), math.floor(rect.bottom() / CELL)
+        out: set[str] = set()
+        grid = self.grid
+        if (x1 - x0 + 1) * (y1 - y0 + 1) > len(grid):
+            for bucket_ in grid.values():
+                out |= bucket_
+            return out
+        for cx in range(x0, x1 + 1):
+            for cy in range(y0, y1 + 1):
+                bucket = grid.get((cx, cy))
+                if bucket:
+                    out |= bucket
+        return out
+
+    def link_at(self, p: QPointF, tolerance: float) -> str | None:
+        """The link nearest to ``p`` within ``tolerance`` scene units."""
+        best, best_d = None, tolerance
+        px, py = p.x(), p.y()
+        area = QRectF(px - tolerance, py - tolerance, 2 * tolerance, 2 * tolerance)
+        for lid in self.links_in(area):
+            for x1, y1, x2, y2 in self.geom.get(lid, ()):
+                dx, dy = x2 - x1, y2 - y1
+                ll = dx * dx + dy * dy
+                t = 0.0 if ll == 0 else max(0.0, min(1.0, ((px - x1) * dx + (py - y1) * dy) / ll))
+                d = math.hypot(px - (x1 + t * dx), py - (y1 + t * dy))
+                if d <= best_d:
+                    best, best_d = lid, d
+        return best
+
+    # --- painting ------------------------------------------------------------------------
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if self.hidden:
+            return
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        exposed = option.exposedRect
+        ids = self.links_in(exposed.adjusted(-CELL / 8, -CELL / 8, CELL / 8, CELL / 8))
+        if not ids:
+            return
+        groups: dict[tuple[bool, bool], list[QLineF]] = {}
+        arrows = QPainterPath()
+        arrows.setFillRule(Qt.FillRule.WindingFill)
+        show_arrows = lod >= LOD_ARROWS
+        labels: list[tuple[str, float, float]] = []
+        geom, links, selected = self.geom, self.links, self.selected
+        for lid in ids:
+            segs = geom.get(lid)
+            if not segs:
+                continue
+            link = links[lid]
+            key = (lid in selected, link.mode == "async")
+            bucket = groups.setdefault(key, [])
+            for s in segs:
+                bucket.append(QLineF(s[0], s[1], s[2], s[3]))
+            x1, y1, x2, y2 = segs[-1]
+            if show_arrows:
+                dx, dy = x2 - x1, y2 - y1
+                ln = math.hypot(dx, dy) or 1.0
+                ux, uy = dx / ln, dy / ln
+                arrows.addPolygon(
+                    QPolygonF(
+                        [
+                            QPointF(x2, y2),
+                            QPointF(x2 - ux * 10 - uy * 4.5, y2 - uy * 10 + ux * 4.5),
+                            QPointF(x2 - ux * 10 + uy * 4.5, y2 - uy * 10 - ux * 4.5),
+                        ]
+                    )
+                )
+            if lod >= LOD_LABELS:
+                text = link.label or link.protocol
+                if text:
+                    x1, y1, x2, y2 = segs[len(segs) // 2]
+                    labels.append((text, (x1 + x2) / 2, (y1 + y2) / 2))
+        t = self.theme
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(ids) < 4000)
+        for (sel, dashed), lines in sorted(groups.items()):
+            pen = QPen(t.link_selected if sel else t.link, 2.2 if sel else 1.4)
+            if lod < 0.7:
+                pen.setCosmetic(True)
+                pen.setWidthF(2.0 if sel else 1.0)
+            if dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawLines(lines)
+        if show_arrows and not arrows.isEmpty():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(t.link)
+            painter.drawPath(arrows)
+        if labels:
+            painter.setFont(_LABEL)
+            for text, mx, my in labels:
+                w = _LABEL_FM.horizontalAdvance(text) + 8
+                r = QRectF(mx - w / 2, my - 8, w, 16)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(t.label_bg)
+                painter.drawRoundedRect(r, 4, 4)
+                painter.setPen(t.subtext)
+                painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)

@@ -1,0 +1,321 @@
+"""The scene: items built from the editor's document, kept in step through its signals."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from archdesigner.model import catalog
+from archdesigner.model.design import Node
+from archdesigner.ui.canvas.items import GroupItem, NodeItem
+from archdesigner.ui.canvas.links import LinkLayer
+from archdesigner.ui.editor import Editor
+from archdesigner.ui.theme import GROUP_HEADER, GROUP_PAD, NODE_H, NODE_W, Theme, current_theme
+
+#: Longest side of the overview picture drawn when zoomed far out.
+OVERVIEW_MAX_PX = 4096
+SCENE_MARGIN = 2000.0
+
+
+class DesignScene(QGraphicsScene):
+    #: nodes, links or groups selected or unselected
+    selection_changed = Signal()
+
+    def __init__(self, editor: Editor, theme: Theme | None = None) -> None:
+        super().__init__()
+        self.editor = editor
+        self.theme = theme or current_theme()
+        self.nodes: dict[str, NodeItem] = {}
+        self.groups: dict[str, GroupItem] = {}
+        self.pos_of: dict[str, tuple[float, float]] = {}
+        self.members: dict[str | None, set[str]] = {}
+        self.links = LinkLayer(self.theme)
+        self.addItem(self.links)
+        self.overview = False
+        self._overview_img: QImage | None = None
+        self._overview_rect = QRectF()
+        self._bulk = False
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.selectionChanged.connect(self.selection_changed)
+        editor.document_reset.connect(self.rebuild)
+        editor.nodes_changed.connect(self._on_nodes)
+        editor.links_changed.connect(self._on_links)
+        editor.groups_changed.connect(self._on_groups)
+        editor.decorations_changed.connect(self._on_decorations)
+        self.rebuild()
+
+    # --- building ------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        self._bulk = True
+        self.clearSelection()
+        for item in [*self.nodes.values(), *self.groups.values()]:
+            self.removeItem(item)
+        self.nodes.clear()
+        self.groups.clear()
+        self.pos_of.clear()
+        self.members.clear()
+        design = self.editor.design
+        n = len(design.nodes)
+        # Qt picks a deep BSP tree for many items and then needs minutes for the first query
+        self.setBspTreeDepth(6 if n > 2000 else 0)
+        for g in design.groups:
+            self._add_group_item(g.id)
+        for node in design.nodes:
+            self._add_node_item(node)
+        self.links.rebuild(design.links, self.pos_of)
+        self._bulk = False
+        self._on_decorations(set(self.editor.decorations))
+        self.refresh_groups()
+        self._update_scene_rect()
+        self.invalidate_overview()
+        self.selection_changed.emit()
+
+    def _add_node_item(self, node: Node) -> NodeItem:
+        item = NodeItem(node, self.theme)
+        item.on_moved = self._node_item_moved
+        self.nodes[node.id] = item
+        self.pos_of[node.id] = (node.position.x, node.position.y)
+        self.members.setdefault(node.group, set()).add(node.id)
+        self.addItem(item)
+        return item
+
+    def _add_group_item(self, gid: str) -> None:
+        group = self.editor.group(gid)
+        if group is None:
+            return
+        item = GroupItem(group, self.theme)
+        self.groups[gid] = item
+        self.addItem(item)
+
+    # --- following the document ----------------------------------------------------------
+    def _on_nodes(self, ids: set[str]) -> None:
+        moved: list[str] = []
+        self._bulk = True
+        for nid in ids:
+            node = self.editor.node(nid)
+            item = self.nodes.get(nid)
+            if item is not None and (node is None or item.node.group != node.group):
+                self.members.get(item.node.group, set()).discard(nid)
+            if node is None:
+                if item is not None:
+                    self.removeItem(item)
+                    del self.nodes[nid]
+                    self.pos_of.pop(nid, None)
+                continue
+            if item is None:
+                item = self._add_node_item(node)
+                item.set_decoration(self.editor.decorations.get(nid))
+            else:
+                self.members.setdefault(node.group, set()).add(nid)
+                item.set_node(node)
+            moved.append(nid)
+        self.links.nodes_moved(moved)
+        self._bulk = False
+        self.refresh_groups()
+        self._update_scene_rect()
+        self.invalidate_overview()
+
+    def _on_links(self, ids: set[str]) -> None:
+        self.links.update_links(ids, self.editor._snap_links)
+        self.selection_changed.emit()
+        self.invalidate_overview()
+
+    def _on_groups(self, ids: set[str]) -> None:
+        for gid in ids:
+            group = self.editor.group(gid)
+            item = self.groups.get(gid)
+            if group is None:
+                if item is not None:
+                    self.removeItem(item)
+                    del self.groups[gid]
+            elif item is None:
+                self._add_group_item(gid)
+            else:
+                item.set_group(group)
+        self.refresh_groups()
+
+    def _on_decorations(self, ids: set[str]) -> None:
+        for nid in ids:
+            item = self.nodes.get(nid)
+            if item is not None:
+                item.set_decoration(self.editor.decorations.get(nid))
+
+    def _node_item_moved(self, item: NodeItem) -> None:
+        if self._bulk:
+            self.pos_of[item.node_id] = (item.pos().x(), item.pos().y())
+            return
+        p = item.pos()
+        self.pos_of[item.node_id] = (p.x(), p.y())
+        self.links.nodes_moved([item.node_id])
+        if item.node.group is not None:
+            self.refresh_groups(self._chain(item.node.group))
+
+    # --- groups --------------------------------------------------------------------------
+    def _chain(self, gid: str | None) -> list[str]:
+        out: list[str] = []
+        while gid is not None and gid not in out:
+            out.append(gid)
+            group = self.editor.group(gid)
+            gid = group.parent if group is not None else None
+        return out
+
+    def group_frame(self, gid: str, memo: dict[str, QRectF] | None = None) -> QRectF:
+        """The frame of a group: its nodes and child groups, plus padding and a header."""
+        memo = {} if memo is None else memo
+        if gid in memo:
+            return memo[gid]
+        memo[gid] = QRectF()  # guards against a parent cycle
+        rect = QRectF()
+        for nid in self.members.get(gid, ()):
+            x, y = self.pos_of[nid]
+            r = QRectF(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H)
+            rect = r if rect.isNull() else rect.united(r)
+        for child in self.groups.values():
+            if child.model.parent == gid:
+                r = self.group_frame(child.group_id, memo)
+                if not r.isNull():
+                    rect = r if rect.isNull() else rect.united(r)
+        if not rect.isNull():
+            rect = rect.adjusted(-GROUP_PAD, -GROUP_PAD - GROUP_HEADER, GROUP_PAD, GROUP_PAD)
+        memo[gid] = rect
+        return rect
+
+    def refresh_groups(self, only: list[str] | None = None) -> None:
+        memo: dict[str, QRectF] = {}
+        for gid in only if only is not None else list(self.groups):
+            item = self.groups.get(gid)
+            if item is not None:
+                item.set_frame(self.group_frame(gid, memo), len(self._chain(gid)))
+
+    def group_at(self, rect: QRectF) -> str | None:
+        """The innermost group whose frame holds all of ``rect``."""
+        best, depth = None, -1
+        for gid, item in self.groups.items():
+            if item.isVisible() and item.frame.contains(rect):
+                d = len(self._chain(gid))
+                if d > depth:
+                    best, depth = gid, d
+        return best
+
+    # --- selection -----------------------------------------------------------------------
+    def selected_nodes(self) -> list[str]:
+        return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_groups(self) -> list[str]:
+        return [i.group_id for i in self.selectedItems() if isinstance(i, GroupItem)]
+
+    def selected_links(self) -> list[str]:
+        return sorted(self.links.selected)
+
+    def select(
+        self,
+        nodes: list[str] | set[str] = (),  # type: ignore[assignment]
+        links: list[str] | set[str] = (),  # type: ignore[assignment]
+        groups: list[str] | set[str] = (),  # type: ignore[assignment]
+        *,
+        add: bool = False,
+    ) -> None:
+        self.blockSignals(True)
+        try:
+            if not add:
+                self.clearSelection()
+            for nid in nodes:
+                if nid in self.nodes:
+                    self.nodes[nid].setSelected(True)
+            for gid in groups:
+                if gid in self.groups:
+                    self.groups[gid].setSelected(True)
+            self.links.set_selected((self.links.selected if add else set()) | set(links))
+        finally:
+            self.blockSignals(False)
+        self.selection_changed.emit()
+
+    def clear_all(self) -> None:
+        self.select()
+
+    def select_all(self) -> None:
+        self.select(list(self.nodes), list(self.links.links), list(self.groups))
+
+    # --- extent and overview -------------------------------------------------------------
+    def design_rect(self) -> QRectF:
+        rect = QRectF()
+        if self.pos_of:
+            xs = [p[0] for p in self.pos_of.values()]
+            ys = [p[1] for p in self.pos_of.values()]
+            rect = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(
+                -NODE_W / 2, -NODE_H / 2, NODE_W / 2, NODE_H / 2
+            )
+        for item in self.groups.values():
+            if not item.frame.isNull():
+                rect = item.frame if rect.isNull() else rect.united(item.frame)
+        return rect
+
+    def _update_scene_rect(self) -> None:
+        rect = self.design_rect()
+        if rect.isNull():
+            rect = QRectF(-400, -300, 800, 600)
+        want = rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
+        if not self.sceneRect().contains(want):
+            self.setSceneRect(self.sceneRect().united(want) if self.nodes else want)
+
+    def invalidate_overview(self) -> None:
+        self._overview_img = None
+        if self.overview:
+            self.update()
+
+    def set_overview(self, on: bool) -> None:
+        """Zoomed far out: node items and links give way to one cached picture."""
+        if on == self.overview:
+            return
+        self.overview = on
+        self.links.hidden = on
+        for item in self.nodes.values():
+            if not item.isSelected():
+                item.setVisible(not on)
+        self.update()
+
+    def overview_image(self) -> tuple[QImage, QRectF]:
+        """All nodes as coloured blocks and all links as lines, in one picture (cached)."""
+        if self._overview_img is not None:
+            return self._overview_img, self._overview_rect
+        rect = self.design_rect().adjusted(-20, -20, 20, 20)
+        if rect.isNull():
+            rect = QRectF(0, 0, 1, 1)
+        scale = min(0.25, OVERVIEW_MAX_PX / rect.width(), OVERVIEW_MAX_PX / rect.height())
+        w, h = max(1, int(rect.width() * scale)), max(1, int(rect.height() * scale))
+        img = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(Qt.GlobalColor.transparent)
+        p = QPainter(img)
+        p.scale(scale, scale)
+        p.translate(-rect.topLeft())
+        from PySide6.QtCore import QLineF
+
+        lines = [QLineF(*s) for segs in self.links.geom.values() for s in segs]
+        pen = QPen(self.theme.link, 0)
+        p.setPen(pen)
+        p.drawLines(lines)
+        by_cat: dict[str, list[QRectF]] = {}
+        for nid, (x, y) in self.pos_of.items():
+            info = catalog.kind_info(self.nodes[nid].node.kind)
+            by_cat.setdefault(info.category if info else "", []).append(
+                QRectF(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H)
+            )
+        p.setPen(Qt.PenStyle.NoPen)
+        for cat, rects in by_cat.items():
+            color = QColor(self.theme.category(cat))
+            color.setAlpha(210)
+            p.setBrush(color)
+            p.drawRects(rects)
+        p.end()
+        self._overview_img, self._overview_rect = img, rect
+        return img, rect
+
+    def item_at_node(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def node_items(self) -> list[QGraphicsItem]:
+        return list(self.nodes.values())

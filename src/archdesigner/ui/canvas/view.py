@@ -1,0 +1,429 @@
+"""The canvas view: zoom, pan, grid, overview picture when zoomed out, drops from the
+palette, keyboard nudges, and the tool interactions."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
+
+from archdesigner.model.edits import AddNode, EditError, MoveNodes
+from archdesigner.ui import operations as ops
+from archdesigner.ui.canvas import tools
+from archdesigner.ui.canvas.scene import DesignScene
+from archdesigner.ui.commands import NUDGE_ID
+from archdesigner.ui.editor import Editor
+from archdesigner.ui.theme import GRID
+
+MIME_KIND = "application/x-archdesigner-kind"
+ZOOM_MIN, ZOOM_MAX = 0.1, 4.0
+#: Below this zoom the view shows the cached overview picture instead of node items.
+OVERVIEW_SCALE = 0.22
+
+
+class CanvasView(QGraphicsView):
+    zoom_changed = Signal(float)
+    mode_changed = Signal(str)
+
+    def __init__(self, scene: DesignScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.design_scene = scene
+        self.editor: Editor = scene.editor
+        self.snap_to_grid = True
+        self.show_grid = True
+        self.mode = "select"  # select | link | group
+        self.interaction: tools.Interaction | None = None
+        self._pan: tools.Pan | None = None
+        self._space = False
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setMouseTracking(True)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.minimap = Minimap(self)
+        self.editor.focus_requested.connect(self.focus_item)
+        self.editor.document_reset.connect(lambda: QTimer.singleShot(0, self.fit_all))
+        self.editor.document_changed.connect(self.minimap.schedule)
+
+    # --- zoom ----------------------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, z: float) -> None:
+        z = max(ZOOM_MIN, min(ZOOM_MAX, z))
+        f = z / self.zoom()
+        if abs(f - 1) > 1e-9:
+            self.scale(f, f)
+        self._zoomed()
+
+    def zoom_by(self, factor: float) -> None:
+        self.set_zoom(self.zoom() * factor)
+
+    def fit_rect(self, rect: QRectF) -> None:
+        if rect.isNull():
+            return
+        rect = rect.adjusted(-40, -40, 40, 40)
+        vp = self.viewport().rect()
+        z = min(vp.width() / rect.width(), vp.height() / rect.height())
+        self.set_zoom(z)
+        self.centerOn(rect.center())
+
+    def fit_all(self) -> None:
+        rect = self.design_scene.design_rect()
+        if rect.isNull():
+            self.set_zoom(1.0)
+            self.centerOn(0, 0)
+        else:
+            self.fit_rect(rect)
+            if self.zoom() > 1.0:
+                self.set_zoom(1.0)
+                self.centerOn(rect.center())
+
+    def fit_selection(self) -> None:
+        s = self.design_scene
+        rect = QRectF()
+        for item in s.selectedItems():
+            r = item.sceneBoundingRect()
+            rect = r if rect.isNull() else rect.united(r)
+        for lid in s.links.selected:
+            r = s.links.link_rect(lid)
+            rect = r if rect.isNull() else rect.united(r)
+        if rect.isNull():
+            self.fit_all()
+        else:
+            self.fit_rect(rect)
+
+    def _zoomed(self) -> None:
+        self.design_scene.set_overview(self.zoom() < OVERVIEW_SCALE)
+        self.zoom_changed.emit(self.zoom())
+        self.minimap.update()
+
+    def focus_item(self, kind: str, item_id: str) -> None:
+        s = self.design_scene
+        if kind == "node" and item_id in s.nodes:
+            s.select([item_id])
+            if self.zoom() < 0.6:
+                self.set_zoom(1.0)
+            self.centerOn(s.nodes[item_id])
+        elif kind == "link" and item_id in s.links.links:
+            s.select(links=[item_id])
+            if self.zoom() < 0.6:
+                self.set_zoom(1.0)
+            self.centerOn(s.links.link_rect(item_id).center())
+        elif kind == "group" and item_id in s.groups:
+            s.select(groups=[item_id])
+            self.fit_rect(s.groups[item_id].frame)
+
+    def set_mode(self, mode: str) -> None:
+        if self.interaction is not None:
+            self.interaction.cancel()
+            self.interaction = None
+        self.mode = mode
+        self.viewport().setCursor(
+            Qt.CursorShape.CrossCursor if mode != "select" else Qt.CursorShape.ArrowCursor
+        )
+        self.mode_changed.emit(mode)
+
+    # --- painting ------------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)
+        s = self.design_scene
+        painter.fillRect(rect, s.theme.canvas)
+        if s.overview:
+            img, where = s.overview_image()
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(where, img)
+            return
+        if not self.show_grid:
+            return
+        step = GRID
+        z = self.zoom()
+        while step * z < 8:
+            step *= 5
+        left = math.floor(rect.left() / step) * step
+        top = math.floor(rect.top() / step) * step
+        minor: list[QLineF] = []
+        major: list[QLineF] = []
+        x = left
+        while x <= rect.right():
+            (major if round(x / step) % 5 == 0 else minor).append(
+                QLineF(x, rect.top(), x, rect.bottom())
+            )
+            x += step
+        y = top
+        while y <= rect.bottom():
+            (major if round(y / step) % 5 == 0 else minor).append(
+                QLineF(rect.left(), y, rect.right(), y)
+            )
+            y += step
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        pen = QPen(s.theme.grid, 0)
+        painter.setPen(pen)
+        painter.drawLines(minor)
+        pen.setColor(s.theme.grid_major)
+        painter.setPen(pen)
+        painter.drawLines(major)
+
+    # --- mouse ---------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = self.mapToScene(event.position().toPoint())
+        if event.button() == Qt.MouseButton.MiddleButton or (
+            event.button() == Qt.MouseButton.LeftButton and self._space
+        ):
+            self._pan = tools.Pan(self, event.position())
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        self.setFocus()
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.interaction = tools.press(self, pos, shift)
+        if self.interaction is not None:
+            self.viewport().setCursor(self.interaction.cursor)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan is not None:
+            self._pan.move_view(event.position())
+            return
+        if self.interaction is not None:
+            self.interaction.move(self.mapToScene(event.position().toPoint()))
+            return
+        super().mouseMoveEvent(event)  # hover and tooltips
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan is not None:
+            self._pan = None
+            self._restore_cursor()
+            return
+        if self.interaction is not None and event.button() == Qt.MouseButton.LeftButton:
+            interaction, self.interaction = self.interaction, None
+            interaction.finish(self.mapToScene(event.position().toPoint()))
+            self._restore_cursor()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.mousePressEvent(event)
+
+    def _restore_cursor(self) -> None:
+        if self._space:
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        elif self.mode != "select":
+            self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.viewport().unsetCursor()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta().y()
+        if delta == 0:
+            super().wheelEvent(event)
+            return
+        self.zoom_by(math.pow(1.0015, delta))
+
+    # --- keyboard ------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        if key == Qt.Key.Key_Escape:
+            if self.interaction is not None:
+                self.interaction.cancel()
+                self.interaction = None
+                self._restore_cursor()
+            elif self.mode != "select":
+                self.set_mode("select")
+            else:
+                self.design_scene.clear_all()
+            return
+        arrows: dict[int, tuple[int, int]] = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
+        key = int(key.value) if hasattr(key, "value") else int(key)
+        arrows = {int(k.value): v for k, v in arrows.items()}  # type: ignore[attr-defined]
+        if key in arrows and self.interaction is None:
+            self.nudge(
+                *arrows[key], big=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            )
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self._restore_cursor()
+            return
+        super().keyReleaseEvent(event)
+
+    def nudge(self, dx: int, dy: int, big: bool = False) -> None:
+        """Moves the selection by one grid step (five with Shift); repeats merge into one
+        undo step."""
+        s = self.design_scene
+        ids = set(s.selected_nodes()) | ops.nodes_in_groups(self.editor.design, s.selected_groups())
+        if not ids:
+            return
+        step = GRID * (5 if big else 1)
+        positions = {
+            nid: (s.pos_of[nid][0] + dx * step, s.pos_of[nid][1] + dy * step) for nid in ids
+        }
+        self.editor.try_apply(MoveNodes(positions, "Nudge"), merge_id=NUDGE_ID)
+
+    # --- drops from the palette ----------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(MIME_KIND):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasFormat(MIME_KIND):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        data = event.mimeData()
+        if not data.hasFormat(MIME_KIND):
+            event.ignore()
+            return
+        kind = bytes(data.data(MIME_KIND).data()).decode("utf-8")
+        pos = self.mapToScene(event.position().toPoint())
+        if self.add_node(kind, pos):
+            event.acceptProposedAction()
+
+    def add_node(self, kind: str, pos: QPointF | None = None) -> str | None:
+        """Adds a node of ``kind`` at ``pos`` (default: the centre of the view), selects it."""
+        if pos is None:
+            pos = self.mapToScene(self.viewport().rect().center())
+        x, y = pos.x(), pos.y()
+        if self.snap_to_grid:
+            x, y = tools.snap(x), tools.snap(y)
+        s = self.design_scene
+        group = s.group_at(QRectF(x - 1, y - 1, 2, 2))
+        node = ops.new_node(self.editor.design, kind, x, y, group=group)
+        try:
+            self.editor.apply(AddNode(node))
+        except EditError as exc:
+            self.editor.message.emit(str(exc))
+            return None
+        s.select([node.id])
+        self.setFocus()
+        return node.id
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.minimap.place()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.minimap.update()
+
+
+class Minimap(QWidget):
+    """An overview of the whole design in the view's corner; click or drag to move there."""
+
+    W, H = 200, 130
+
+    def __init__(self, view: CanvasView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.setFixedSize(self.W, self.H)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.enabled_by_user = True
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self.refresh)
+        self.place()
+
+    def schedule(self) -> None:
+        self._timer.start()
+
+    def refresh(self) -> None:
+        self.place()
+        self.update()
+
+    def place(self) -> None:
+        vp = self.view.viewport().geometry()
+        self.move(vp.right() - self.W - 12, vp.bottom() - self.H - 12)
+        design = self.view.design_scene.design_rect()
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        self.setVisible(
+            self.enabled_by_user and not design.isNull() and not visible.contains(design)
+        )
+
+    def _mapping(self) -> tuple[QRectF, float, QPointF]:
+        img, where = self.view.design_scene.overview_image()
+        del img
+        s = min((self.W - 8) / where.width(), (self.H - 8) / where.height())
+        off = QPointF(
+            (self.W - where.width() * s) / 2 - where.left() * s,
+            (self.H - where.height() * s) / 2 - where.top() * s,
+        )
+        return where, s, off
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        theme = self.view.design_scene.theme
+        p = QPainter(self)
+        p.fillRect(self.rect(), theme.card)
+        img, where = self.view.design_scene.overview_image()
+        _, s, off = self._mapping()
+        target = QRectF(
+            where.left() * s + off.x(),
+            where.top() * s + off.y(),
+            where.width() * s,
+            where.height() * s,
+        )
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawImage(target, img)
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        vr = QRectF(
+            visible.left() * s + off.x(),
+            visible.top() * s + off.y(),
+            visible.width() * s,
+            visible.height() * s,
+        )
+        p.setPen(QPen(theme.selection, 1.5))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(vr.intersected(QRectF(self.rect()).adjusted(1, 1, -1, -1)))
+        p.setPen(QPen(theme.card_border, 1))
+        p.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
+        p.end()
+
+    def _go(self, pos: QPoint) -> None:
+        _, s, off = self._mapping()
+        self.view.centerOn(QPointF((pos.x() - off.x()) / s, (pos.y() - off.y()) / s))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._go(event.position().toPoint())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._go(event.position().toPoint())

@@ -1,0 +1,192 @@
+"""File handling of the main window: New, Open, Open Recent, Save, Save As, Revert, the
+unsaved-changes question, and noticing a file changed on disk by another program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QFileSystemWatcher, QSettings, QTimer
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from archdesigner.io import DesignError, dumps_design, load_design, save_design
+from archdesigner.model.design import Design
+from archdesigner.resources import new_design
+
+if TYPE_CHECKING:
+    from archdesigner.ui.editor import Editor
+
+FILTER = "Designs (*.arch.json);;JSON files (*.json);;All files (*)"
+MAX_RECENT = 10
+
+
+class Dialogs:
+    """The questions the window asks. Tests replace this object with scripted answers."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+
+    def error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self.parent, title, text)
+
+    def ask_save(self, name: str) -> str:
+        """ "save", "discard" or "cancel"."""
+        box = QMessageBox(self.parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setText(f"Save the changes to {name}?")
+        box.setInformativeText("Your changes are lost if you don't save them.")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        answer = box.exec()
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def open_path(self, folder: str) -> str:
+        return QFileDialog.getOpenFileName(self.parent, "Open design", folder, FILTER)[0]
+
+    def save_path(self, suggested: str) -> str:
+        path = QFileDialog.getSaveFileName(self.parent, "Save design", suggested, FILTER)[0]
+        if path and not path.endswith(".json"):
+            path += ".arch.json"
+        return path
+
+
+class Files:
+    def __init__(self, editor: Editor, settings: QSettings, dialogs: Dialogs) -> None:
+        self.editor = editor
+        self.settings = settings
+        self.dialogs = dialogs
+        self.watcher = QFileSystemWatcher()
+        self.watcher.fileChanged.connect(self._on_disk_change)
+        self._saved_text: str | None = None
+        self.on_external_change: object = None  # callable(path), set by the window
+        self.on_recent_changed: object = None
+
+    # --- recent files --------------------------------------------------------------------
+    def recent(self) -> list[str]:
+        value: Any = self.settings.value("recent", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str(p) for p in items if p]
+
+    def _remember(self, path: Path) -> None:
+        items = [p for p in self.recent() if p != str(path)]
+        self.settings.setValue("recent", [str(path), *items][:MAX_RECENT])
+        if callable(self.on_recent_changed):
+            self.on_recent_changed()
+
+    # --- actions -------------------------------------------------------------------------
+    def display_name(self) -> str:
+        return self.editor.path.name if self.editor.path else "Untitled"
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current document."""
+        if not self.editor.dirty:
+            return True
+        answer = self.dialogs.ask_save(self.display_name())
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def new(self, template: str = "empty") -> bool:
+        if not self.maybe_save():
+            return False
+        try:
+            design = new_design(template)
+        except (KeyError, DesignError) as exc:
+            self.dialogs.error("New design", str(exc))
+            return False
+        self._set(design, None)
+        return True
+
+    def open(self, path: str | Path | None = None) -> bool:
+        if path is None:
+            folder = str(self.editor.path.parent) if self.editor.path else ""
+            chosen = self.dialogs.open_path(folder)
+            if not chosen:
+                return False
+            path = chosen
+        if not self.maybe_save():
+            return False
+        return self.load(Path(path))
+
+    def load(self, path: Path) -> bool:
+        """Loads ``path``; a broken file is reported and the current design kept."""
+        try:
+            design = load_design(path)
+        except DesignError as exc:
+            self.dialogs.error("Cannot open design", "\n".join(exc.lines()[:20]))
+            return False
+        self._set(design, path)
+        self._remember(path.resolve())
+        return True
+
+    def save(self) -> bool:
+        if self.editor.path is None:
+            return self.save_as()
+        return self._write(self.editor.path)
+
+    def save_as(self) -> bool:
+        suggested = str(self.editor.path or (self.editor.design.name or "untitled") + ".arch.json")
+        path = self.dialogs.save_path(suggested)
+        if not path:
+            return False
+        return self._write(Path(path))
+
+    def revert(self) -> bool:
+        if self.editor.path is None:
+            return False
+        return self.load(self.editor.path)
+
+    def _write(self, path: Path) -> bool:
+        text = dumps_design(self.editor.design)
+        self._unwatch()
+        try:
+            save_design(self.editor.design, path)
+        except OSError as exc:
+            self.dialogs.error("Cannot save", f"{path}: {exc.strerror or exc}")
+            self._watch(self.editor.path)
+            return False
+        self._saved_text = text
+        self.editor.mark_saved(path)
+        self._watch(path)
+        self._remember(path.resolve())
+        return True
+
+    def _set(self, design: Design, path: Path | None) -> None:
+        self._unwatch()
+        self.editor.set_design(design, path)
+        self._saved_text = dumps_design(design) if path else None
+        self._watch(path)
+
+    # --- watching ------------------------------------------------------------------------
+    def _watch(self, path: Path | None) -> None:
+        if path is not None and path.exists():
+            self.watcher.addPath(str(path))
+
+    def _unwatch(self) -> None:
+        files = self.watcher.files()
+        if files:
+            self.watcher.removePaths(files)
+
+    def _on_disk_change(self, name: str) -> None:
+        # editors save by replacing the file: watch the new one once it appears
+        QTimer.singleShot(200, lambda: self._check(Path(name)))
+
+    def _check(self, path: Path) -> None:
+        if self.editor.path is None or path != self.editor.path:
+            return
+        self._watch(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            text = None
+        if text is not None and text == self._saved_text:
+            return  # our own save, or no real change
+        self._saved_text = text
+        if callable(self.on_external_change):
+            self.on_external_change(path)

@@ -1,0 +1,47 @@
+"""Offscreen rendering of a design's canvas (``archdesigner render``, docs, tests)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QPixmapCache
+from PySide6.QtWidgets import QApplication
+
+from archdesigner.model.design import Design
+
+
+def ensure_app() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("archdesigner")
+        app.setOrganizationName("archdesigner")
+    # the default 10 MB thrashes with thousands of cached node cards (PERFORMANCE.md)
+    QPixmapCache.setCacheLimit(256 * 1024)
+    return app
+
+
+def render_design(
+    design: Design, out: Path, width: int, height: int, *, dark: bool = False
+) -> None:
+    """Writes a ``width`` x ``height`` PNG of the canvas fitted to the design."""
+    ensure_app()
+    from archdesigner.ui.canvas.scene import DesignScene
+    from archdesigner.ui.canvas.view import CanvasView
+    from archdesigner.ui.editor import Editor
+    from archdesigner.ui.theme import DARK, LIGHT
+
+    editor = Editor(design)
+    scene = DesignScene(editor, DARK if dark else LIGHT)
+    view = CanvasView(scene)
+    view.minimap.enabled_by_user = False
+    view.setHorizontalScrollBarPolicy(view.horizontalScrollBarPolicy().ScrollBarAlwaysOff)
+    view.setVerticalScrollBarPolicy(view.verticalScrollBarPolicy().ScrollBarAlwaysOff)
+    view.resize(width, height)
+    view.fit_all()
+    view.minimap.place()
+    image = view.grab()
+    if not image.save(str(out), "PNG"):
+        raise OSError(f"Qt could not write a PNG to {out}")
+    view.deleteLater()
