@@ -416,7 +416,10 @@ def _unused(
     elif not ran:
         why = f"{names_of(matching)} did not run (not selected)"
     else:
-        why = f"{names_of(ran)} found nothing on {what}"
+        if len(ran) == 1:
+            why = f"{ran[0]} found nothing on {what}"
+        else:
+            why = f"none of {names_of(ran)} found anything on {what}"
     rest = [r for j, r in enumerate(refs) if j != k]
     edit: UpdateNode | UpdateLink
     if stype == "node":

@@ -64,8 +64,12 @@ def overloaded(ctx: LintContext) -> Iterator[Finding]:
             node,
             f"{node.id} is overloaded: it is offered {number(offered)} requests/s{factor} but "
             f"{_instances(node)} x {number(node.capacity_rps)} requests/s sustain only "
-            f"{number(cap)}. It needs {plural(needed, 'replica')} "
-            f"({comfortable} to stay under {target:.0%} utilization).",
+            f"{number(cap)}. It needs {plural(needed, 'replica')}"
+            + (
+                f" ({comfortable} to stay under {target:.0%} utilization)."
+                if comfortable != needed
+                else f", which also keeps it under {target:.0%} utilization."
+            ),
             evidence={
                 "offered_rps": round(offered, 6),
                 "capacity_rps": round(cap, 6),

@@ -159,6 +159,8 @@ def uncached_hot_database(ctx: LintContext) -> Iterator[Finding]:
         taken = set(ctx.links.keys())
         edits: list[AddNode | AddLink] = [AddNode(cache)]
         for caller in callers:
+            if nodes[caller].kind == "client":
+                continue  # a client must not reach a cache either (EDG002)
             lid = unique_id(f"{caller}-{cache.id}", taken)
             taken.add(lid)
             edits.append(AddLink(Link(id=lid, source=caller, target=cache.id, protocol="redis")))

@@ -1,0 +1,157 @@
+"""archdesigner lint FILE...: find where designs will not scale or survive a failure."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+NAME = "lint"
+HELP = "check designs for scalability and resilience problems"
+DESCRIPTION = (
+    "Runs the lint rules (see 'archdesigner rules') over each design file and prints the\n"
+    "findings, sorted by severity, rule id and subject.\n\n"
+    "Selection works by rule id or prefix, like ruff: --select SPF,SCL001 --ignore SCL001.\n"
+    "The design's own 'lint' block (select, ignore, severity, options) applies as well;\n"
+    "--select replaces its select list, --ignore adds to its ignore list.\n\n"
+    "Exit status: 0 when no finding reaches --fail-on (default: error), 1 when one does,\n"
+    "2 for a usage error or a design file that cannot be read or validated."
+)
+
+
+def _refs(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for v in values for part in v.split(",") if part.strip()]
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="design files (*.arch.json)")
+    parser.add_argument(
+        "--format", choices=("text", "json", "sarif"), default="text", help="output format"
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
+    parser.add_argument(
+        "--select", action="append", metavar="RULES", help="only these rule ids or prefixes"
+    )
+    parser.add_argument(
+        "--ignore", action="append", metavar="RULES", help="never these rule ids or prefixes"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        default="error",
+        help="exit 1 when a finding is at least this severe (default: error)",
+    )
+    parser.add_argument(
+        "--load-factor",
+        type=_positive,
+        default=1.0,
+        metavar="X",
+        help="multiply every entry's load by X (what if traffic grows tenfold: 10)",
+    )
+    parser.add_argument(
+        "--fix", action="store_true", help="apply the automatic fixes and save the design"
+    )
+    parser.add_argument(
+        "--show-suppressed", action="store_true", help="text format: list suppressed findings"
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=_positive,
+        default=None,
+        metavar="SECONDS",
+        help="stop a plugin rule after this long (default: 10)",
+    )
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour in text"
+    )
+
+
+def _use_color(args: argparse.Namespace) -> bool:
+    if args.color != "auto":
+        return bool(args.color == "always")
+    if args.output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def run(args: argparse.Namespace) -> int:
+    from archdesigner.cli import CommandError
+    from archdesigner.io import DesignError, atomic_write_text, load_design, save_design
+    from archdesigner.io.load import read_text
+    from archdesigner.lint import DEFAULT_TIME_LIMIT, LintConfigError, lint_design, load_rules
+    from archdesigner.lint.engine import unmatched_selectors
+    from archdesigner.lint.fixing import apply_fixes
+    from archdesigner.lint.output import FileResult, render
+    from archdesigner.model.design import Design
+
+    rules = load_rules(args.plugins)
+    ids = [r.rule.id for r in rules.rules]
+    select, ignore = _refs(args.select), _refs(args.ignore)
+    for flag, refs in (("--select", select), ("--ignore", ignore)):
+        bad = unmatched_selectors(refs or [], ids)
+        if bad:
+            raise CommandError(f"{flag}: {bad[0]!r} matches no rule (see 'archdesigner rules')")
+    kwargs: dict[str, Any] = {
+        "rules": rules,
+        "load_factor": args.load_factor,
+        "select": select,
+        "ignore": ignore,
+        "time_limit": args.time_limit or DEFAULT_TIME_LIMIT,
+    }
+    results: list[FileResult] = []
+    broken = False
+    for file in args.files:
+        try:
+            design = load_design(file)
+            text = read_text(__import__("pathlib").Path(file))
+        except DesignError as exc:
+            print(str(exc), file=sys.stderr)
+            broken = True
+            continue
+
+        def lint(d: Design, file: str = file) -> Any:
+            return lint_design(d, source_path=file, **kwargs)
+
+        try:
+            if args.fix:
+                report, applied = apply_fixes(design, lint)
+                fixed = [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
+                if fixed:
+                    save_design(design, file)
+                    text = read_text(__import__("pathlib").Path(file))
+            else:
+                report, fixed = lint(design), []
+        except LintConfigError as exc:
+            print(f"{file}: {exc}", file=sys.stderr)
+            broken = True
+            continue
+        if args.format != "text":
+            for rid, subject, desc in fixed:
+                print(f"{file}: fixed {rid} on {subject}: {desc}", file=sys.stderr)
+            for e in report.errors:
+                print(f"archdesigner lint: warning: {e}", file=sys.stderr)
+        results.append(FileResult(file, text, report, fixed))
+    out = render(args.format, results, color=_use_color(args), verbose=args.show_suppressed)
+    if args.output:
+        atomic_write_text(args.output, out)
+    else:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    if broken:
+        return 2
+    if args.fail_on != "never" and any(r.report.reaches(args.fail_on) for r in results):
+        return 1
+    return 0
