@@ -66,7 +66,7 @@ class Editor(QObject):
     def __init__(self, design: Design | None = None, path: str | Path | None = None) -> None:
         super().__init__()
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.file_state_changed.emit())
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._design = design if design is not None else Design.empty()
         self.path: Path | None = Path(path) if path else None
         self.decorations: dict[str, Decoration] = {}
@@ -110,6 +110,9 @@ class Editor(QObject):
     def mark_saved(self, path: str | Path) -> None:
         self.path = Path(path)
         self.undo_stack.setClean()
+        self.file_state_changed.emit()
+
+    def _clean_changed(self, _clean: bool) -> None:
         self.file_state_changed.emit()
 
     # --- edits ---------------------------------------------------------------------------

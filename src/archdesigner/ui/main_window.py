@@ -284,11 +284,11 @@ class MainWindow(QMainWindow):
             "new", "open", "save", None, "undo", "redo", None, "mode_select", "mode_link",
             "mode_group", None, "delete", None, "zoom_out", "zoom_in", "fit",
         )  # fmt: skip
-        for k in bar_items:
-            if k is None:
+        for item in bar_items:
+            if item is None:
                 tb.addSeparator()
             else:
-                tb.addAction(A[k])
+                tb.addAction(A[item])
         self.addToolBar(tb)
 
     def _fill_menu(self, menu: QMenu, names: tuple[str | None, ...]) -> None:

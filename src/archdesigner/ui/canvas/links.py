@@ -117,6 +117,7 @@ class LinkLayer(QGraphicsItem):
         """Links added, changed or removed in the document."""
         dirty = QRectF()
         touched: set[str] = set()
+        keep = self.selected & {lid for lid in changed if lid in current}
         for lid in changed:
             if lid in self.links:
                 dirty = dirty.united(self.link_rect(lid))
@@ -132,6 +133,7 @@ class LinkLayer(QGraphicsItem):
                 dirty = dirty.united(self.link_rect(lid))
                 self._place(lid)
                 dirty = dirty.united(self.link_rect(lid))
+        self.selected |= keep
         self._grow(dirty)
         self.update(dirty)
 

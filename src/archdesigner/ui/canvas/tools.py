@@ -303,7 +303,7 @@ def press(view: CanvasView, pos: QPointF, shift: bool) -> Interaction | None:
             return None
         if not hit.isSelected():
             scene.select(groups=[hit.group_id])
-        return _move_selection(view, pos, hit.frame.topLeft())
+        return _move_selection(view, pos, None)
     tol = 6.0 / max(view.transform().m11(), 0.01)
     lid = scene.links.link_at(pos, tol) if not scene.overview else None
     if lid is not None:
@@ -319,10 +319,12 @@ def press(view: CanvasView, pos: QPointF, shift: bool) -> Interaction | None:
     return RubberBand(view, pos, add=shift)
 
 
-def _move_selection(view: CanvasView, pos: QPointF, anchor: QPointF) -> MoveNodes_:
+def _move_selection(view: CanvasView, pos: QPointF, anchor: QPointF | None) -> MoveNodes_:
     scene = view.design_scene
     ids = set(scene.selected_nodes()) | ops.nodes_in_groups(
         view.editor.design, scene.selected_groups()
     )
-    items = [scene.nodes[i] for i in ids if i in scene.nodes]
+    items = [scene.nodes[i] for i in sorted(ids) if i in scene.nodes]
+    if anchor is None:  # a group: one of its nodes snaps to the grid, the rest keep formation
+        anchor = items[0].pos() if items else pos
     return MoveNodes_(view, pos, items, anchor)
