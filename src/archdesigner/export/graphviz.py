@@ -256,7 +256,7 @@ def build_dot(
     for node in design.nodes:
         if node.kind not in icon_paths:
             p = icon_for(node.kind)
-            icon_paths[node.kind] = str(p) if p is not None else None
+            icon_paths[node.kind] = p.as_posix() if p is not None else None
             if p is None and icons != "none":
                 missing_icons.append(node.kind)
     if missing_icons:
@@ -465,7 +465,10 @@ def build_dot(
         text = one_line(link.label or link.protocol)
         attrs = [f"id={dot_string('link-' + link.id)}"]
         if text:
-            attrs.append(f"label=<{html_escape(truncate(text, 160, EDGE_PT))}>")
+            attrs.append(
+                'label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="1" BGCOLOR="white">'
+                f"<TR><TD>{html_escape(truncate(text, 160, EDGE_PT))}</TD></TR></TABLE>>"
+            )
         if link.mode == "async":
             attrs.append('style="dashed"')
         lmark = marks.links.get(link.id) if marks is not None else None

@@ -35,6 +35,8 @@ class RegisteredExporter:
 
 def check_exporter(obj: object) -> str:
     """Why ``obj`` cannot be registered as an exporter, or ``""`` when it can."""
+    if isinstance(obj, type):
+        return f"{obj.__name__} is a class; register an instance of it"
     missing = [
         attr for attr in ("id", "name", "suffixes", "options", "export") if not hasattr(obj, attr)
     ]

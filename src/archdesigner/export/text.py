@@ -27,9 +27,13 @@ def one_line(text: str) -> str:
 
 
 def html_escape(text: str) -> str:
-    """Text for a Graphviz HTML-like label or an XML text node (one line)."""
+    """Text for a Graphviz HTML-like label (one line).
+
+    Graphviz expands ``\\N``, ``\\G`` and friends even inside HTML-like labels (after
+    decoding entities), and reads ``\\\\`` as one backslash: so backslashes are doubled."""
     return (
         one_line(text)
+        .replace("\\", "\\\\")
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
