@@ -121,7 +121,7 @@ def test_drag_one_node_then_undo_restores_position(make_window: Any, qtbot: Any)
     assert (web.position.x, web.position.y) == (40, 120)
     assert w.actions_["undo"].text() == "&Undo Move web"
     # the link followed the node
-    x1, y1, x2, y2 = w.scene.links.geom["web-api"][0]
+    _x1, y1, _x2, _y2 = w.scene.links.geom["web-api"][0]
     assert y1 > 0
     check_undo_redo(w, before, dump(w))
 

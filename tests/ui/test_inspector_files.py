@@ -124,7 +124,7 @@ def test_broken_file_shows_error_and_keeps_design(make_window: Any, tmp_path: Pa
     bad.write_text('{"format": "archdesigner.design", "version": 1, "nodes": [{"id": "x"}]}')
     assert not w.files.open(bad)
     assert dump(w) == before
-    ((title, text),) = w.dialogs.errors
+    ((_title, text),) = w.dialogs.errors
     assert "bad.arch.json" in text and "nodes[0].kind" in text
 
 
