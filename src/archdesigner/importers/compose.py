@@ -55,8 +55,11 @@ def _unique_id(wanted: str, taken: set[str]) -> str:
 
 
 def _text(value: Any) -> str:
+    """A scalar as Docker Compose turns it into a string (``true``, ``8``, ``1000``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
     return str(value)
 
 
@@ -139,6 +142,7 @@ class _Builder:
         self.nodes: dict[str, Node] = {}  # service name -> node
         self.node_env: dict[str, dict[str, str | None]] = {}
         self.protocols: dict[str, str] = {}  # service name -> protocol clients speak
+        self.extra_nodes: list[Node] = []  # nodes without a service (x-archdesigner.nodes)
         xa = project.top.get(XARCH)
         self.xarch: dict[str, Any] | None = (
             xa if isinstance(xa, dict) and xa.get("format") == "archdesigner.design" else None
@@ -157,6 +161,7 @@ class _Builder:
                     node = self._node_from_service(name, svc, taken)
                 self.nodes[name] = node
                 self.ids[name] = node.id
+            self.extra_nodes = self._serviceless_nodes(taken)
             groups = self._groups(from_xarch)
             links = self._links(from_xarch)
             design = self._design(groups, links)
@@ -186,7 +191,12 @@ class _Builder:
         except ValidationError as exc:
             problem = problems_from_validation(exc)[0]
             raise self.p.error([XARCH], f"x-archdesigner: {problem}") from None
-        shell.nodes = list(self.nodes.values())
+        nodes = [*self.nodes.values(), *self.extra_nodes]
+        order = xa.get("node_order")
+        if isinstance(order, list):
+            rank = {str(nid): i for i, nid in enumerate(order)}
+            nodes.sort(key=lambda n: rank.get(n.id, len(rank)))
+        shell.nodes = nodes
         shell.links = links
         shell.groups = groups
         problems = reference_problems(shell)
@@ -293,8 +303,10 @@ class _Builder:
         preset = catalog.technology(str(data.get("technology", "")))
         if "image" in svc:
             image = _text(svc["image"]) if svc["image"] is not None else ""
-            from_preset = not data.get("image") and preset is not None and image == preset.image
-            if not from_preset and image != data.get("image", ""):
+            made_up = not data.get("image") and (
+                (preset is not None and image == preset.image) or _placeholder(image)
+            )
+            if not made_up and image != data.get("image", ""):
                 data["image"] = image
         replicas = self._replicas(name, svc)
         if replicas is not None and replicas != data.get("replicas", 1):
@@ -324,6 +336,24 @@ class _Builder:
         self.protocols[name] = infer(image, name).protocol
         self.node_env[name] = dict(node.env)
         return node
+
+    def _serviceless_nodes(self, taken: set[str]) -> list[Node]:
+        """Nodes that have no service (clients, external systems) from the top-level
+        ``x-archdesigner.nodes``, an extension of the contract for what compose cannot run."""
+        out: list[Node] = []
+        raw = (self.xarch or {}).get("nodes")
+        for idx, data in enumerate(raw if isinstance(raw, list) else []):
+            try:
+                node = Node.model_validate(data)
+            except ValidationError as exc:
+                problem = problems_from_validation(exc)[0]
+                message = f"x-archdesigner node is not valid: {problem}"
+                raise self.p.error([XARCH, "nodes", idx], message) from None
+            if node.id in taken:
+                continue  # a service stands for it
+            taken.add(node.id)
+            out.append(node)
+        return out
 
     # --- groups ----------------------------------------------------------------------------
     def _groups(self, from_xarch: set[str]) -> list[Group]:
@@ -378,7 +408,7 @@ class _Builder:
         links: dict[tuple[str, str], Link] = {}
         used_ids: set[str] = set()
         if self.xarch is not None:
-            node_ids = {n.id for n in self.nodes.values()}
+            node_ids = {n.id for n in [*self.nodes.values(), *self.extra_nodes]}
             for idx, raw in enumerate(self.xarch.get("links") or []):
                 try:
                     link = Link.model_validate(raw)
@@ -458,7 +488,7 @@ class _Builder:
         fresh = [self.ids[n] for n in self.p.services if n not in from_xarch]
         if not fresh:
             return
-        placed = [self.ids[n] for n in from_xarch]
+        placed = [self.ids[n] for n in from_xarch] + [n.id for n in self.extra_nodes]
         positions = layered_layout(design, fresh if placed else None)
         dy = 0.0
         if placed:
@@ -470,6 +500,11 @@ class _Builder:
             if node.id in positions:
                 x, y = positions[node.id]
                 node.position = Position(x=x, y=y + dy)
+
+
+def _placeholder(image: str) -> bool:
+    """An image an exporter made up for a node without one (``.invalid`` is never real)."""
+    return image.split("/", 1)[0].endswith(".invalid")
 
 
 def _title(path: Path) -> str:

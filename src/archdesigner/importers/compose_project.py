@@ -199,7 +199,7 @@ def load_project(paths: Sequence[Path], env: Mapping[str, str]) -> ComposeProjec
         notes=loader.notes,
         all_files=loader.all_files,
     )
-    if not services:
+    if not services and "x-archdesigner" not in merged:
         raise ImportError_(paths[0], "not a compose file: it defines no services", 1)
     check_references(project)
     return project

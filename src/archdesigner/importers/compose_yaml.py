@@ -70,6 +70,9 @@ def _construct_int(loader: ComposeLoader, node: yaml.ScalarNode) -> int:
         return int(text[2:], 8)
     if text.startswith("0x"):
         return int(text[2:], 16)
+    digits = text.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0" and set(digits) <= set("01234567"):
+        return int(text, 8)  # Go's YAML reads 010 as octal 8, and so does Compose
     return int(text)
 
 

@@ -85,7 +85,7 @@ BUILTIN_IMAGE_RULES: tuple[ImageRule, ...] = (
     _r(r"neo4j|memgraph|janusgraph|dgraph|nebula-graphd", "database", "neo4j", "bolt"),
     _r(r"influxdb|questdb|victoria-metrics|victoriametrics|timescale|prometheus-server|"
        r"druid|pinot", "database"),
-    _r(r"etcd|consul|zookeeper|cp-zookeeper", "database"),
+    _r(r"etcd|consul|zookeeper|cp-zookeeper", "database", "", "tcp"),
     # caches
     _r(r"redis|redis-stack(-server)?|redis-cluster|redismod|redis-sentinel|keydb|"
        r"dragonfly|garnet", "cache", "redis", "redis"),

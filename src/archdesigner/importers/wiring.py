@@ -182,7 +182,8 @@ def scan_service(
     for label in ("command", "entrypoint"):
         if svc.get(label):
             _scan_args(label, svc.get(label), resolver, found)
-    return found
+    unique = list(dict.fromkeys(found))
+    return unique
 
 
 # --- the naming convention: ``basket`` uses ``basket-db`` ------------------------------------
