@@ -1,0 +1,81 @@
+"""DAT001, DAT002, EDG001, EDG002, MOD001, MOD002: triggers and near-identical twins."""
+
+from __future__ import annotations
+
+from .helpers import make, only, pairs
+
+
+def shared(second: str = "worker") -> object:
+    return make(
+        {"a": ("service", {"replicas": 2}), "b": (second, {"replicas": 2}),
+         "db": ("database", {"replicas": 2})},
+        [("a", "db"), ("b", "db")],
+    )  # fmt: skip
+
+
+def test_dat001_shared_database() -> None:
+    f = only(shared(), "DAT001")
+    assert f.subject == "db" and f.related == ["a", "b"] and f.fix is None
+
+
+def test_dat001_twin_second_user_is_not_service_like() -> None:
+    assert pairs(shared("load_balancer"), "DAT001") == []
+
+
+def teams(team_b: str) -> object:
+    return make(
+        {"a": ("service", {"team": "orders", "replicas": 2}),
+         "q": ("queue", {"team": team_b, "replicas": 2})},
+        [("a", "q", {"mode": "async"})],
+    )  # fmt: skip
+
+
+def test_dat002_foreign_data_access() -> None:
+    f = only(teams("billing"), "DAT002")
+    assert f.subject == "a-q" and "team billing owns" in f.message
+
+
+def test_dat002_twins_same_team_or_no_team() -> None:
+    assert pairs(teams("orders"), "DAT002") == []
+    assert pairs(teams(""), "DAT002") == []
+
+
+def edge(target: str) -> object:
+    return make({"app": "client", "t": (target, {"replicas": 2})}, [("app", "t")])
+
+
+def test_edg001_client_to_service_fix_inserts_gateway() -> None:
+    design = edge("function")
+    f = only(design, "EDG001")
+    assert f.subject == "app-t"
+    f.fix.edit.apply(design)
+    assert {n.kind for n in design.nodes} == {"client", "function", "api_gateway"}
+    assert pairs(design, "EDG001") == [] and pairs(design, "RES002") == []
+
+
+def test_edg001_twin_client_to_gateway() -> None:
+    assert pairs(edge("api_gateway"), "EDG001") == []
+
+
+def test_edg002_client_to_datastore_is_an_error() -> None:
+    for kind in ("database", "cache", "queue", "search"):
+        f = only(edge(kind), "EDG002")
+        assert (f.subject, f.severity, f.fix) == ("app-t", "error", None)
+
+
+def test_edg002_twin_object_storage_is_allowed() -> None:
+    assert pairs(edge("object_storage"), "EDG002") == []
+
+
+def test_mod001_isolated_node_and_twins() -> None:
+    design = make({"a": "service", "b": "service", "c": "service"}, [("a", "b")])
+    assert pairs(design, "MOD001") == [("MOD001", "c")]
+    assert pairs(make({"a": "service"}), "MOD001") == []
+    assert pairs(make({"a": "service", "b": "service"}, [("a", "b")]), "MOD001") == []
+
+
+def test_mod002_unknown_kind_and_twin() -> None:
+    design = make({"a": "mainframe", "b": "service"}, [("b", "a")])
+    f = only(design, "MOD002")
+    assert f.subject == "a" and "'mainframe'" in f.message
+    assert pairs(make({"a": "database", "b": "service"}, [("b", "a")]), "MOD002") == []
