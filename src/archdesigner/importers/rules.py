@@ -18,9 +18,9 @@ from archdesigner.model import catalog
 
 @dataclass(frozen=True)
 class ImageRule:
-    """``pattern`` is a regular expression matched against the whole image name without
-    registry, tag and digest: against the last path segment (``postgres`` of
-    ``bitnami/postgres:16``) when it has no ``/``, else against the path (``bitnami/postgres``).
+    """``pattern`` is a regular expression that must match all of the image's last path
+    segment (``postgresql`` of ``docker.io/bitnami/postgresql:16``) or all of its path
+    without registry, tag and digest (``bitnami/postgresql``); case is ignored.
     """
 
     pattern: str
@@ -233,8 +233,8 @@ def image_rules() -> list[ImageRule]:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[re.Pattern[str], bool, ImageRule]]:
-    return [(re.compile(r.pattern, re.IGNORECASE), "/" in r.pattern, r) for r in image_rules()]
+def _compiled() -> list[tuple[re.Pattern[str], ImageRule]]:
+    return [(re.compile(r.pattern, re.IGNORECASE), r) for r in image_rules()]
 
 
 def image_path(image: str) -> str:
@@ -265,8 +265,8 @@ def infer_from_image(image: str) -> Inference | None:
     if not path:
         return None
     last = path.rsplit("/", 1)[-1]
-    for rx, on_path, rule in _compiled():
-        if rx.fullmatch(path if on_path else last):
+    for rx, rule in _compiled():
+        if rx.fullmatch(last) or rx.fullmatch(path):
             return Inference(
                 rule.kind,
                 rule.technology,
