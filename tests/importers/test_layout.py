@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -90,7 +91,7 @@ def test_no_overlaps_and_groups_keep_to_their_own_band(
         lo, hi = extents.get(node.group, (y, y))
         extents[node.group] = (min(lo, y), max(hi, y))
     spans = sorted(extents.values())
-    for (_, hi), (lo, _) in zip(spans, spans[1:], strict=False):
+    for (_, hi), (lo, _) in itertools.pairwise(spans):
         assert hi < lo
     # links point left to right except those that close a cycle
     if not cycles:
