@@ -13,6 +13,7 @@ from typing import Any
 
 from archdesigner.export.base import BaseExporter, ExportOption, ExportResult
 from archdesigner.export.text import one_line, truncate
+from archdesigner.export.yamlout import quote
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node
 
@@ -100,7 +101,7 @@ def build_mermaid(design: Design, direction: str = "LR") -> tuple[str, list[str]
     out: list[str] = []
     w = out.append
     if design.name:
-        w(f'---\ntitle: "{mermaid_text(design.name)}"\n---')
+        w(f"---\ntitle: {quote(one_line(design.name))}\n---")  # YAML front matter
     w(f"flowchart {direction}")
     used_classes: set[str] = set()
 
@@ -111,7 +112,18 @@ def build_mermaid(design: Design, direction: str = "LR") -> tuple[str, list[str]
         used_classes.add(cls)
         w(f"{indent}{node_ids[n.id]}{left}{_node_text(n)}{right}:::{cls}")
 
-    work: list[tuple[str, str, int]] = [("open", g, 1) for g in reversed(children.get(None, []))]
+    # groups with no node anywhere inside are left out (as in the Graphviz diagrams)
+    nonempty: set[str] = set()
+    for n in design.nodes:
+        gid = n.group if n.group in groups else None
+        while gid is not None and gid not in nonempty:
+            nonempty.add(gid)
+            parent = groups[gid].parent
+            gid = parent if parent in groups else None
+
+    work: list[tuple[str, str, int]] = [
+        ("open", g, 1) for g in reversed(children.get(None, [])) if g in nonempty
+    ]
     while work:
         action, gid, depth = work.pop()
         indent = "    " * depth
@@ -123,7 +135,9 @@ def build_mermaid(design: Design, direction: str = "LR") -> tuple[str, list[str]
         for n in members.get(gid, []):
             emit_node(n, indent + "    ")
         work.append(("close", gid, depth))
-        work.extend(("open", c, depth + 1) for c in reversed(children.get(gid, [])))
+        work.extend(
+            ("open", c, depth + 1) for c in reversed(children.get(gid, [])) if c in nonempty
+        )
     for n in members.get(None, []):
         emit_node(n, "    ")
     for link in design.links:
