@@ -18,6 +18,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 FIXED = EXAMPLES / "fixed" / "web-shop-fixed.arch.json"
 ALL = [*sorted(EXAMPLES.glob("*.arch.json")), FIXED]
 CARD_W, CARD_H = 180, 64  # a node card on the canvas, centred on its position
+GROUP_PAD, GROUP_HEADER = 24, 26  # a group box around its members' cards
 
 # (rule id, subject) of every finding the built-in rules report, as README.md lists them
 EXPECTED: dict[str, set[tuple[str, str]]] = {
@@ -83,40 +84,55 @@ def test_example_cards_do_not_overlap(path: Path) -> None:
         assert apart_x or apart_y, f"{a.id} and {b.id} overlap on the canvas"
 
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 @pytest.mark.parametrize("path", ALL, ids=_name)
 def test_group_areas_hold_only_their_members(path: Path) -> None:
-    """A group is drawn around its members; no other card may sit inside that area."""
+    """The canvas draws a group as a box around its members (padding and a header line, as
+    in ui/theme.py); no other card may sit in that box and unrelated boxes may not touch."""
     design = load_design(path)
     children: dict[str, set[str]] = {g.id: set() for g in design.groups}
+    parents = {g.id: g.parent for g in design.groups}
     for g in design.groups:
         if g.parent:
             children[g.parent].add(g.id)
 
-    def members(gid: str) -> list[str]:
-        out = [n.id for n in design.nodes if n.group == gid]
-        for child in children[gid]:
-            out += members(child)
+    def card(nid: str) -> Box:
+        p = pos[nid]
+        return (p.x - CARD_W / 2, p.y - CARD_H / 2, p.x + CARD_W / 2, p.y + CARD_H / 2)
+
+    def area(gid: str) -> Box:
+        boxes = [card(n.id) for n in design.nodes if n.group == gid]
+        boxes += [area(child) for child in children[gid]]
+        assert boxes, f"group {gid} is empty"
+        return (
+            min(b[0] for b in boxes) - GROUP_PAD,
+            min(b[1] for b in boxes) - GROUP_PAD - GROUP_HEADER,
+            max(b[2] for b in boxes) + GROUP_PAD,
+            max(b[3] for b in boxes) + GROUP_PAD,
+        )
+
+    def ancestors(gid: str | None) -> set[str]:
+        out: set[str] = set()
+        while gid is not None:
+            out.add(gid)
+            gid = parents[gid]
         return out
 
     pos = {n.id: n.position for n in design.nodes}
-    for g in design.groups:
-        inside = members(g.id)
-        assert inside, f"group {g.id} is empty"
-        left = min(pos[i].x for i in inside) - CARD_W / 2
-        right = max(pos[i].x for i in inside) + CARD_W / 2
-        top = min(pos[i].y for i in inside) - CARD_H / 2
-        bottom = max(pos[i].y for i in inside) + CARD_H / 2
+    areas = {g.id: area(g.id) for g in design.groups}
+    for gid, box in areas.items():
         for n in design.nodes:
-            if n.id in inside:
-                continue
-            p = n.position
-            clear = (
-                p.x + CARD_W / 2 <= left
-                or p.x - CARD_W / 2 >= right
-                or p.y + CARD_H / 2 <= top
-                or p.y - CARD_H / 2 >= bottom
-            )
-            assert clear, f"{n.id} sits inside the area of group {g.id}"
+            if gid not in ancestors(n.group):
+                assert not _overlap(card(n.id), box), f"{n.id} sits in the box of group {gid}"
+    for a, b in combinations(areas, 2):
+        if a not in ancestors(b) and b not in ancestors(a):
+            assert not _overlap(areas[a], areas[b]), f"groups {a} and {b} overlap"
 
 
 @pytest.mark.parametrize("path", ALL, ids=_name)
