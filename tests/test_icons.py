@@ -115,3 +115,19 @@ def test_icon_renders_with_qt(qapp: object, name: str, size: int) -> None:
     if name != "archdesigner.svg":  # the app icon is a filled tile by design
         assert painted < area * 0.9, f"{name} at {size}px fills the whole square"
     assert colours > 2
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("name", _icon_files())
+def test_icon_rasterizes_for_graphviz_export(qapp: object, name: str) -> None:
+    """PNG and PDF diagram export rasterizes the icons with resvg; they must come out drawn."""
+    resvg_py = pytest.importorskip("resvg_py")
+    from PySide6.QtGui import QImage
+
+    svg = (icons_dir() / name).read_text(encoding="utf-8")
+    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=96, height=96))
+    image = QImage()
+    assert image.loadFromData(png, "PNG"), f"{name}: resvg gave no PNG"
+    assert (image.width(), image.height()) == (96, 96)
+    painted = sum(1 for y in range(96) for x in range(96) if image.pixel(x, y) >> 24 > 32)
+    assert painted > 96 * 96 * 0.08, f"{name}: resvg draws only {painted} pixels"
