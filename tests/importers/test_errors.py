@@ -146,3 +146,28 @@ def test_command_line_prints_one_line_and_exits_2(name: str) -> None:
     assert len(lines) == 1
     assert lines[0].startswith(f"archdesigner import: {FIXTURES / name}:")
     assert "Traceback" not in out.stderr
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["x-a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"]
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        lines.append(f"x-{cur}: &{cur} [{', '.join(['*' + prev] * 10)}]")
+    lines += ["services:", "  web:", "    image: nginx", "    x-bomb: *i"]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(ImportError_, match="expands to more than 2,000,000 values"):
+        import_compose(path)
+
+
+def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    for depth in (600, 3000):
+        deep = "[" * depth + "]" * depth
+        path = write(tmp_path, f"services:\n  web:\n    image: nginx\n    x-deep: {deep}\n")
+        with pytest.raises(ImportError_, match=r"nested too deeply|exceeded maximum nesting"):
+            import_compose(path)
+
+
+def test_numeric_service_names_are_strings(tmp_path: Path) -> None:
+    path = write(tmp_path, "services:\n  123:\n    image: nginx\n")
+    assert [n.id for n in import_compose(path).design.nodes] == ["123"]

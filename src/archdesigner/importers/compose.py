@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from archdesigner.importers.base import BaseImporter, ImportResult
+from archdesigner.importers.base import BaseImporter, ImportError_, ImportResult
 from archdesigner.importers.compose_merge import as_mapping
 from archdesigner.importers.compose_project import ComposeProject, load_project
 from archdesigner.importers.compose_yaml import read_env_file
@@ -124,12 +124,15 @@ class ComposeImporter(BaseImporter):
             if dotenv is not None and dotenv.is_file():
                 env = {**read_env_file(dotenv, env), **env}
                 report.append(f"read variables from {dotenv}")
-        project = load_project(files, env)
-        report.extend(project.notes)
-        for var in project.missing_vars:
-            report.append(f"variable {var} is not set; substituted an empty string")
-        builder = _Builder(project, env, report)
-        design = builder.build()
+        try:
+            project = load_project(files, env)
+            report.extend(project.notes)
+            for var in project.missing_vars:
+                report.append(f"variable {var} is not set; substituted an empty string")
+            design = _Builder(project, env, report).build()
+        except RecursionError:
+            where = files[0] if files else "<compose>"
+            raise ImportError_(where, "the YAML is nested too deeply to import") from None
         return ImportResult(design, report)
 
 

@@ -11,7 +11,14 @@ from typing import Any
 
 from archdesigner.importers.base import ImportError_
 from archdesigner.importers.compose_merge import as_mapping, has_tags, merge_mappings, strip_tags
-from archdesigner.importers.compose_yaml import Interpolator, LineFinder, parse_yaml, read_text
+from archdesigner.importers.compose_yaml import (
+    MAX_EXPANDED_VALUES,
+    Interpolator,
+    LineFinder,
+    expanded_size,
+    parse_yaml,
+    read_text,
+)
 
 #: Top-level keys of the Compose Specification (and the legacy ``version``).
 TOP_LEVEL_KEYS = frozenset(
@@ -57,12 +64,22 @@ class _Loader:
         self.finder.add(path, text)
         self.all_files.append(path)
         data = parse_yaml(text, path)
+        try:
+            too_big = expanded_size(data) > MAX_EXPANDED_VALUES
+        except RecursionError:
+            raise ImportError_(path, "the YAML is nested too deeply") from None
+        if too_big:
+            raise ImportError_(
+                path, f"the YAML expands to more than {MAX_EXPANDED_VALUES:,} values "
+                "(aliases of aliases); refusing to read it")  # fmt: skip
         data = self._check_shape(path, data)
         data = self.interp.walk(data, lambda keys, msg: self.error(path, keys, msg))
         self.cache[key] = data
         services = data.get("services")
         if services is None:
             services = data["services"] = {}
+        elif any(not isinstance(k, str) for k in services):
+            services = data["services"] = {str(k): v for k, v in services.items()}
         for name, svc in list(services.items()):
             if svc is None:
                 raise self.error(path, ["services", name], f"service {name!r} is empty")

@@ -322,8 +322,13 @@ class Interpolator:
     def walk(self, data: Any, on_error: Callable[[list[str | int], str], Exception]) -> Any:
         """Interpolates every string value (not keys) of ``data``, in place where possible."""
         path: list[str | int] = []
+        done: set[int] = set()  # containers shared through YAML aliases are done once
 
         def go(value: Any) -> Any:
+            if isinstance(value, dict | list | Override):
+                if id(value) in done:
+                    return value
+                done.add(id(value))
             if isinstance(value, str):
                 if "$" not in value:
                     return value
@@ -348,6 +353,33 @@ class Interpolator:
             return value
 
         return go(data)
+
+
+#: A document that expands to more values than this (YAML aliases of aliases) is refused.
+MAX_EXPANDED_VALUES = 2_000_000
+
+
+def expanded_size(data: Any) -> int:
+    """How many values ``data`` holds once aliases are expanded, in linear time."""
+    sizes: dict[int, int] = {}
+    keep: list[Any] = []  # ids stay valid while the objects live
+
+    def size(value: Any, depth: int) -> int:
+        if not isinstance(value, dict | list):
+            return 1
+        known = sizes.get(id(value))
+        if known is not None:
+            return known
+        if depth > 500:
+            raise RecursionError
+        items = value.values() if isinstance(value, dict) else value
+        total = 1 + sum(size(v, depth + 1) for v in items)
+        total = min(total, MAX_EXPANDED_VALUES + 1)
+        sizes[id(value)] = total
+        keep.append(value)
+        return total
+
+    return size(data, 0)
 
 
 def _closing_brace(text: str, start: int) -> int:
