@@ -13,6 +13,7 @@ import pytest
 from archdesigner import __version__
 from archdesigner.cli import build_parser, main
 from archdesigner.model.schema import design_schema, schema_text
+from archdesigner.resources import template_names
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "resources" / "examples").rglob("*.arch.json"))
@@ -101,10 +102,11 @@ def test_new_creates_valid_designs_and_refuses_to_overwrite(tmp_path: Path) -> N
     if EXAMPLES:
         # templates are the top-level examples (fixed/ holds variants that are not templates)
         template = next(p for p in EXAMPLES if p.parent.name == "examples").stem.split(".")[0]
-        shop = tmp_path / "shop.arch.json"
+        shop = tmp_path / f"{template}.arch.json"
         assert main(["new", str(shop), "--template", template, "--name", "My shop"]) == 0
         assert run_cli("validate", str(shop)).returncode == 0
         assert json.loads(shop.read_text(encoding="utf-8"))["name"] == "My shop"
+    assert set(template_names()) >= {"web-shop", "media-streaming", "order-pipeline"}
     out = run_cli("new", str(tmp_path / "x.arch.json"), "--template", "nope")
     assert out.returncode == 2 and "no template 'nope'" in out.stderr
 
