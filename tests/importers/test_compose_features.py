@@ -173,6 +173,7 @@ def test_env_only_wiring() -> None:
     assert [link.id for link in result.design.links] == [
         f"{s}->{t}" for s, t in ((link.source, link.target) for link in result.design.links)
     ]
+    assert "inferred link gateway -> basket from command basket:8080" in result.report
     reported = [line for line in result.report if line.startswith("inferred link")]
     assert len(reported) == len(result.design.links)
 
@@ -209,6 +210,7 @@ def test_service_names_that_are_not_node_ids() -> None:
     long_name = next(n for n in design.nodes if n.id.startswith("this-is"))
     assert len(long_name.id) == 63
     assert long_name.properties["compose"]["service"].endswith("because-it-is-long")
+    assert long_name.name == long_name.properties["compose"]["service"]  # the label keeps it
     assert any(line.startswith("service 'this-is-a-very-long") for line in result.report)
     assert link_pairs(result) == {(long_name.id, "Web.API")}
     web = design.node_map()["Web.API"]

@@ -287,6 +287,7 @@ class _Builder:
         ports = self._ports(name, svc)
         return Node(
             id=nid,
+            name=name if nid != name else "",
             kind=guess.kind,
             technology=guess.technology,
             replicas=max(replicas or 1, 1),

@@ -41,6 +41,7 @@ NOT_HOST_LAST = frozenset(
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^\s/?#'\",;]+)")
 _HOST_PORT = re.compile(r"(?<![\w.:/@-])([A-Za-z0-9][A-Za-z0-9_.-]*):(\d{1,5})(?![\d])")
 _SPLIT = re.compile(r"[\s,;]+")
+_PUNCT = "\"'{}[](),;"
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def _scan_args(label: str, value: Any, resolver: Resolver, found: list[Reference
     tokens = _as_tokens(value)
     prev_hosty = False
     for token in tokens:
-        evidence = f"{label} {_short(token)}"
+        evidence = f"{label} {_short(token.strip(_PUNCT))}"
         flag, eq, flag_value = token.partition("=")
         is_flag = token.startswith("-")
         if is_flag:
