@@ -160,7 +160,7 @@ class Files:
     def _set(self, design: Design, path: Path | None) -> None:
         self._unwatch()
         self.editor.set_design(design, path)
-        self._saved_text = dumps_design(design) if path else None
+        self._saved_text = _read(path) if path else None
         self._watch(path)
 
     # --- watching ------------------------------------------------------------------------
@@ -182,7 +182,7 @@ class Files:
             return
         self._watch(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = _read(path)
         except OSError:
             text = None
         if text is not None and text == self._saved_text:
@@ -190,3 +190,10 @@ class Files:
         self._saved_text = text
         if callable(self.on_external_change):
             self.on_external_change(path)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None

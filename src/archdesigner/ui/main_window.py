@@ -313,6 +313,7 @@ class MainWindow(QMainWindow):
 
     def _toggle_grid(self) -> None:
         self.view.show_grid = self.actions_["grid"].isChecked()
+        self.view.resetCachedContent()
         self.view.viewport().update()
 
     def _toggle_minimap(self) -> None:

@@ -7,6 +7,7 @@ detail). Links are not items: :mod:`archdesigner.ui.canvas.links` draws all of t
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -40,6 +41,15 @@ _TITLE_FM = QFontMetricsF(_TITLE)
 _SUB_FM = QFontMetricsF(_SUB)
 _BADGE_FM = QFontMetricsF(_BADGE)
 _GROUP_FM = QFontMetricsF(_GROUP)
+
+# PySide6 enum members are slow to look up (a Python descriptor each time): cache them
+_ELIDE = Qt.TextElideMode.ElideRight
+_CENTER = Qt.AlignmentFlag.AlignCenter
+_NO_PEN = Qt.PenStyle.NoPen
+_AA = QPainter.RenderHint.Antialiasing
+_SELECTED = QStyle.StateFlag.State_Selected
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+_DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 NODE_TYPE = 65536 + 1  # QGraphicsItem.UserType + 1
 GROUP_TYPE = 65536 + 2
@@ -83,13 +93,14 @@ class NodeItem(QGraphicsItem):
         self.node = node
         self.node_id = node.id
         self.decoration: Decoration | None = None
+        self._tip_for: Node | None = None
         self.hovered = False
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsScenePositionChanges)
+        # no itemChange() override: a Python call per change of every item costs seconds at
+        # 10,000 nodes; whoever moves an item tells the scene (DesignScene.node_item_moved)
+        self.setFlag(_SELECTABLE)
         self.setAcceptHoverEvents(True)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setCacheMode(_DEVICE_CACHE)
         self.setZValue(10)
-        self.on_moved: object = None  # set by the scene: callable(item)
         self.set_node(node)
 
     def type(self) -> int:
@@ -98,24 +109,28 @@ class NodeItem(QGraphicsItem):
     def set_node(self, node: Node) -> None:
         self.node = node
         self.node_id = node.id
+        self._laid_out = False  # texts are measured when first painted
+        self._tip_for = None  # the tooltip is built on hover
+        x, y = node.position.x, node.position.y
+        if self.x() != x or self.y() != y:
+            self.setPos(x, y)
+        self.update()
+
+    def _layout(self) -> None:
+        node = self.node
         info = catalog.kind_info(node.kind)
         self._accent = self.theme.category(info.category if info else "")
-        self._title = _TITLE_FM.elidedText(node.label, Qt.TextElideMode.ElideRight, NODE_W - 64)
+        self._title = _TITLE_FM.elidedText(node.label, _ELIDE, NODE_W - 64)
         sub = node.technology or (info.display_name if info else node.kind)
         self._badge = replica_badge(node)
         badge_w = _BADGE_FM.horizontalAdvance(self._badge) + 12 if self._badge else 0
-        self._sub = _SUB_FM.elidedText(sub, Qt.TextElideMode.ElideRight, NODE_W - 66 - badge_w)
+        self._sub = _SUB_FM.elidedText(sub, _ELIDE, NODE_W - 66 - badge_w)
         self._badge_w = badge_w
-        tip = node_tooltip(node)
-        if self.decoration is not None and self.decoration.tooltip:
-            tip += "<hr>" + self.decoration.tooltip
-        self.setToolTip(tip)
-        pos = QPointF(node.position.x, node.position.y)
-        if self.pos() != pos:
-            self.setPos(pos)
-        self.update()
+        self._laid_out = True
 
     def set_decoration(self, decoration: Decoration | None) -> None:
+        if decoration is None and self.decoration is None:
+            return
         self.decoration = decoration
         self.setOpacity(0.35 if decoration is not None and decoration.dimmed else 1.0)
         self.set_node(self.node)
@@ -142,15 +157,17 @@ class NodeItem(QGraphicsItem):
         d = self.mapFromScene(scene_pos) - self.handle_pos()
         return d.x() * d.x() + d.y() * d.y() <= (HANDLE_R + 3) ** 2
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        if change == QGraphicsItem.GraphicsItemChange.ItemScenePositionHasChanged and callable(
-            self.on_moved
-        ):
-            self.on_moved(self)
-        return super().itemChange(change, value)
+    def tooltip_text(self) -> str:
+        tip = node_tooltip(self.node)
+        if self.decoration is not None and self.decoration.tooltip:
+            tip += "<hr>" + self.decoration.tooltip
+        return tip
 
     def hoverEnterEvent(self, event: object) -> None:
         self.hovered = True
+        if self._tip_for is not self.node:
+            self._tip_for = self.node
+            self.setToolTip(self.tooltip_text())
         self.update()
 
     def hoverLeaveEvent(self, event: object) -> None:
@@ -161,12 +178,14 @@ class NodeItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        if not self._laid_out:
+            self._layout()
         t = self.theme
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = bool(option.state & _SELECTED)
         deco = self.decoration
         rect = self.card_rect()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(_AA)
         if deco is not None and deco.outline is not None:
             border = QPen(deco.outline, 2.0)
         elif selected:
@@ -177,11 +196,11 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(t.card)
         painter.drawRoundedRect(rect, 10, 10)
         if deco is not None and deco.tint is not None:
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(_NO_PEN)
             painter.setBrush(deco.tint)
             painter.drawRoundedRect(rect, 10, 10)
         # accent bar on the left edge
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(_NO_PEN)
         painter.setBrush(self._accent)
         painter.save()
         painter.setClipPath(self._card_path())
@@ -212,12 +231,12 @@ class NodeItem(QGraphicsItem):
         if self._badge:
             w = self._badge_w
             br = QRectF(rect.right() - 10 - w, 4.5, w, 16)
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(_NO_PEN)
             painter.setBrush(t.badge)
             painter.drawRoundedRect(br, 8, 8)
             painter.setPen(t.badge_text)
             painter.setFont(_BADGE)
-            painter.drawText(br, Qt.AlignmentFlag.AlignCenter, self._badge)
+            painter.drawText(br, _CENTER, self._badge)
         if self.hovered or selected:
             painter.setPen(QPen(t.card, 2.0))
             painter.setBrush(t.selection)
@@ -240,7 +259,7 @@ class NodeItem(QGraphicsItem):
         painter.drawRoundedRect(br, 9, 9)
         painter.setPen(QColor("white"))
         painter.setFont(_BADGE)
-        painter.drawText(br, Qt.AlignmentFlag.AlignCenter, deco.badge)
+        painter.drawText(br, _CENTER, deco.badge)
 
 
 class GroupItem(QGraphicsItem):
@@ -254,7 +273,11 @@ class GroupItem(QGraphicsItem):
         self.model = group
         self.group_id = group.id
         self.frame = QRectF()
+        self.on_changed: Callable[[QRectF], None] | None = None  # the scene redraws the frame
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        # frames are drawn by the view's cached background (draw_frame), not as an item: a
+        # frame spans much of the view and would be repainted with every small change in it
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setAcceptHoverEvents(True)
         self.set_group(group)
 
@@ -268,14 +291,25 @@ class GroupItem(QGraphicsItem):
             f"<b>{html.escape(group.label)}</b> <span style='color:gray'>"
             f"({group.kind}, {group.id})</span>"
         )
-        self.update()
+        self._changed(self.frame)
+
+    def _changed(self, rect: QRectF) -> None:
+        if self.on_changed is not None and not rect.isNull():
+            self.on_changed(rect.adjusted(-6, -6, 6, 6))
 
     def set_frame(self, frame: QRectF, depth: int) -> None:
         if frame != self.frame:
+            self._changed(self.frame)
             self.prepareGeometryChange()
             self.frame = QRectF(frame)
+            self._changed(self.frame)
         self.setZValue(-100 + depth)
         self.setVisible(not frame.isNull())
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._changed(self.frame)
+        return super().itemChange(change, value)
 
     def boundingRect(self) -> QRectF:
         return self.frame.adjusted(-4, -4, 4, 4)
@@ -299,9 +333,12 @@ class GroupItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        pass  # ItemHasNoContents: see draw_frame
+
+    def draw_frame(self, painter: QPainter, lod: float) -> None:
         t = self.theme
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = self.isSelected()
+        painter.save()
         color = t.group_color(self.model.kind)
         fill = QColor(color)
         fill.setAlpha(22 if t.dark else 14)
@@ -314,6 +351,7 @@ class GroupItem(QGraphicsItem):
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(self.frame, 14, 14)
         if lod * _GROUP.pixelSize() < 5:
+            painter.restore()
             return
         painter.setFont(_GROUP)
         painter.setPen(color.darker(130) if not t.dark else color.lighter(130))
@@ -330,3 +368,4 @@ class GroupItem(QGraphicsItem):
             path.lineTo(g.bottomLeft())
             path.closeSubpath()
             painter.drawPath(path)
+        painter.restore()

@@ -1,25 +1,27 @@
 """All links of a design, drawn by one item.
 
 One QGraphicsItem per link cannot stay interactive at 20,000 links (docs/PERFORMANCE.md):
-item count, not drawing, dominates. This layer keeps every link's geometry in a grid of
-cells (a link is filed under every cell its segment crosses), and a repaint draws only the
-links of the exposed cells, with one ``drawLines`` call per pen and one path for all the
-arrowheads. Moving a node re-files only that node's links.
+item count, not drawing, dominates. This layer is not an item: the view draws it as part of
+its cached background (under the node cards), so a repaint that changes no link is a blit.
+It keeps every link's geometry in a grid of cells (a link is filed under every cell its
+segment crosses); drawing an area draws only the links of its cells, clipped to it, with one
+``drawLines`` call per pen and one path for all arrowheads. While nodes are dragged, their
+links "float": they leave the cached background and are drawn in the foreground, so each
+mouse move repaints two lines, not every link behind them.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from archdesigner.model.design import Link
 from archdesigner.ui.theme import NODE_H, NODE_W, Theme
 
-CELL = 400.0
+CELL = 600.0
 GAP = 3.0  # space between a card's border and the arrow
 PARALLEL = 14.0  # distance between links that join the same two nodes
 LOD_LABELS = 0.45
@@ -33,24 +35,61 @@ Segment = tuple[float, float, float, float]
 
 
 def _cells(seg: Segment) -> set[tuple[int, int]]:
-    """The grid cells a segment crosses (sampled at a quarter cell, plus both ends)."""
-    x1, y1, x2, y2 = seg
-    length = math.hypot(x2 - x1, y2 - y1)
-    steps = max(1, int(length / (CELL / 4)))
-    out = set()
-    for i in range(steps + 1):
-        t = i / steps
-        out.add((math.floor((x1 + (x2 - x1) * t) / CELL), math.floor((y1 + (y2 - y1) * t) / CELL)))
+    """The grid cells a segment crosses, each visited once (a grid traversal)."""
+    x1, y1, x2, y2 = seg[0] / CELL, seg[1] / CELL, seg[2] / CELL, seg[3] / CELL
+    cx, cy = math.floor(x1), math.floor(y1)
+    ex, ey = math.floor(x2), math.floor(y2)
+    out = {(cx, cy)}
+    dx, dy = x2 - x1, y2 - y1
+    sx = 1 if dx > 0 else -1
+    sy = 1 if dy > 0 else -1
+    tdx = abs(1.0 / dx) if dx else math.inf
+    tdy = abs(1.0 / dy) if dy else math.inf
+    tx = ((cx + 1 - x1) if dx > 0 else (x1 - cx)) * tdx if dx else math.inf
+    ty = ((cy + 1 - y1) if dy > 0 else (y1 - cy)) * tdy if dy else math.inf
+    for _ in range(abs(ex - cx) + abs(ey - cy)):
+        if tx < ty:
+            cx += sx
+            tx += tdx
+        else:
+            cy += sy
+            ty += tdy
+        out.add((cx, cy))
     return out
 
 
-class LinkLayer(QGraphicsItem):
-    def __init__(self, theme: Theme) -> None:
-        super().__init__()
+def clip(seg: Segment, left: float, top: float, right: float, bottom: float) -> Segment | None:
+    """The part of a segment inside a rectangle (Liang-Barsky), or None. Drawing only that
+    part keeps long (and dashed) links cheap: Qt would stroke the whole line."""
+    x1, y1, x2, y2 = seg
+    dx, dy = x2 - x1, y2 - y1
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        u = q / p
+        if p < 0:
+            if u > t1:
+                return None
+            t0 = max(t0, u)
+        else:
+            if u < t0:
+                return None
+            t1 = min(t1, u)
+    if t0 == 0.0 and t1 == 1.0:
+        return seg
+    return (x1 + t0 * dx, y1 + t0 * dy, x1 + t1 * dx, y1 + t1 * dy)
+
+
+class LinkLayer:
+    def __init__(self, theme: Theme, invalidate: Callable[[QRectF, bool], None]) -> None:
+        """``invalidate(rect, foreground)`` asks the views to redraw an area of the
+        background (or, for floating links, the foreground)."""
         self.theme = theme
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(0)
+        self._invalidate = invalidate
+        self.floating: set[str] = set()
         self.hidden = False  # the view's overview draws links when zoomed far out
         self.pos_of: dict[str, tuple[float, float]] = {}
         self.links: dict[str, Link] = {}
@@ -64,7 +103,6 @@ class LinkLayer(QGraphicsItem):
 
     # --- data ----------------------------------------------------------------------------
     def rebuild(self, links: Iterable[Link], positions: dict[str, tuple[float, float]]) -> None:
-        self.prepareGeometryChange()
         self.pos_of = positions
         self.links = {}
         self.by_node = {}
@@ -78,7 +116,7 @@ class LinkLayer(QGraphicsItem):
         for lid in self.links:
             self._place(lid)
         self._bounds = self._compute_bounds()
-        self.update()
+        self._invalidate(QRectF(), False)
 
     def _add(self, link: Link) -> None:
         self.links[link.id] = link
@@ -106,6 +144,7 @@ class LinkLayer(QGraphicsItem):
         self._unfile(lid)
         self.geom.pop(lid, None)
         self.selected.discard(lid)
+        self.floating.discard(lid)
 
     def _unfile(self, lid: str) -> None:
         for cell in self.cells_of.pop(lid, ()):
@@ -140,8 +179,14 @@ class LinkLayer(QGraphicsItem):
     def nodes_moved(self, node_ids: Iterable[str]) -> None:
         """Re-files the links of nodes whose positions (in ``pos_of``) changed."""
         dirty = QRectF()
+        floating = self.floating
         for nid in node_ids:
             for lid in self.by_node.get(nid, ()):
+                if lid in floating:  # redraw in the foreground only; filed on landing
+                    before = self.link_rect(lid)
+                    self.geom[lid] = self._segments(self.links[lid])
+                    self._invalidate(before.united(self.link_rect(lid)), True)
+                    continue
                 dirty = dirty.united(self.link_rect(lid))
                 self._place(lid)
                 dirty = dirty.united(self.link_rect(lid))
@@ -156,6 +201,7 @@ class LinkLayer(QGraphicsItem):
                 dirty = dirty.united(self.link_rect(lid))
         self.selected = {i for i in ids if i in self.links}
         self.update(dirty)
+        self._invalidate(dirty, True)
 
     # --- geometry ------------------------------------------------------------------------
     def _place(self, lid: str) -> None:
@@ -221,11 +267,34 @@ class LinkLayer(QGraphicsItem):
     def _grow(self, rect: QRectF) -> None:
         if rect.isNull() or self._bounds.contains(rect):
             return
-        self.prepareGeometryChange()
         self._bounds = self._bounds.united(rect)
 
-    def boundingRect(self) -> QRectF:
+    def bounds(self) -> QRectF:
         return self._bounds
+
+    def update(self, rect: QRectF) -> None:
+        if not rect.isNull():
+            self._invalidate(rect, False)
+
+    # --- dragging ------------------------------------------------------------------------
+    def float_links_of(self, node_ids: Iterable[str]) -> None:
+        """Takes the links of nodes about to be dragged out of the cached background."""
+        ids = {lid for nid in node_ids for lid in self.by_node.get(nid, ())}
+        self.floating = ids
+        for lid in ids:
+            self._unfile(lid)
+            r = self.link_rect(lid)
+            self._invalidate(r, False)
+
+    def land(self) -> None:
+        """Files the floating links again at their final place."""
+        ids, self.floating = self.floating, set()
+        for lid in ids:
+            if lid in self.links:
+                self._place(lid)
+                r = self.link_rect(lid)
+                self._invalidate(r, False)
+                self._invalidate(r, True)
 
     def links_in(self, rect: QRectF) -> set[str]:
         x0, x1 = math.floor(rect.left() / CELL), math.floor(rect.right() / CELL)
@@ -259,33 +328,49 @@ class LinkLayer(QGraphicsItem):
         return best
 
     # --- painting ------------------------------------------------------------------------
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
+    def paint(self, painter: QPainter, exposed: QRectF, lod: float, floating: bool = False) -> None:
+        """Draws the links crossing ``exposed`` (scene coordinates): the filed ones, or with
+        ``floating`` the ones being dragged."""
         if self.hidden:
             return
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        exposed = option.exposedRect
-        ids = self.links_in(exposed.adjusted(-CELL / 8, -CELL / 8, CELL / 8, CELL / 8))
+        if floating:
+            ids = set(self.floating)
+        else:
+            ids = self.links_in(exposed.adjusted(-CELL / 8, -CELL / 8, CELL / 8, CELL / 8))
         if not ids:
             return
+        painter.save()
         groups: dict[tuple[bool, bool], list[QLineF]] = {}
         arrows = QPainterPath()
         arrows.setFillRule(Qt.FillRule.WindingFill)
         show_arrows = lod >= LOD_ARROWS
         labels: list[tuple[str, float, float]] = []
         geom, links, selected = self.geom, self.links, self.selected
+        m = 12.0 / max(lod, 0.01)  # room for pen width and arrowheads
+        left, top = exposed.left() - m, exposed.top() - m
+        right, bottom = exposed.right() + m, exposed.bottom() + m
+        # dashes keep their phase when a line is clipped: start on a whole dash period
+        period = 6.0 * (1.0 / max(lod, 0.01) if lod < 0.7 else 1.4)
         for lid in ids:
             segs = geom.get(lid)
             if not segs:
                 continue
             link = links[lid]
-            key = (lid in selected, link.mode == "async")
+            dashed = link.mode == "async"
+            key = (lid in selected, dashed)
             bucket = groups.setdefault(key, [])
             for s in segs:
-                bucket.append(QLineF(s[0], s[1], s[2], s[3]))
+                c = clip(s, left, top, right, bottom)
+                if c is None:
+                    continue
+                if dashed and c is not s:
+                    length = math.hypot(s[2] - s[0], s[3] - s[1]) or 1.0
+                    d0 = math.hypot(c[0] - s[0], c[1] - s[1])
+                    back = (d0 - math.floor(d0 / period) * period) / length
+                    c = (c[0] - back * (s[2] - s[0]), c[1] - back * (s[3] - s[1]), c[2], c[3])
+                bucket.append(QLineF(c[0], c[1], c[2], c[3]))
             x1, y1, x2, y2 = segs[-1]
-            if show_arrows:
+            if show_arrows and left <= x2 <= right and top <= y2 <= bottom:
                 dx, dy = x2 - x1, y2 - y1
                 ln = math.hypot(dx, dy) or 1.0
                 ux, uy = dx / ln, dy / ln
@@ -302,9 +387,11 @@ class LinkLayer(QGraphicsItem):
                 text = link.label or link.protocol
                 if text:
                     x1, y1, x2, y2 = segs[len(segs) // 2]
-                    labels.append((text, (x1 + x2) / 2, (y1 + y2) / 2))
+                    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+                    if left <= mx <= right and top <= my <= bottom:
+                        labels.append((text, mx, my))
         t = self.theme
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(ids) < 4000)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(ids) < 1500)
         for (sel, dashed), lines in sorted(groups.items()):
             pen = QPen(t.link_selected if sel else t.link, 2.2 if sel else 1.4)
             if lod < 0.7:
@@ -328,3 +415,4 @@ class LinkLayer(QGraphicsItem):
                 painter.drawRoundedRect(r, 4, 4)
                 painter.setPen(t.subtext)
                 painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import Node
 from archdesigner.ui.canvas.items import GroupItem, NodeItem
@@ -14,7 +15,7 @@ from archdesigner.ui.editor import Editor
 from archdesigner.ui.theme import GROUP_HEADER, GROUP_PAD, NODE_H, NODE_W, Theme, current_theme
 
 #: Longest side of the overview picture drawn when zoomed far out.
-OVERVIEW_MAX_PX = 4096
+OVERVIEW_MAX_PX = 2048
 SCENE_MARGIN = 2000.0
 
 
@@ -30,12 +31,11 @@ class DesignScene(QGraphicsScene):
         self.groups: dict[str, GroupItem] = {}
         self.pos_of: dict[str, tuple[float, float]] = {}
         self.members: dict[str | None, set[str]] = {}
-        self.links = LinkLayer(self.theme)
-        self.addItem(self.links)
+        self.links = LinkLayer(self.theme, self._links_dirty)
         self.overview = False
+        self.dragging = False
         self._overview_img: QImage | None = None
         self._overview_rect = QRectF()
-        self._bulk = False
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.selectionChanged.connect(self.selection_changed)
         editor.document_reset.connect(self.rebuild)
@@ -47,7 +47,10 @@ class DesignScene(QGraphicsScene):
 
     # --- building ------------------------------------------------------------------------
     def rebuild(self) -> None:
-        self._bulk = True
+        with gc_paused():  # tens of thousands of new objects: 2-4x faster without the GC
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         self.clearSelection()
         for item in [*self.nodes.values(), *self.groups.values()]:
             self.removeItem(item)
@@ -64,7 +67,6 @@ class DesignScene(QGraphicsScene):
         for node in design.nodes:
             self._add_node_item(node)
         self.links.rebuild(design.links, self.pos_of)
-        self._bulk = False
         self._on_decorations(set(self.editor.decorations))
         self.refresh_groups()
         self._update_scene_rect()
@@ -73,7 +75,6 @@ class DesignScene(QGraphicsScene):
 
     def _add_node_item(self, node: Node) -> NodeItem:
         item = NodeItem(node, self.theme)
-        item.on_moved = self._node_item_moved
         self.nodes[node.id] = item
         self.pos_of[node.id] = (node.position.x, node.position.y)
         self.members.setdefault(node.group, set()).add(node.id)
@@ -85,13 +86,37 @@ class DesignScene(QGraphicsScene):
         if group is None:
             return
         item = GroupItem(group, self.theme)
+        item.on_changed = self._frame_dirty
         self.groups[gid] = item
         self.addItem(item)
+
+    def _links_dirty(self, rect: QRectF, foreground: bool) -> None:
+        layer = (
+            QGraphicsScene.SceneLayer.ForegroundLayer
+            if foreground
+            else QGraphicsScene.SceneLayer.BackgroundLayer
+        )
+        if rect.isNull():
+            self.invalidate(QRectF(-1e7, -1e7, 2e7, 2e7), layer)
+        else:
+            self.invalidate(rect, layer)
+
+    def _frame_dirty(self, rect: QRectF) -> None:
+        self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def begin_drag(self, node_ids: list[str]) -> None:
+        """Nodes are about to move with the mouse: their links float above the background."""
+        self.dragging = True
+        self.links.float_links_of(node_ids)
+
+    def end_drag(self) -> None:
+        self.dragging = False
+        self.links.land()
+        self.refresh_groups()
 
     # --- following the document ----------------------------------------------------------
     def _on_nodes(self, ids: set[str]) -> None:
         moved: list[str] = []
-        self._bulk = True
         for nid in ids:
             node = self.editor.node(nid)
             item = self.nodes.get(nid)
@@ -109,9 +134,9 @@ class DesignScene(QGraphicsScene):
             else:
                 self.members.setdefault(node.group, set()).add(nid)
                 item.set_node(node)
+            self.pos_of[nid] = (node.position.x, node.position.y)
             moved.append(nid)
         self.links.nodes_moved(moved)
-        self._bulk = False
         self.refresh_groups()
         self._update_scene_rect()
         self.invalidate_overview()
@@ -141,15 +166,21 @@ class DesignScene(QGraphicsScene):
             if item is not None:
                 item.set_decoration(self.editor.decorations.get(nid))
 
-    def _node_item_moved(self, item: NodeItem) -> None:
-        if self._bulk:
-            self.pos_of[item.node_id] = (item.pos().x(), item.pos().y())
-            return
+    def node_item_moved(self, item: NodeItem) -> None:
+        """A tool moved a node item (the document is not changed yet): links follow."""
         p = item.pos()
         self.pos_of[item.node_id] = (p.x(), p.y())
         self.links.nodes_moved([item.node_id])
         if item.node.group is not None:
-            self.refresh_groups(self._chain(item.node.group))
+            if self.dragging:  # grow the frames live; they are recomputed on release
+                r = QRectF(p.x() - NODE_W / 2, p.y() - NODE_H / 2, NODE_W, NODE_H)
+                for gid in self._chain(item.node.group):
+                    g = self.groups.get(gid)
+                    if g is not None and not g.frame.contains(r):
+                        r = r.adjusted(-GROUP_PAD, -GROUP_PAD - GROUP_HEADER, GROUP_PAD, GROUP_PAD)
+                        g.set_frame(g.frame.united(r), len(self._chain(gid)))
+            else:
+                self.refresh_groups(self._chain(item.node.group))
 
     # --- groups --------------------------------------------------------------------------
     def _chain(self, gid: str | None) -> list[str]:
@@ -167,10 +198,14 @@ class DesignScene(QGraphicsScene):
             return memo[gid]
         memo[gid] = QRectF()  # guards against a parent cycle
         rect = QRectF()
-        for nid in self.members.get(gid, ()):
-            x, y = self.pos_of[nid]
-            r = QRectF(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H)
-            rect = r if rect.isNull() else rect.united(r)
+        pos_of = self.pos_of
+        points = [pos_of[nid] for nid in self.members.get(gid, ()) if nid in pos_of]
+        if points:
+            xs = [p[0] for p in points]
+            ys = [p[1] for p in points]
+            rect = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(
+                -NODE_W / 2, -NODE_H / 2, NODE_W / 2, NODE_H / 2
+            )
         for child in self.groups.values():
             if child.model.parent == gid:
                 r = self.group_frame(child.group_id, memo)
@@ -262,7 +297,7 @@ class DesignScene(QGraphicsScene):
     def invalidate_overview(self) -> None:
         self._overview_img = None
         if self.overview:
-            self.update()
+            self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
     def set_overview(self, on: bool) -> None:
         """Zoomed far out: node items and links give way to one cached picture."""
@@ -270,6 +305,7 @@ class DesignScene(QGraphicsScene):
             return
         self.overview = on
         self.links.hidden = on
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
         for item in self.nodes.values():
             if not item.isSelected():
                 item.setVisible(not on)
@@ -279,6 +315,10 @@ class DesignScene(QGraphicsScene):
         """All nodes as coloured blocks and all links as lines, in one picture (cached)."""
         if self._overview_img is not None:
             return self._overview_img, self._overview_rect
+        with gc_paused():
+            return self._build_overview()
+
+    def _build_overview(self) -> tuple[QImage, QRectF]:
         rect = self.design_rect().adjusted(-20, -20, 20, 20)
         if rect.isNull():
             rect = QRectF(0, 0, 1, 1)
@@ -319,3 +359,9 @@ class DesignScene(QGraphicsScene):
 
     def node_items(self) -> list[QGraphicsItem]:
         return list(self.nodes.values())
+
+    def draw_groups(self, painter: QPainter, rect: QRectF, lod: float) -> None:
+        """Group frames, outermost first (the view draws them in its cached background)."""
+        for item in sorted(self.groups.values(), key=lambda g: g.zValue()):
+            if item.isVisible() and item.frame.intersects(rect):
+                item.draw_frame(painter, lod)

@@ -70,6 +70,7 @@ class MoveNodes_(Interaction):
             if px < DRAG_START_PX:
                 return
             self.started = True
+            self.scene.begin_drag(list(self.starts))
         if self.view.snap_to_grid:
             target = self.anchor + d
             d = QPointF(snap(target.x()), snap(target.y())) - self.anchor
@@ -78,9 +79,13 @@ class MoveNodes_(Interaction):
         self.delta = d
         for item in self.items:
             item.setPos(self.starts[item.node_id] + d)
+            self.scene.node_item_moved(item)
 
     def finish(self, pos: QPointF) -> None:
-        if not self.started or self.delta.isNull():
+        if not self.started:
+            return
+        self.scene.end_drag()
+        if self.delta.isNull():
             return
         positions = {
             nid: (p.x() + self.delta.x(), p.y() + self.delta.y()) for nid, p in self.starts.items()
@@ -95,6 +100,9 @@ class MoveNodes_(Interaction):
     def cancel(self) -> None:
         for item in self.items:
             item.setPos(self.starts[item.node_id])
+            self.scene.node_item_moved(item)
+        if self.started:
+            self.scene.end_drag()
 
 
 class _RectGesture(Interaction):

@@ -58,6 +58,9 @@ class CanvasView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # the grid and every link are drawn in the background, cached in one pixmap: a
+        # repaint that changes no link is a blit (see canvas/links.py)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setMouseTracking(True)
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -70,8 +73,10 @@ class CanvasView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
-    def set_zoom(self, z: float) -> None:
-        z = max(ZOOM_MIN, min(ZOOM_MAX, z))
+    def set_zoom(self, z: float, *, fitting: bool = False) -> None:
+        """Zooms to ``z`` (10% to 400%; fitting a huge design may go further out)."""
+        low = min(ZOOM_MIN, z) if fitting else min(ZOOM_MIN, self.zoom())
+        z = max(low, min(ZOOM_MAX, z))
         f = z / self.zoom()
         if abs(f - 1) > 1e-9:
             self.scale(f, f)
@@ -86,7 +91,7 @@ class CanvasView(QGraphicsView):
         rect = rect.adjusted(-40, -40, 40, 40)
         vp = self.viewport().rect()
         z = min(vp.width() / rect.width(), vp.height() / rect.height())
-        self.set_zoom(z)
+        self.set_zoom(z, fitting=True)
         self.centerOn(rect.center())
 
     def fit_all(self) -> None:
@@ -154,9 +159,21 @@ class CanvasView(QGraphicsView):
             img, where = s.overview_image()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(where, img)
+            s.draw_groups(painter, rect, self.zoom())
             return
-        if not self.show_grid:
-            return
+        if self.show_grid:
+            self._draw_grid(painter, rect)
+        s.draw_groups(painter, rect, self.zoom())
+        s.links.paint(painter, rect, self.zoom())
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        s = self.design_scene
+        if s.links.floating:
+            s.links.paint(painter, QRectF(rect), self.zoom(), floating=True)
+
+    def _draw_grid(self, painter: QPainter, rect: QRectF) -> None:
+        s = self.design_scene
+        painter.save()
         step = GRID
         z = self.zoom()
         while step * z < 8:
@@ -184,6 +201,7 @@ class CanvasView(QGraphicsView):
         pen.setColor(s.theme.grid_major)
         painter.setPen(pen)
         painter.drawLines(major)
+        painter.restore()
 
     # --- mouse ---------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
