@@ -69,7 +69,7 @@ def test_option_help_with_placeholders_and_choices_is_expanded(gen: ModuleType) 
     assert "archdesigner demo [options] [FILE ...]" in text
     assert "| `--level LEVEL` | pick (default a) (one of: `a`, `b`) | `a` |" in text
     assert "inputs \\| pipes" in text
-    assert "\n- one\n" in text  # indented help lines do not become a code block
+    assert "Demo.\n\n```text\n- one\n```\n" in text  # indented lines keep their layout
 
 
 def test_check_mode_reports_a_stale_file(gen: ModuleType, tmp_path: Path) -> None:

@@ -125,9 +125,32 @@ def _anchor(name: str) -> str:
 
 
 def _text_block(text: str) -> list[str]:
-    """A help description as Markdown lines. Leading indentation is dropped so that indented
-    lines do not turn into code blocks; Markdown joins the lines of a paragraph."""
-    return [line.strip() for line in text.strip("\n").splitlines()]
+    """A help description as Markdown. Flush-left lines are prose (Markdown joins the lines of
+    a paragraph); runs of indented lines (tables of formats, examples) keep their layout in a
+    fenced block."""
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if block:
+            indent = min(len(b) - len(b.lstrip()) for b in block)
+            if out and out[-1]:
+                out.append("")
+            out.extend(["```text", *(b[indent:] for b in block), "```", ""])
+            block.clear()
+
+    for line in text.strip("\n").splitlines():
+        line = line.rstrip()
+        if line[:1].isspace():
+            block.append(line)
+            continue
+        flush()
+        if line or (out and out[-1]):
+            out.append(line)
+    flush()
+    while out and not out[-1]:
+        out.pop()
+    return out
 
 
 def _command_section(name: str, parser: argparse.ArgumentParser) -> list[str]:
@@ -140,10 +163,9 @@ def _command_section(name: str, parser: argparse.ArgumentParser) -> list[str]:
     usage = " ".join(
         [prog, *(["[options]"] if optionals else []), *map(_positional_usage, positionals)]
     )
-    lines = [f'<a id="{_anchor(name)}"></a>', f"## {prog}", ""]
+    lines = [f'<a id="{_anchor(name)}"></a>', f"## {prog}", "", "```text", usage, "```", ""]
     if parser.description:
         lines += [*_text_block(parser.description), ""]
-    lines += ["```", usage, "```", ""]
     if positionals:
         lines += ["| argument | meaning |", "|---|---|"]
         for a in positionals:
@@ -177,7 +199,7 @@ def render() -> str:
     if parser.description:
         lines += [" ".join(parser.description.split()), ""]
     lines += [
-        "```",
+        "```text",
         "archdesigner [--version] [--help]",
         "archdesigner [FILE ...]          # open the desktop app, with these designs",
         "archdesigner COMMAND [options] ...",
