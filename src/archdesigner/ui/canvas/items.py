@@ -51,6 +51,8 @@ _SELECTED = QStyle.StateFlag.State_Selected
 _SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 _DEVICE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
+_NODE_BOUNDS = QRectF(-NODE_W / 2 - 10, -NODE_H / 2 - 10, NODE_W + 20, NODE_H + 20)
+
 NODE_TYPE = 65536 + 1  # QGraphicsItem.UserType + 1
 GROUP_TYPE = 65536 + 2
 
@@ -137,7 +139,7 @@ class NodeItem(QGraphicsItem):
 
     # --- geometry ------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
-        return QRectF(-NODE_W / 2 - 10, -NODE_H / 2 - 10, NODE_W + 20, NODE_H + 20)
+        return _NODE_BOUNDS
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()

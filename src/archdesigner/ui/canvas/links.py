@@ -152,14 +152,42 @@ class LinkLayer:
             if bucket is not None:
                 bucket.discard(lid)
 
+    def pieces(self, lid: str) -> list[QRectF]:
+        """Small rectangles along a link (one per cell length): what to redraw when it
+        changes. A long diagonal link's bounding box would be most of the view."""
+        out = []
+        for x1, y1, x2, y2 in self.geom.get(lid, ()):
+            n = max(1, math.ceil(math.hypot(x2 - x1, y2 - y1) / CELL))
+            for i in range(n):
+                ax, ay = x1 + (x2 - x1) * i / n, y1 + (y2 - y1) * i / n
+                bx, by = x1 + (x2 - x1) * (i + 1) / n, y1 + (y2 - y1) * (i + 1) / n
+                out.append(QRectF(QPointF(ax, ay), QPointF(bx, by)).normalized())
+        if out:  # the label sits in the middle
+            mid = out[len(out) // 2].center()
+            out.append(QRectF(mid.x() - 60, mid.y() - 10, 120, 20))
+        return [r.adjusted(-14, -14, 14, 14) for r in out]
+
+    def _flush(self, rects: list[QRectF], foreground: bool = False) -> None:
+        # the background is costly to redraw: many small areas. The foreground (floating
+        # links over cached background) is cheap to redraw, but a complex region makes Qt
+        # look items up by path: one rectangle.
+        if len(rects) > 300 or (foreground and len(rects) > 1):
+            union = QRectF()
+            for r in rects:
+                union = union.united(r)
+            rects = [union]
+        for r in rects:
+            self._invalidate(r, foreground)
+
     def update_links(self, changed: set[str], current: dict[str, Link]) -> None:
         """Links added, changed or removed in the document."""
         dirty = QRectF()
+        rects: list[QRectF] = []
         touched: set[str] = set()
         keep = self.selected & {lid for lid in changed if lid in current}
         for lid in changed:
             if lid in self.links:
-                dirty = dirty.united(self.link_rect(lid))
+                rects += self.pieces(lid)
                 old = self.links[lid]
                 touched.update(self.by_pair.get(self._pair(old), []))
                 self._remove(lid)
@@ -169,39 +197,42 @@ class LinkLayer:
                 touched.update(self.by_pair.get(self._pair(link), []))
         for lid in touched:
             if lid in self.links:
-                dirty = dirty.united(self.link_rect(lid))
+                rects += self.pieces(lid)
                 self._place(lid)
+                rects += self.pieces(lid)
                 dirty = dirty.united(self.link_rect(lid))
         self.selected |= keep
         self._grow(dirty)
-        self.update(dirty)
+        self._flush(rects)
 
     def nodes_moved(self, node_ids: Iterable[str]) -> None:
         """Re-files the links of nodes whose positions (in ``pos_of``) changed."""
         dirty = QRectF()
+        rects: list[QRectF] = []
+        front: list[QRectF] = []
         floating = self.floating
         for nid in node_ids:
             for lid in self.by_node.get(nid, ()):
                 if lid in floating:  # redraw in the foreground only; filed on landing
-                    before = self.link_rect(lid)
+                    front += self.pieces(lid)
                     self.geom[lid] = self._segments(self.links[lid])
-                    self._invalidate(before.united(self.link_rect(lid)), True)
+                    front += self.pieces(lid)
                     continue
-                dirty = dirty.united(self.link_rect(lid))
+                rects += self.pieces(lid)
                 self._place(lid)
+                rects += self.pieces(lid)
                 dirty = dirty.united(self.link_rect(lid))
-        if not dirty.isNull():
-            self._grow(dirty)
-            self.update(dirty)
+        self._grow(dirty)
+        self._flush(rects)
+        self._flush(front, True)
 
     def set_selected(self, ids: set[str]) -> None:
-        dirty = QRectF()
+        rects: list[QRectF] = []
         for lid in self.selected ^ ids:
             if lid in self.links:
-                dirty = dirty.united(self.link_rect(lid))
+                rects += self.pieces(lid)
         self.selected = {i for i in ids if i in self.links}
-        self.update(dirty)
-        self._invalidate(dirty, True)
+        self._flush(rects)
 
     # --- geometry ------------------------------------------------------------------------
     def _place(self, lid: str) -> None:
@@ -281,20 +312,23 @@ class LinkLayer:
         """Takes the links of nodes about to be dragged out of the cached background."""
         ids = {lid for nid in node_ids for lid in self.by_node.get(nid, ())}
         self.floating = ids
+        rects: list[QRectF] = []
         for lid in ids:
             self._unfile(lid)
-            r = self.link_rect(lid)
-            self._invalidate(r, False)
+            rects += self.pieces(lid)
+        self._flush(rects)
 
     def land(self) -> None:
         """Files the floating links again at their final place."""
         ids, self.floating = self.floating, set()
+        rects: list[QRectF] = []
         for lid in ids:
             if lid in self.links:
                 self._place(lid)
-                r = self.link_rect(lid)
-                self._invalidate(r, False)
-                self._invalidate(r, True)
+                rects += self.pieces(lid)
+                self._grow(self.link_rect(lid))
+        self._flush(rects)
+        self._flush(rects, True)
 
     def links_in(self, rect: QRectF) -> set[str]:
         x0, x1 = math.floor(rect.left() / CELL), math.floor(rect.right() / CELL)
@@ -328,13 +362,24 @@ class LinkLayer:
         return best
 
     # --- painting ------------------------------------------------------------------------
-    def paint(self, painter: QPainter, exposed: QRectF, lod: float, floating: bool = False) -> None:
-        """Draws the links crossing ``exposed`` (scene coordinates): the filed ones, or with
-        ``floating`` the ones being dragged."""
+    def paint(
+        self,
+        painter: QPainter,
+        exposed: QRectF,
+        lod: float,
+        floating: bool = False,
+        areas: list[QRectF] | None = None,
+    ) -> None:
+        """Draws the links crossing ``exposed`` (scene coordinates), or only the ``areas``
+        inside it that need it: the filed links, or with ``floating`` the dragged ones."""
         if self.hidden:
             return
         if floating:
             ids = set(self.floating)
+        elif areas:
+            ids = set()
+            for area in areas:
+                ids |= self.links_in(area.adjusted(-CELL / 8, -CELL / 8, CELL / 8, CELL / 8))
         else:
             ids = self.links_in(exposed.adjusted(-CELL / 8, -CELL / 8, CELL / 8, CELL / 8))
         if not ids:
@@ -383,7 +428,7 @@ class LinkLayer:
                         ]
                     )
                 )
-            if lod >= LOD_LABELS:
+            if lod >= LOD_LABELS and len(ids) < 1500:  # a hairball of labels is noise
                 text = link.label or link.protocol
                 if text:
                     x1, y1, x2, y2 = segs[len(segs) // 2]

@@ -164,7 +164,12 @@ class CanvasView(QGraphicsView):
         if self.show_grid:
             self._draw_grid(painter, rect)
         s.draw_groups(painter, rect, self.zoom())
-        s.links.paint(painter, rect, self.zoom())
+        # when a few small areas are redrawn, look up only their links
+        region = painter.clipRegion()
+        areas = None
+        if painter.hasClipping() and 0 < region.rectCount() <= 64:
+            areas = [QRectF(r) for r in region]  # type: ignore[attr-defined]
+        s.links.paint(painter, rect, self.zoom(), areas=areas)
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         s = self.design_scene

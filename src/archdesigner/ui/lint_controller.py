@@ -1,0 +1,189 @@
+"""Live lint: a debounced lint run after every edit, off the UI thread.
+
+After each change of the document the controller restarts a short single-shot timer. When it
+fires, it takes a snapshot of the design and lints the snapshot in a worker thread; the UI
+keeps running. A result that arrives after the document changed again is stale: it is
+dropped and the newest document is linted instead, so the findings shown always belong to
+the design on screen (never to an older one).
+
+The snapshot is cheap: model edits never change a node, link or group in place, they put a
+new object in its place (the editor relies on the same rule to find what changed). Copying
+the three lists and the top-level fields is therefore a consistent picture of the document
+(microseconds, where ``model_copy(deep=True)`` of 10,000 nodes takes about two seconds).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from archdesigner.lint import LintConfigError, LintReport, RuleSet, lint_design, load_rules
+from archdesigner.model.design import Design
+from archdesigner.ui.editor import Editor
+
+#: Milliseconds of quiet after an edit before lint runs (small and large designs).
+DELAY_MS = 250
+DELAY_LARGE_MS = 400
+LARGE = 2000
+
+
+def snapshot(design: Design) -> Design:
+    """A consistent copy of ``design`` that later edits do not change (see module doc)."""
+    return Design.model_construct(
+        format=design.format,
+        version=design.version,
+        name=design.name,
+        description=design.description,
+        nodes=list(design.nodes),
+        links=list(design.links),
+        groups=list(design.groups),
+        lint=design.lint,
+        properties=dict(design.properties),
+    )
+
+
+@dataclass
+class LintOutcome:
+    """One finished run: the report (or the configuration problem) and its timing."""
+
+    generation: int
+    load_factor: float
+    report: LintReport | None
+    error: str
+    seconds: float
+
+
+class LintController(QObject):
+    """Runs lint after edits and publishes the newest report.
+
+    ``report_ready`` carries the :class:`LintOutcome` of a run that matches the current
+    document; ``busy_changed`` tells whether a run is in progress (for the status bar).
+    """
+
+    report_ready = Signal(object)
+    busy_changed = Signal(bool)
+    _finished = Signal(object)  # from the worker thread, delivered queued
+
+    def __init__(
+        self,
+        editor: Editor,
+        *,
+        rules: RuleSet | None = None,
+        plugin_dirs: Sequence[str | Path] = (),
+        delay_ms: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.editor = editor
+        self.plugin_dirs = list(plugin_dirs)
+        self._rules = rules
+        self._rules_lock = threading.Lock()
+        self._delay = delay_ms
+        self._load_factor = 1.0
+        self.generation = 0
+        self.outcome: LintOutcome | None = None
+        self.enabled = True
+        self._running = False
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archdesigner-lint")
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._start)
+        self._finished.connect(self._on_finished)
+        editor.document_changed.connect(self.schedule)
+        self.schedule()
+
+    # --- public ------------------------------------------------------------------------------
+    @property
+    def report(self) -> LintReport | None:
+        return self.outcome.report if self.outcome is not None else None
+
+    @property
+    def load_factor(self) -> float:
+        return self._load_factor
+
+    def set_load_factor(self, factor: float) -> None:
+        if factor == self._load_factor:
+            return
+        self._load_factor = float(factor)
+        self.schedule(80)
+
+    def rules(self) -> RuleSet:
+        """The rules in use (built-ins and plugins), loaded once."""
+        with self._rules_lock:
+            if self._rules is None:
+                self._rules = load_rules(self.plugin_dirs)
+            return self._rules
+
+    def schedule(self, delay_ms: int | None = None) -> None:
+        """(Re)starts the quiet-time timer; the document is linted when it fires."""
+        self.generation += 1
+        if not self.enabled:
+            return
+        if delay_ms is None:
+            delay_ms = self._delay
+        if delay_ms is None:
+            delay_ms = DELAY_LARGE_MS if len(self.editor.design.nodes) > LARGE else DELAY_MS
+        self._timer.start(delay_ms)
+
+    def lint_now(self) -> None:
+        self._timer.stop()
+        self._start()
+
+    @property
+    def busy(self) -> bool:
+        return self._running or self._timer.isActive()
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self.enabled = False
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # --- running -----------------------------------------------------------------------------
+    def _start(self) -> None:
+        if not self.enabled:
+            return
+        if self._running:
+            return  # _on_finished starts the next run for the newest document
+        self._running = True
+        self.busy_changed.emit(True)
+        gen, factor = self.generation, self._load_factor
+        design = snapshot(self.editor.design)
+        self._pool.submit(self._work, design, gen, factor)
+
+    def _work(self, design: Design, generation: int, factor: float) -> None:
+        start = time.perf_counter()
+        report: LintReport | None = None
+        error = ""
+        try:
+            report = lint_design(design, rules=self.rules(), load_factor=factor)
+        except LintConfigError as exc:
+            error = f"Lint settings: {exc}"
+        except Exception as exc:  # never let a lint bug take the editor down
+            error = f"Lint failed: {type(exc).__name__}: {exc}"
+        outcome = LintOutcome(generation, factor, report, error, time.perf_counter() - start)
+        try:
+            self._finished.emit(outcome)
+        except RuntimeError:  # the controller was deleted meanwhile
+            pass
+
+    def _on_finished(self, outcome: LintOutcome) -> None:
+        self._running = False
+        stale = outcome.generation != self.generation
+        if stale:
+            # the document (or the load factor) changed while linting: lint the newest one
+            if not self._timer.isActive():
+                self._start()
+            if not self._running:
+                self.busy_changed.emit(self.busy)
+            return
+        self.outcome = outcome
+        self.busy_changed.emit(self.busy)
+        self.report_ready.emit(outcome)
+
+
+__all__ = ["LintController", "LintOutcome", "snapshot"]
