@@ -83,6 +83,17 @@ def write(tmp_path: Path, text: str, name: str = "compose.yaml") -> Path:
             5,
             "environment value of A must be a string",
         ),
+        (
+            "services:\n  web:\n    image: x\n    volumes_from: true\n",
+            4,
+            "'volumes_from' of 'web' must be a list, got a bool",
+        ),
+        ("services:\n  web:\n    image: [x]\n", 3, "'image' of 'web' must be a string, got a list"),
+        (
+            "services:\n  web:\n    image: x\n    deploy: 3\n",
+            4,
+            "'deploy' of 'web' must be a mapping, got a int",
+        ),
     ],
 )
 def test_more_bad_files(tmp_path: Path, text: str, line: int, message: str) -> None:

@@ -47,7 +47,7 @@ documents = st.fixed_dictionaries(
                 "node_order": values,
                 "lint": values,
             },
-        ),  # fmt: skip
+        ),
     },
 )
 

@@ -235,64 +235,17 @@ _LIST_OR_MAP = ("environment", "labels", "depends_on", "networks")
 
 
 def _kind_of(value: Any) -> str:
-    return {dict: "a mapping", list: "a list"}.get(type(value), f"a {type(value).__name__}")
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 def check_shapes(project: ComposeProject) -> None:
     """The keys the importer reads have the types compose requires (a clear error if not)."""
     for name, svc in project.services.items():
-
-        def bad(key: str | int, *more: str | int, want: str, got: Any) -> Exception:
-            where = ["services", name, key, *more]
-            return project.error(where, f"'{key}' of {name!r} must be {want}, got {_kind_of(got)}")
-
-        for key in ("image", "container_name", "hostname", "network_mode", "scale"):
-            value = svc.get(key)
-            if value is not None and not isinstance(value, _SCALAR):
-                raise bad(key, want="a string", got=value)
-        for key in _LISTS:
-            value = svc.get(key)
-            if value is not None and not isinstance(value, list):
-                raise bad(key, want="a list", got=value)
-            for idx, item in enumerate(value or []):
-                if not isinstance(item, _SCALAR) and not (
-                    key == "ports" and isinstance(item, dict)
-                ):
-                    raise bad(key, idx, want="a list of strings", got=item)
-        for key in _LIST_OR_MAP:
-            value = svc.get(key)
-            if value is not None and not isinstance(value, list | dict):
-                raise bad(key, want="a list or a mapping", got=value)
-            if isinstance(value, list):
-                for idx, item in enumerate(value):
-                    if not isinstance(item, _SCALAR):
-                        raise bad(key, idx, want="a list of strings", got=item)
-            elif isinstance(value, dict) and key in ("depends_on", "networks"):
-                for item, opts in value.items():
-                    if opts is not None and not isinstance(opts, dict):
-                        raise bad(key, str(item), want="a mapping of names to settings", got=opts)
-                    aliases = (opts or {}).get("aliases") if key == "networks" else None
-                    if aliases is not None and not isinstance(aliases, list):
-                        raise bad(key, str(item), want="a list of aliases", got=aliases)
-        for key in ("command", "entrypoint"):
-            value = svc.get(key)
-            if value is not None and not isinstance(value, str | list):
-                raise bad(key, want="a string or a list", got=value)
-        deploy = svc.get("deploy")
-        if deploy is not None and not isinstance(deploy, dict):
-            raise bad("deploy", want="a mapping", got=deploy)
-        replicas = (deploy or {}).get("replicas")
-        if replicas is not None and not isinstance(replicas, _SCALAR):
-            raise bad("deploy", "replicas", want="a number", got=replicas)
-        meta = svc.get("x-archdesigner")
-        if meta is not None:
-            if not isinstance(meta, dict):
-                raise bad("x-archdesigner", want="a mapping", got=meta)
-            gen = meta.get("generated_env")
-            if gen is not None and not (
-                isinstance(gen, list) and all(isinstance(g, str) for g in gen)
-            ):
-                raise bad("x-archdesigner", "generated_env", want="a list of names", got=gen)
+        _check_service_shape(project, name, svc)
     nets = project.top.get("networks")
     if nets is not None and not isinstance(nets, dict):
         message = f"'networks' must be a mapping, got {_kind_of(nets)}"
@@ -304,6 +257,57 @@ def check_shapes(project: ComposeProject) -> None:
             if value is not None and not isinstance(value, list):
                 message = f"x-archdesigner {key} must be a list, got {_kind_of(value)}"
                 raise project.error(["x-archdesigner", key], message)
+
+
+def _check_service_shape(project: ComposeProject, name: str, svc: dict[str, Any]) -> None:
+    def bad(key: str | int, *more: str | int, want: str, got: Any) -> Exception:
+        where = ["services", name, key, *more]
+        message = f"'{key}' of {name!r} must be {want}, got {_kind_of(got)}"
+        return project.error(where, message)
+
+    for key in ("image", "container_name", "hostname", "network_mode", "scale"):
+        value = svc.get(key)
+        if value is not None and not isinstance(value, _SCALAR):
+            raise bad(key, want="a string", got=value)
+    for key in _LISTS:
+        value = svc.get(key)
+        if value is not None and not isinstance(value, list):
+            raise bad(key, want="a list", got=value)
+        for idx, item in enumerate(value or []):
+            if not isinstance(item, _SCALAR) and not (key == "ports" and isinstance(item, dict)):
+                raise bad(key, idx, want="a list of strings", got=item)
+    for key in _LIST_OR_MAP:
+        value = svc.get(key)
+        if value is not None and not isinstance(value, list | dict):
+            raise bad(key, want="a list or a mapping", got=value)
+        if isinstance(value, list):
+            for idx, item in enumerate(value):
+                if not isinstance(item, _SCALAR):
+                    raise bad(key, idx, want="a list of strings", got=item)
+        elif isinstance(value, dict) and key in ("depends_on", "networks"):
+            for item, opts in value.items():
+                if opts is not None and not isinstance(opts, dict):
+                    raise bad(key, str(item), want="a mapping of names to settings", got=opts)
+                aliases = (opts or {}).get("aliases") if key == "networks" else None
+                if aliases is not None and not isinstance(aliases, list):
+                    raise bad(key, str(item), want="a list of aliases", got=aliases)
+    for key in ("command", "entrypoint"):
+        value = svc.get(key)
+        if value is not None and not isinstance(value, str | list):
+            raise bad(key, want="a string or a list", got=value)
+    deploy = svc.get("deploy")
+    if deploy is not None and not isinstance(deploy, dict):
+        raise bad("deploy", want="a mapping", got=deploy)
+    replicas = (deploy or {}).get("replicas")
+    if replicas is not None and not isinstance(replicas, _SCALAR):
+        raise bad("deploy", "replicas", want="a number", got=replicas)
+    meta = svc.get("x-archdesigner")
+    if meta is not None:
+        if not isinstance(meta, dict):
+            raise bad("x-archdesigner", want="a mapping", got=meta)
+        gen = meta.get("generated_env")
+        if gen is not None and not (isinstance(gen, list) and all(isinstance(g, str) for g in gen)):
+            raise bad("x-archdesigner", "generated_env", want="a list of names", got=gen)
 
 
 def check_references(project: ComposeProject) -> None:
