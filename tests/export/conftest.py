@@ -23,7 +23,7 @@ CONFORMANCE = ROOT / "tests" / "data" / "conformance" / "one-of-each.arch.json"
 
 def design_paths() -> list[Path]:
     """Every example design that exists, plus the exporter fixtures."""
-    examples = sorted((ROOT / "resources" / "examples").glob("*.arch.json"))
+    examples = sorted((ROOT / "resources" / "examples").rglob("*.arch.json"))
     return [*examples, *sorted(DATA.glob("*.arch.json")), CONFORMANCE]
 
 

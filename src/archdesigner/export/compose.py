@@ -36,17 +36,6 @@ PLACEHOLDER_REGISTRY = "registry.example.invalid/replace-me"
 MAX_REPORT_NAMES = 12
 
 
-def escape_dollars(value: Any) -> Any:
-    """Every string value with ``$`` doubled (keys are not interpolated by Compose)."""
-    if isinstance(value, str):
-        return value.replace("$", "$$") if "$" in value else value
-    if isinstance(value, dict):
-        return {k: escape_dollars(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [escape_dollars(v) for v in value]
-    return value
-
-
 def _derive(name: str) -> str:
     s = re.sub(r"[^a-z0-9_.-]+", "-", name.lower())
     s = re.sub(r"^[^a-z0-9]+", "", s).rstrip("-")
@@ -92,7 +81,10 @@ def _slug(text: str) -> str:
 
 
 def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
-    """The compose document (a dict in output order) and the mapping report."""
+    """The compose document (a dict in output order) and the mapping report.
+
+    String values are as in the design; writing them with ``$`` doubled is the YAML step's job
+    (``dump(doc, escape_dollars=True)``)."""
     report: list[str] = []
     nodes = design.node_map()
     deployed = [n for n in design.nodes if n.kind not in NOT_DEPLOYED]
@@ -108,7 +100,8 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
             "renamed to valid compose service names: "
             + _names([f"{old!r} -> {new!r}" for old, new in renamed])
         )
-    node_data = {d["id"]: d for d in design_to_data(design).get("nodes", [])}
+    canonical = design_to_data(design)
+    node_data = {d["id"]: d for d in canonical.get("nodes", [])}
     presets = {n.id: catalog.technology(n.technology) for n in deployed}
 
     def target_port(node: Node) -> int | None:
@@ -239,7 +232,7 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
             nets = own_nets[n.id] or ["default"]
             svc["networks"] = list(dict.fromkeys([*nets, *joined_nets[n.id]]))
         svc["x-archdesigner"] = {"node": node_data[n.id], "generated_env": sorted(added)}
-        services[name] = escape_dollars(svc)
+        services[name] = svc
 
     if placeholders:
         report.append(
@@ -266,11 +259,9 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
         doc["networks"] = {g.id: {} for g in net_groups}
     if volumes:
         doc["volumes"] = volumes
-    rest = design_to_data(design)
-    rest.pop("nodes", None)
     top: dict[str, Any] = {"format": FORMAT, "version": design.version}
-    top.update((k, v) for k, v in rest.items() if k not in ("format", "version"))
-    doc["x-archdesigner"] = escape_dollars(top)
+    top.update((k, v) for k, v in canonical.items() if k not in ("format", "version", "nodes"))
+    doc["x-archdesigner"] = top
     return doc, report
 
 
@@ -336,7 +327,7 @@ class ComposeExporter(BaseExporter):
     def export(self, design: Design, **options: Any) -> ExportResult:
         doc, report = build_compose(design)
         try:
-            body = dump(doc)
+            body = dump(doc, escape_dollars=True)
         except ValueError as exc:
             raise ExportError(str(exc)) from None
         header = HEADER.format(name=ascii(design.name) if design.name else "(unnamed)")

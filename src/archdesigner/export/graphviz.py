@@ -15,8 +15,9 @@ Layouts:
 
 from __future__ import annotations
 
-import bisect
 import html
+import itertools
+import math
 import re
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ ICON_CELL = 30
 NODE_MIN_W = 150.0
 NODE_MAX_W = 240.0
 MAX_SCALE = 4.0
+CROWDED_CELL = 48
 CLUSTER_PAD = 14.0
 CLUSTER_LABEL_H = 22.0
 CLUSTER_LABEL_PT = 10.5
@@ -121,24 +123,44 @@ def fit_scale(
     ``need_x`` apart horizontally or ``need_y`` apart vertically, with the smallest area.
 
     Pairs too close to separate within MAX_SCALE (nodes the user stacked) are left alone."""
-    order = sorted(range(len(points)), key=lambda i: points[i][0])
-    xs = [points[i][0] for i in order]
-    # pairs whose |dx| < need_x could conflict at scale 1; look only at those (linear-ish)
+    # only pairs closer than need_x and need_y on both axes can conflict: bucket the points
+    # into cells of that size and compare neighbouring cells (linear for drawn designs)
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(points):
+        cells.setdefault((math.floor(x / need_x), math.floor(y / need_y)), []).append(i)
     demands: list[tuple[float, float]] = []  # (scale x would need, scale y would need)
-    for a, i in enumerate(order):
-        xi, yi = points[i]
-        end = bisect.bisect_left(xs, xi + need_x, lo=a + 1)
-        for b in range(a + 1, end):
-            xj, yj = points[order[b]]
-            dx = abs(xj - xi)
-            dy = abs(yj - yi)
-            if dy >= need_y:
-                continue
-            ax = need_x / dx if dx > 0 else float("inf")
-            ay = need_y / dy if dy > 0 else float("inf")
-            if ax > MAX_SCALE and ay > MAX_SCALE:
-                continue
+
+    def compare(a: int, b: int) -> None:
+        xa, ya = points[a]
+        xb, yb = points[b]
+        dx = abs(xb - xa)
+        dy = abs(yb - ya)
+        if dx >= need_x or dy >= need_y:
+            return
+        ax = need_x / dx if dx > 0 else math.inf
+        ay = need_y / dy if dy > 0 else math.inf
+        if ax <= MAX_SCALE or ay <= MAX_SCALE:
             demands.append((ax, ay))
+
+    for (cx, cy), members in cells.items():
+        crowded = len(members) > CROWDED_CELL
+        if crowded:  # nodes piled on one spot: compare neighbours in x order only
+            members = sorted(members, key=lambda k: points[k])
+            for a, b in itertools.pairwise(members):
+                compare(a, b)
+        else:
+            for ia, a in enumerate(members):
+                for b in members[ia + 1 :]:
+                    compare(a, b)
+        for ox, oy in ((1, -1), (1, 0), (1, 1), (0, 1)):
+            other = cells.get((cx + ox, cy + oy))
+            if not other:
+                continue
+            if crowded or len(other) > CROWDED_CELL:
+                continue  # a pile is the user's choice; do not spread everything for it
+            for a in members:
+                for b in other:
+                    compare(a, b)
     if not demands:
         return 1.0, 1.0
     demands.sort(key=lambda d: -d[0])

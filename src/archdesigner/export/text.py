@@ -39,6 +39,7 @@ def html_escape(text: str) -> str:
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("'", "&#39;")
+        .replace("]", "&#93;")  # a lone "]" is a syntax error in Graphviz 2.42's HTML lexer
     )
 
 

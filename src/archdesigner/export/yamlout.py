@@ -80,45 +80,73 @@ def scalar(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
-def _write(value: Any, indent: str, out: list[str]) -> None:
-    """Appends the lines of a dict or list value (not empty) at ``indent``."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            k = scalar(str(key))
-            if isinstance(item, dict | list) and item:
-                out.append(f"{indent}{k}:")
-                _write(item, indent + "  ", out)
-            else:
-                out.append(f"{indent}{k}: {_inline(item)}")
-    else:
-        for item in value:
-            if isinstance(item, dict) and item:
-                sub: list[str] = []
-                _write(item, indent + "  ", sub)
-                sub[0] = f"{indent}- " + sub[0][len(indent) + 2 :]
-                out.extend(sub)
-            elif isinstance(item, list) and item:
-                out.append(f"{indent}-")
-                _write(item, indent + "  ", out)
-            else:
-                out.append(f"{indent}- {_inline(item)}")
+class _Writer:
+    """One dump: string scalars are converted once each (compose files repeat them a lot)."""
+
+    def __init__(self, escape_dollars: bool) -> None:
+        self.escape_dollars = escape_dollars
+        self.values: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+        self.out: list[str] = []
+
+    def value(self, v: Any) -> str:
+        if type(v) is str:
+            r = self.values.get(v)
+            if r is None:
+                text = v.replace("$", "$$") if self.escape_dollars and "$" in v else v
+                r = self.values[v] = scalar(text)
+            return r
+        if isinstance(v, dict):
+            return "{}"
+        if isinstance(v, list):
+            return "[]"
+        return scalar(v)
+
+    def key(self, k: Any) -> str:
+        r = self.keys.get(k)
+        if r is None:
+            r = self.keys[k] = scalar(str(k))  # keys are never interpolated by Compose
+        return r
+
+    def write(self, value: Any, indent: str) -> None:
+        """Appends the lines of a non-empty dict or list at ``indent``."""
+        out = self.out
+        append = out.append
+        deeper = indent + "  "
+        if type(value) is dict:
+            for key, item in value.items():
+                k = self.keys.get(key) or self.key(key)
+                t = type(item)
+                if (t is dict or t is list) and item:
+                    append(f"{indent}{k}:")
+                    self.write(item, deeper)
+                else:
+                    append(f"{indent}{k}: {self.value(item)}")
+        else:
+            cut = len(deeper)
+            for item in value:
+                t = type(item)
+                if t is dict and item:
+                    start = len(out)
+                    self.write(item, deeper)
+                    out[start] = f"{indent}- {out[start][cut:]}"
+                elif t is list and item:
+                    append(f"{indent}-")
+                    self.write(item, deeper)
+                else:
+                    append(f"{indent}- {self.value(item)}")
 
 
-def _inline(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{}"
-    if isinstance(value, list):
-        return "[]"
-    return scalar(value)
+def dump(data: dict[str, Any] | list[Any], *, escape_dollars: bool = False) -> str:
+    """Block-style YAML for ``data``, ending with a newline.
 
-
-def dump(data: dict[str, Any] | list[Any]) -> str:
-    """Block-style YAML for ``data``, ending with a newline."""
+    ``escape_dollars``: write every ``$`` in a string value as ``$$`` (Docker Compose
+    interpolates values, extensions included, but not keys)."""
+    writer = _Writer(escape_dollars)
     if not data:
-        return _inline(data) + "\n"
-    out: list[str] = []
+        return writer.value(data) + "\n"
     try:
-        _write(data, "", out)
+        writer.write(data, "")
     except RecursionError:
         raise ValueError("the data is nested too deeply to write as YAML") from None
-    return "\n".join(out) + "\n"
+    return "\n".join(writer.out) + "\n"
