@@ -33,17 +33,20 @@ def atomic_write_bytes(path: str | Path, payload: bytes) -> None:
     or the new one, never a mix: a temporary file in the same folder, fsync, then rename."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    mode: int | None = None
-    with contextlib.suppress(FileNotFoundError):
+    try:
         mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        # a new file gets the permissions open() would give it, not mkstemp's private 0600
+        umask = os.umask(0o022)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
