@@ -149,8 +149,13 @@ def _layers(dag: list[list[int]], rank: list[int]) -> list[int]:
         typical = by_rank.get(rank[v])
         if typical:
             layer[v] = sorted(typical)[len(typical) // 2]
+        elif _category(rank[v]) == 0:
+            layer[v] = 0  # an entry: first column
+        elif _category(rank[v]) == 2:
+            layer[v] = deepest  # a datastore or external system: last column
         else:
-            layer[v] = round(rank[v] / _MAX_RANK * deepest)
+            compute = [x for r, xs in by_rank.items() if _category(r) == 1 for x in xs]
+            layer[v] = sorted(compute)[len(compute) // 2] if compute else min(1, deepest)
     return layer
 
 

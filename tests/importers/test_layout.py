@@ -138,3 +138,14 @@ def test_layout_is_deterministic_and_pure() -> None:
     assert layered_layout(design) == layered_layout(design)
     assert design.model_dump() == before
     assert layered_layout(Design.empty()) == {}
+
+
+def test_unlinked_entries_go_first_and_unlinked_datastores_last() -> None:
+    design = make_design(20, 30)
+    design.nodes += [Node(id="edge", kind="api_gateway"), Node(id="store", kind="search")]
+    pos = layered_layout(design)
+    xs = [p[0] for p in pos.values()]
+    assert pos["edge"][0] == min(xs)
+    assert pos["store"][0] == max(x for k, (x, _) in pos.items() if k != "store") or pos["store"][
+        0
+    ] >= max(pos[f"n{i}"][0] for i in range(20))
