@@ -256,10 +256,14 @@ class AutoscaleField(Field):
 
     def __init__(self, key: str, commit: Commit) -> None:
         super().__init__(key, commit)
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(2)
         row = QWidget()
         h = QHBoxLayout(row)
         h.setContentsMargins(0, 0, 0, 0)
-        self.check = QCheckBox("Autoscale")
+        self.check = QCheckBox("Autoscale between")
         self.min = QSpinBox()
         self.max = QSpinBox()
         for spin in (self.min, self.max):
@@ -267,11 +271,12 @@ class AutoscaleField(Field):
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._changed)
         self.check.toggled.connect(self._changed)
-        h.addWidget(self.check)
-        h.addWidget(self.min)
-        h.addWidget(QLabel("to"))
-        h.addWidget(self.max)
-        self.finish_layout(row)
+        v.addWidget(self.check)
+        h.addWidget(self.min, 1)
+        h.addWidget(QLabel("and"))
+        h.addWidget(self.max, 1)
+        v.addWidget(row)
+        self.finish_layout(box)
 
     def set_value(self, value: Any) -> None:
         self.check.setChecked(value is not None)
@@ -299,6 +304,8 @@ class EnvField(Field):
         self.table.setHorizontalHeaderLabels(["Variable", "Value"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setFixedHeight(110)
         self.table.itemChanged.connect(self._changed)
         buttons = QHBoxLayout()

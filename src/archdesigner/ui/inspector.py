@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -45,6 +46,7 @@ class Page(QWidget):
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.setVerticalSpacing(8)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         v.addLayout(self.form)
         v.addStretch(1)
 
@@ -61,6 +63,8 @@ class Inspector(QScrollArea):
         self.scene = scene
         self.target: tuple[str, list[str]] = ("design", [])
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(280)
         self.stack = QStackedWidget()
         self.setWidget(self.stack)
         c = self._commit
@@ -104,12 +108,10 @@ class Inspector(QScrollArea):
         p.add("To", f.TextField("target", c))
         p.add(
             "Mode",
-            f.ChoiceField(
-                "mode", c, [("sync (waits for the answer)", "sync"), ("async (message)", "async")]
-            ),
+            f.ChoiceField("mode", c, [("sync", "sync"), ("async", "async")]),
         )
         p.add("Protocol", f.TextField("protocol", c, "e.g. http, grpc, sql, amqp"))
-        p.add("", f.CheckField("required", c, "Required (a failure fails the caller)"))
+        p.add("", f.CheckField("required", c, "Required"))
         p.add("Calls per request", f.NumberField("calls_per_request", c))
         p.add("Timeout (ms)", f.OptionalNumberField("timeout_ms", c, "none"))
         p.add("Retries", f.SpinField("retries", c, 0, 100))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         self.zoom_label.setText(f"{self.view.zoom() * 100:.0f}%")
         self.resize(1400, 860)
+        self._shown_once = False
         self._restore_layout()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -171,6 +172,19 @@ class MainWindow(QMainWindow):
         redo = self.editor.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcut(QKeySequence(K.Redo))
         self.actions_["undo"], self.actions_["redo"] = undo, redo
+        # the toolbar keeps short labels; the Edit menu says what will be undone
+        stack = self.editor.undo_stack
+        tb_undo = self._act("tb_undo", "Undo", stack.undo)
+        tb_redo = self._act("tb_redo", "Redo", stack.redo)
+        self.removeAction(tb_undo)
+        self.removeAction(tb_redo)
+        # slots use only the signal's value: the stack may be going away when it signals
+        stack.canUndoChanged.connect(tb_undo.setEnabled)
+        stack.canRedoChanged.connect(tb_redo.setEnabled)
+        stack.undoTextChanged.connect(self._undo_text)
+        stack.redoTextChanged.connect(self._redo_text)
+        tb_undo.setEnabled(stack.canUndo())
+        tb_redo.setEnabled(stack.canRedo())
         a("cut", "Cu&t", self.cut, K.Cut)
         a("copy", "&Copy", self.copy, K.Copy)
         a("paste", "&Paste", self.paste, K.Paste)
@@ -281,7 +295,7 @@ class MainWindow(QMainWindow):
         tb.setMovable(False)
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar_items: tuple[str | None, ...] = (
-            "new", "open", "save", None, "undo", "redo", None, "mode_select", "mode_link",
+            "new", "open", "save", None, "tb_undo", "tb_redo", None, "mode_select", "mode_link",
             "mode_group", None, "delete", None, "zoom_out", "zoom_in", "fit",
         )  # fmt: skip
         for item in bar_items:
@@ -290,6 +304,12 @@ class MainWindow(QMainWindow):
             else:
                 tb.addAction(A[item])
         self.addToolBar(tb)
+
+    def _undo_text(self, text: str) -> None:
+        self.actions_["tb_undo"].setToolTip(f"Undo {text}" if text else "Undo")
+
+    def _redo_text(self, text: str) -> None:
+        self.actions_["tb_redo"].setToolTip(f"Redo {text}" if text else "Redo")
 
     def _fill_menu(self, menu: QMenu, names: tuple[str | None, ...]) -> None:
         for k in names:
@@ -410,6 +430,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if self.settings.value("window/state") is None:  # first run: room for the canvas
+                self.resizeDocks([self.findings_dock], [110], Qt.Orientation.Vertical)
+                self.resizeDocks(
+                    [self.palette_dock, self.inspector_dock], [200, 320], Qt.Orientation.Horizontal
+                )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save():

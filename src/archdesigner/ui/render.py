@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication
 
@@ -39,9 +40,13 @@ def render_design(
     view.setHorizontalScrollBarPolicy(view.horizontalScrollBarPolicy().ScrollBarAlwaysOff)
     view.setVerticalScrollBarPolicy(view.verticalScrollBarPolicy().ScrollBarAlwaysOff)
     view.resize(width, height)
+    view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    view.show()  # lays out the viewport at its real size before fitting
+    QApplication.processEvents()
     view.fit_all()
     view.minimap.place()
     image = view.grab()
     if not image.save(str(out), "PNG"):
         raise OSError(f"Qt could not write a PNG to {out}")
+    view.close()
     view.deleteLater()

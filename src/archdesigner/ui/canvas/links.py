@@ -26,6 +26,7 @@ GAP = 3.0  # space between a card's border and the arrow
 PARALLEL = 14.0  # distance between links that join the same two nodes
 LOD_LABELS = 0.45
 LOD_ARROWS = 0.25
+ARROW_LEN = 10.0
 
 _LABEL = QFont()
 _LABEL.setPixelSize(10)
@@ -433,7 +434,9 @@ class LinkLayer:
                 if text:
                     x1, y1, x2, y2 = segs[len(segs) // 2]
                     mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-                    if left <= mx <= right and top <= my <= bottom:
+                    room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
+                    fits = room > _LABEL_FM.horizontalAdvance(text) + 8
+                    if fits and left <= mx <= right and top <= my <= bottom:
                         labels.append((text, mx, my))
         t = self.theme
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(ids) < 1500)

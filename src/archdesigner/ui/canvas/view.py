@@ -181,7 +181,7 @@ class CanvasView(QGraphicsView):
         painter.save()
         step = GRID
         z = self.zoom()
-        while step * z < 8:
+        while step * z < 14:
             step *= 5
         left = math.floor(rect.left() / step) * step
         top = math.floor(rect.top() / step) * step
