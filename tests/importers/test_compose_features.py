@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from archdesigner.importers.compose_yaml import read_env_file
 
 from .helpers import FIXTURES, import_compose, link_pairs
@@ -117,7 +119,7 @@ def test_override_files_merge_in_order() -> None:
     assert design.name == "override-base"
 
 
-def test_reset_removes_a_value_from_the_base_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_reset_removes_a_value_from_the_base_file(tmp_path: Path) -> None:
     base = tmp_path / "a.yaml"
     base.write_text("services:\n  db:\n    image: postgres\n    ports: ['5432:5432']\n")
     over = tmp_path / "b.yaml"
@@ -229,3 +231,18 @@ def test_layout_is_layered_from_entries_to_datastores() -> None:
     assert x["web"] < x["api"]
     positions = {(n.position.x, n.position.y) for n in design.nodes}
     assert len(positions) == len(design.nodes)
+
+
+def test_include_adds_the_services_of_other_files(tmp_path: Path) -> None:
+    (tmp_path / "infra.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16\nvolumes:\n  pgdata:\n"
+    )
+    main = tmp_path / "compose.yaml"
+    main.write_text(
+        "include:\n  - infra.yaml\nservices:\n  app:\n    image: acme/app\n    depends_on: [db]\n"
+    )
+    result = import_compose(main)
+    assert [n.id for n in result.design.nodes] == ["app", "db"]
+    assert link_pairs(result) == {("app", "db")}
+    assert result.design.name == tmp_path.name  # compose.yaml: named after its folder
+    assert result.design.properties["compose"]["volumes"] == {"pgdata": None}
