@@ -246,3 +246,20 @@ def test_include_adds_the_services_of_other_files(tmp_path: Path) -> None:
     assert link_pairs(result) == {("app", "db")}
     assert result.design.name == tmp_path.name  # compose.yaml: named after its folder
     assert result.design.properties["compose"]["volumes"] == {"pgdata": None}
+
+
+def test_names_a_value_may_use(tmp_path: Path) -> None:
+    path = tmp_path / "compose.yaml"
+    path.write_text(
+        "services:\n"
+        "  app:\n    image: acme/app\n    links: ['pg:database']\n"
+        "    environment:\n      DB_HOST: database\n      SEARCH: http://es01:9200\n"
+        "      QUEUE_HOST: bus.internal\n"
+        "  pg:\n    image: postgres\n"
+        "  search:\n    image: elasticsearch:8.15.0\n    container_name: es01\n"
+        "  rabbit:\n    image: rabbitmq\n    networks:\n      back:\n        aliases: [bus]\n"
+        "networks:\n  back:\n"
+    )
+    result = import_compose(path)
+    assert link_pairs(result, inferred=False) == {("app", "pg")}
+    assert link_pairs(result, inferred=True) == {("app", "search"), ("app", "rabbit")}

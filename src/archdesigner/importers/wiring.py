@@ -101,6 +101,10 @@ class Resolver:
                 value = svc.get(key)
                 if isinstance(value, str) and value:
                     names.setdefault(value.lower(), name)
+            for entry in svc.get("links") or []:
+                target, colon, alias = str(entry).partition(":")
+                if colon and alias and target in services:
+                    names.setdefault(alias.lower(), target)
             nets = svc.get("networks")
             if isinstance(nets, dict):
                 for net in nets.values():
