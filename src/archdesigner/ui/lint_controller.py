@@ -14,6 +14,7 @@ the three lists and the top-level fields is therefore a consistent picture of th
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Sequence
@@ -77,8 +78,9 @@ class LintController(QObject):
         rules: RuleSet | None = None,
         plugin_dirs: Sequence[str | Path] = (),
         delay_ms: int | None = None,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.editor = editor
         self.plugin_dirs = list(plugin_dirs)
         self._rules = rules
@@ -166,10 +168,8 @@ class LintController(QObject):
         except Exception as exc:  # never let a lint bug take the editor down
             error = f"Lint failed: {type(exc).__name__}: {exc}"
         outcome = LintOutcome(generation, factor, report, error, time.perf_counter() - start)
-        try:
+        with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile
             self._finished.emit(outcome)
-        except RuntimeError:  # the controller was deleted meanwhile
-            pass
 
     def _on_finished(self, outcome: LintOutcome) -> None:
         self._running = False

@@ -1,0 +1,249 @@
+"""Autosave and crash recovery.
+
+While the document has unsaved changes, it is written every few seconds of idle time to the
+app's data folder (``<user data dir>/archdesigner/autosave/``), never to the user's own
+file: that only changes with Save. Each running window has its own pair of files,
+``<session>.arch.json`` (the design) and ``<session>.meta.json`` (the process id, the
+user's file path, the time), both written atomically. A successful save, a clean close or
+discarding the changes removes them.
+
+At start-up, autosaves whose process is gone (a crash, a kill, a power cut) are offered for
+restoring. A restored design keeps the path of the user's file but stays unsaved: the
+user's file is only written when they choose Save.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from archdesigner.io import DesignError, atomic_write_text, dumps_design, loads_design
+from archdesigner.model.design import Design
+
+if TYPE_CHECKING:
+    from archdesigner.ui.main_window import MainWindow
+
+#: Milliseconds without edits before unsaved work is written.
+IDLE_MS = 3000
+DESIGN_SUFFIX = ".arch.json"
+META_SUFFIX = ".meta.json"
+
+
+def autosave_dir() -> Path:
+    """``<user data dir>/archdesigner/autosave`` (XDG_DATA_HOME on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("archdesigner", appauthor=False) / "autosave"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # no cheap, safe check: treat other sessions as ended
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Recoverable:
+    """Unsaved work left behind by a session that ended without saving."""
+
+    design_file: Path
+    meta_file: Path
+    original: Path | None
+    saved_at: float
+    name: str
+
+    def load(self) -> Design:
+        return loads_design(self.design_file.read_text(encoding="utf-8"))
+
+    def discard(self) -> None:
+        for p in (self.design_file, self.meta_file):
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+    def describe(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.saved_at))
+        what = str(self.original) if self.original else (self.name or "an untitled design")
+        return f"{what}, last autosaved {when}"
+
+
+def find_recoverable(folder: Path | None = None) -> list[Recoverable]:
+    """Autosaves of sessions that are no longer running, newest first."""
+    folder = folder or autosave_dir()
+    out: list[Recoverable] = []
+    if not folder.is_dir():
+        return out
+    for meta_file in folder.glob("*" + META_SUFFIX):
+        design_file = meta_file.with_name(meta_file.name[: -len(META_SUFFIX)] + DESIGN_SUFFIX)
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            pid = int(meta.get("pid", -1))
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue
+        if _alive(pid) or not design_file.is_file():
+            continue
+        original = meta.get("path")
+        out.append(
+            Recoverable(
+                design_file,
+                meta_file,
+                Path(original) if isinstance(original, str) and original else None,
+                float(meta.get("saved_at", 0.0)),
+                str(meta.get("name", "")),
+            )
+        )
+    out.sort(key=lambda r: -r.saved_at)
+    return out
+
+
+class Autosave(QObject):
+    """Writes the window's unsaved work after ``idle_ms`` without edits."""
+
+    def __init__(
+        self, window: MainWindow, *, folder: Path | None = None, idle_ms: int | None = None
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.editor = window.editor
+        self.folder = folder or autosave_dir()
+        session = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.design_file = self.folder / (session + DESIGN_SUFFIX)
+        self.meta_file = self.folder / (session + META_SUFFIX)
+        self.writes = 0
+        self.last_error = ""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(IDLE_MS if idle_ms is None else idle_ms)
+        self._timer.timeout.connect(self.write)
+        self.editor.document_changed.connect(self._changed)
+        self.editor.file_state_changed.connect(self._file_state)
+        window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.remove)
+
+    def _changed(self) -> None:
+        if self.editor.dirty:
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self.remove()
+
+    def _file_state(self) -> None:
+        if not self.editor.dirty:  # saved, or back at the saved state
+            self._timer.stop()
+            self.remove()
+
+    def write(self) -> bool:
+        """Writes the document now (when it has unsaved changes). True when written."""
+        if not self.editor.dirty:
+            return False
+        meta = {
+            "pid": os.getpid(),
+            "path": str(self.editor.path) if self.editor.path else "",
+            "name": self.editor.design.name,
+            "saved_at": time.time(),
+        }
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.design_file, dumps_design(self.editor.design))
+            atomic_write_text(self.meta_file, json.dumps(meta, indent=1))
+        except OSError as exc:
+            self.last_error = f"{self.design_file}: {exc.strerror or exc}"
+            self.window.statusBar().showMessage(f"Autosave failed: {self.last_error}", 8000)
+            return False
+        self.writes += 1
+        return True
+
+    def remove(self) -> None:
+        for p in (self.design_file, self.meta_file):
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            # after the window decided: gone means a clean close (saved or discarded)
+            QTimer.singleShot(0, self._after_close)
+        return False
+
+    def _after_close(self) -> None:
+        if not self.window.isVisible():
+            self._timer.stop()
+            self.remove()
+
+
+def ask_restore(parent: QWidget, item: Recoverable, more: int) -> str:
+    """Asks whether to restore ``item``: "restore", "discard" or "later"."""
+    box = QMessageBox(parent)
+    box.setObjectName("restore_box")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Restore unsaved work")
+    box.setText("archdesigner closed without saving your work.")
+    extra = f"\n({more} more unsaved design{'s' if more != 1 else ''} will be offered next.)"
+    box.setInformativeText(
+        f"Restore {item.describe()}?" + (extra if more else "")
+        + "\n\nYour own file is not changed until you save."
+    )  # fmt: skip
+    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is restore:
+        return "restore"
+    if clicked is discard:
+        return "discard"
+    return "later"
+
+
+def offer_recovery(window: MainWindow, folder: Path | None = None) -> bool:
+    """Offers the newest unsaved work of an ended session; True when it was restored."""
+    items = find_recoverable(folder)
+    if not items:
+        return False
+    item = items[0]
+    answer = ask_restore(window, item, len(items) - 1)
+    if answer == "discard":
+        item.discard()
+        return False
+    if answer != "restore":
+        return False
+    try:
+        design = item.load()
+    except (OSError, DesignError) as exc:
+        lines = exc.lines() if isinstance(exc, DesignError) else [str(exc)]
+        window.dialogs.error("Cannot restore", "\n".join(lines[:10]))
+        return False
+    editor = window.editor
+    editor.set_design(design, item.original)
+    editor.undo_stack.resetClean()  # unsaved until the user saves
+    editor.file_state_changed.emit()
+    item.discard()
+    features = getattr(window, "features", None)
+    if features is not None:
+        features.autosave.write()  # the restored work is protected again at once
+    window.statusBar().showMessage(f"Restored {item.describe()}", 8000)
+    return True
+
+
+__all__ = ["Autosave", "Recoverable", "autosave_dir", "find_recoverable", "offer_recovery"]

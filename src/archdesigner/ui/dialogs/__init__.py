@@ -1,0 +1,1 @@
+"""Dialogs of the app: import, export, lint settings, plugins, rule documentation."""

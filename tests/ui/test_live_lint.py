@@ -1,0 +1,156 @@
+"""Live lint in the app: findings follow edits within a second, on the canvas and in the
+panel; clicking and selecting connect panel and canvas; stale results are dropped."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from archdesigner.lint import builtin_rules
+from archdesigner.model import Design
+from archdesigner.model.edits import AddLink, UpdateNode
+from archdesigner.ui import operations as ops
+from archdesigner.ui.features import Features, install
+from archdesigner.ui.lint_controller import snapshot
+from archdesigner.ui.overlays import SEVERITY_COLORS
+
+RULES = builtin_rules()
+
+
+@pytest.fixture
+def app_window(make_window: Callable[..., Any], tmp_path: Any) -> Callable[..., Any]:
+    def make(design: Design | None = None, **kwargs: Any) -> Any:
+        window = make_window(design or Design.empty("drawn"))
+        kwargs.setdefault("rules", RULES)
+        kwargs.setdefault("autosave_dir", tmp_path / "autosave")
+        install(window, **kwargs)
+        return window
+
+    return make
+
+
+def draw_three_tier(window: Any) -> dict[str, str]:
+    """client -> service -> database, drawn through the view and the editor's commands."""
+    view, editor = window.view, window.editor
+    client = view.add_node("client", QPointF(0, 0))
+    service = view.add_node("service", QPointF(300, 0))
+    database = view.add_node("database", QPointF(600, 0))
+    for a, b in ((client, service), (service, database)):
+        editor.apply(AddLink(ops.new_link(editor.design, a, b)))
+    return {"client": client, "service": service, "database": database}
+
+
+def wait_for_lint(qtbot: Any, features: Features, timeout: int = 3000) -> None:
+    qtbot.waitUntil(
+        lambda: not features.lint.busy and features.lint.report is not None, timeout=timeout
+    )
+
+
+def active_ids(features: Features, subject: str) -> set[str]:
+    return {f.rule_id for f in features.findings_of(subject)}
+
+
+def test_spf001_appears_on_the_database_within_a_second(qtbot: Any, app_window: Any) -> None:
+    window = app_window()
+    features: Features = window.features
+    ids = draw_three_tier(window)
+    db = ids["database"]
+    last_edit = time.perf_counter()
+    qtbot.waitUntil(lambda: "SPF001" in active_ids(features, db), timeout=1000)
+    assert time.perf_counter() - last_edit < 1.0
+    # on the canvas: a badge in the worst severity, the card outlined
+    deco = window.editor.decorations[db]
+    assert deco.badge and deco.badge_color == SEVERITY_COLORS["error"]
+    assert deco.outline == SEVERITY_COLORS["error"]
+    assert window.scene.nodes[db].decoration == deco
+    # in the panel and the status bar
+    rows = {(f.rule_id, f.subject) for f in features.panel.model.shown}
+    assert ("SPF001", db) in rows
+    assert "errors" in features.lint_label.text()
+    # the client is no single point of failure: no badge
+    assert ids["client"] not in window.editor.decorations
+
+
+def test_panel_filters_sorts_and_links_to_the_canvas(qtbot: Any, app_window: Any) -> None:
+    window = app_window()
+    features: Features = window.features
+    ids = draw_three_tier(window)
+    qtbot.waitUntil(lambda: "SPF001" in active_ids(features, ids["database"]), timeout=2000)
+    panel = features.panel
+    window.scene.clear_all()  # the node drawn last was selected: the panel showed only it
+    total = len(panel.model.shown)
+    assert total >= 2
+    # search box
+    panel.search_box.setText(ids["database"])
+    assert {f.subject for f in panel.model.shown} >= {ids["database"]}
+    assert all(ids["database"] in (f.message + f.subject) for f in panel.model.shown)
+    panel.search_box.setText("")
+    # severity filter
+    panel.severity_buttons["error"].setChecked(False)
+    assert all(f.severity != "error" for f in panel.model.shown)
+    panel.severity_buttons["error"].setChecked(True)
+    # rule filter
+    panel.rule_box.setCurrentIndex(panel.rule_box.findData("SPF001"))
+    assert {f.rule_id for f in panel.model.shown} == {"SPF001"}
+    panel.rule_box.setCurrentIndex(0)
+    # sort by subject, descending
+    panel.model.sort(3, panel.model._sort[1].__class__.DescendingOrder)
+    subjects = [f.subject for f in panel.model.shown]
+    assert subjects == sorted(subjects, reverse=True)
+    # clicking a finding selects and centres its subject
+    row = next(i for i, f in enumerate(panel.model.shown) if f.subject == ids["service"])
+    panel._clicked(panel.model.index(row, 1))
+    assert window.scene.selected_nodes() == [ids["service"]]
+    centre = window.view.mapToScene(window.view.viewport().rect().center())
+    assert abs(centre.x() - 300) < 5 and abs(centre.y()) < 5
+    # selecting a node filters the panel to it
+    window.scene.select([ids["database"]])
+    assert panel.model.shown and {f.subject for f in panel.model.shown} == {ids["database"]}
+    window.scene.clear_all()
+    assert len(panel.model.shown) == total
+
+
+def test_stale_results_are_dropped(qtbot: Any, app_window: Any) -> None:
+    window = app_window(lint_delay_ms=0)
+    features: Features = window.features
+    ids = draw_three_tier(window)
+    wait_for_lint(qtbot, features)
+    seen: list[int] = []
+    features.lint.report_ready.connect(lambda o: seen.append(o.generation))
+    editor = window.editor
+    # two edits in a row while the first run is in flight: only the newest result is shown
+    editor.apply(UpdateNode(ids["database"], {"replicas": 2}))
+    features.lint.lint_now()
+    editor.apply(UpdateNode(ids["service"], {"replicas": 3}))
+    wait_for_lint(qtbot, features)
+    assert seen and seen[-1] == features.lint.generation
+    assert "SPF001" not in active_ids(features, ids["database"])
+    assert "SPF001" not in active_ids(features, ids["service"])
+
+
+def test_snapshot_is_not_changed_by_later_edits(app_window: Any) -> None:
+    window = app_window()
+    ids = draw_three_tier(window)
+    before = snapshot(window.editor.design)
+    dump = before.model_dump()
+    window.editor.apply(UpdateNode(ids["service"], {"replicas": 4}))
+    window.view.add_node("cache", QPointF(300, 200))
+    assert before.model_dump() == dump
+
+
+def test_link_findings_get_a_badge_on_the_link(qtbot: Any, app_window: Any) -> None:
+    window = app_window()
+    features: Features = window.features
+    ids = draw_three_tier(window)
+    editor = window.editor
+    # SCL001: the client calls a scaled-out service without a balancer
+    editor.apply(UpdateNode(ids["service"], {"replicas": 3}))
+    link = next(x.id for x in editor.design.links if x.target == ids["service"])
+    qtbot.waitUntil(lambda: link in features.overlays.link_badge_ids(), timeout=2000)
+    badge = features.overlays._badges[link]
+    assert "SCL001" in badge.toolTip()
+    assert abs(badge.pos().x() - 150) < 1
