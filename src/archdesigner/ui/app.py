@@ -15,8 +15,12 @@ def run_app(files: Sequence[str]) -> int:
     from archdesigner.ui.main_window import MainWindow
 
     window = MainWindow()
+    from archdesigner.ui.autosave import offer_recovery
+    from archdesigner.ui.features import install
+
+    install(window)  # live lint, fixes, simulations, import/export, autosave
     window.show()
-    if files:
+    if not offer_recovery(window) and files:
         window.files.load(Path(files[0]))
     return int(app.exec())
 
