@@ -111,7 +111,7 @@ def main() -> None:
     # --- about 100 nodes in view ---------------------------------------------------------
     scene = window.scene
     centre = scene.design_rect().center()
-    z = 0.6
+    z = 0.5  # cards, not the overview picture
     for _ in range(30):
         view.set_zoom(z)
         view.centerOn(centre)

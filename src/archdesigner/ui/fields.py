@@ -78,6 +78,7 @@ class TextField(Field):
     def set_value(self, value: Any) -> None:
         self._shown = "" if value is None else str(value)
         self.edit.setText(self._shown)
+        self.edit.setCursorPosition(0)
 
     def parse(self, text: str) -> Any:
         return text

@@ -22,6 +22,10 @@ from archdesigner.model.design import Link
 from archdesigner.ui.theme import NODE_H, NODE_W, Theme
 
 CELL = 600.0
+#: Links longer than LONG cells are filed in a grid COARSE times coarser (a link across a
+#: huge design would otherwise sit in thousands of cells).
+COARSE = 16
+LONG = 24
 GAP = 3.0  # space between a card's border and the arrow
 PARALLEL = 14.0  # distance between links that join the same two nodes
 LOD_LABELS = 0.45
@@ -35,12 +39,16 @@ _LABEL_FM = QFontMetricsF(_LABEL)
 Segment = tuple[float, float, float, float]
 
 
-def _cells(seg: Segment) -> set[tuple[int, int]]:
-    """The grid cells a segment crosses, each visited once (a grid traversal)."""
-    x1, y1, x2, y2 = seg[0] / CELL, seg[1] / CELL, seg[2] / CELL, seg[3] / CELL
+Cell = tuple[int, int, int]  # (level, column, row)
+
+
+def _cells(seg: Segment, level: int = 0) -> set[Cell]:
+    """The grid cells of ``level`` a segment crosses, each visited once (a grid traversal)."""
+    size = CELL * COARSE**level
+    x1, y1, x2, y2 = seg[0] / size, seg[1] / size, seg[2] / size, seg[3] / size
     cx, cy = math.floor(x1), math.floor(y1)
     ex, ey = math.floor(x2), math.floor(y2)
-    out = {(cx, cy)}
+    out = {(level, cx, cy)}
     dx, dy = x2 - x1, y2 - y1
     sx = 1 if dx > 0 else -1
     sy = 1 if dy > 0 else -1
@@ -55,7 +63,7 @@ def _cells(seg: Segment) -> set[tuple[int, int]]:
         else:
             cy += sy
             ty += tdy
-        out.add((cx, cy))
+        out.add((level, cx, cy))
     return out
 
 
@@ -97,8 +105,8 @@ class LinkLayer:
         self.by_node: dict[str, set[str]] = {}
         self.by_pair: dict[tuple[str, str], list[str]] = {}
         self.geom: dict[str, list[Segment]] = {}
-        self.cells_of: dict[str, set[tuple[int, int]]] = {}
-        self.grid: dict[tuple[int, int], set[str]] = {}
+        self.cells_of: dict[str, set[Cell]] = {}
+        self.grid: dict[Cell, set[str]] = {}
         self.selected: set[str] = set()
         self._bounds = QRectF()
 
@@ -215,9 +223,9 @@ class LinkLayer:
         for nid in node_ids:
             for lid in self.by_node.get(nid, ()):
                 if lid in floating:  # redraw in the foreground only; filed on landing
-                    front += self.pieces(lid)
+                    front.append(self.link_rect(lid))  # one rectangle anyway: see _flush
                     self.geom[lid] = self._segments(self.links[lid])
-                    front += self.pieces(lid)
+                    front.append(self.link_rect(lid))
                     continue
                 rects += self.pieces(lid)
                 self._place(lid)
@@ -240,9 +248,10 @@ class LinkLayer:
         self._unfile(lid)
         segs = self._segments(self.links[lid])
         self.geom[lid] = segs
-        cells: set[tuple[int, int]] = set()
+        cells: set[Cell] = set()
         for seg in segs:
-            cells |= _cells(seg)
+            level = 1 if abs(seg[2] - seg[0]) + abs(seg[3] - seg[1]) > LONG * CELL else 0
+            cells |= _cells(seg, level)
         self.cells_of[lid] = cells
         for cell in cells:
             self.grid.setdefault(cell, set()).add(lid)
@@ -332,19 +341,21 @@ class LinkLayer:
         self._flush(rects, True)
 
     def links_in(self, rect: QRectF) -> set[str]:
-        x0, x1 = math.floor(rect.left() / CELL), math.floor(rect.right() / CELL)
-        y0, y1 = math.floor(rect.top() / CELL), math.floor(rect.bottom() / CELL)
         out: set[str] = set()
         grid = self.grid
-        if (x1 - x0 + 1) * (y1 - y0 + 1) > len(grid):
-            for bucket_ in grid.values():
-                out |= bucket_
-            return out
-        for cx in range(x0, x1 + 1):
-            for cy in range(y0, y1 + 1):
-                bucket = grid.get((cx, cy))
-                if bucket:
-                    out |= bucket
+        for level in (0, 1):
+            size = CELL * COARSE**level
+            x0, x1 = math.floor(rect.left() / size), math.floor(rect.right() / size)
+            y0, y1 = math.floor(rect.top() / size), math.floor(rect.bottom() / size)
+            if (x1 - x0 + 1) * (y1 - y0 + 1) > len(grid):
+                for bucket_ in grid.values():
+                    out |= bucket_
+                return out
+            for cx in range(x0, x1 + 1):
+                for cy in range(y0, y1 + 1):
+                    bucket = grid.get((level, cx, cy))
+                    if bucket:
+                        out |= bucket
         return out
 
     def link_at(self, p: QPointF, tolerance: float) -> str | None:
