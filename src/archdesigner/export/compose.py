@@ -23,6 +23,7 @@ from archdesigner.export.base import BaseExporter, ExportError, ExportOption, Ex
 from archdesigner.export.text import env_name
 from archdesigner.export.yamlout import dump
 from archdesigner.io import design_to_data
+from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import FORMAT, Design, Node, group_ancestors
 
@@ -325,10 +326,11 @@ class ComposeExporter(BaseExporter):
     options: tuple[ExportOption, ...] = ()
 
     def export(self, design: Design, **options: Any) -> ExportResult:
-        doc, report = build_compose(design)
-        try:
-            body = dump(doc, escape_dollars=True)
-        except ValueError as exc:
-            raise ExportError(str(exc)) from None
+        with gc_paused():  # many small dicts and strings: the collector only slows this down
+            doc, report = build_compose(design)
+            try:
+                body = dump(doc, escape_dollars=True)
+            except ValueError as exc:
+                raise ExportError(str(exc)) from None
         header = HEADER.format(name=ascii(design.name) if design.name else "(unnamed)")
         return ExportResult(header + body, report)

@@ -29,6 +29,7 @@ from typing import Any
 from archdesigner.export import overlay
 from archdesigner.export.base import BaseExporter, ExportError, ExportOption, ExportResult
 from archdesigner.export.text import dot_string, html_escape, one_line, text_width, truncate
+from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node
 
@@ -667,12 +668,11 @@ class DotExporter(BaseExporter):
     options: tuple[ExportOption, ...] = _COMMON_OPTIONS
 
     def export(self, design: Design, **options: Any) -> ExportResult:
-        doc = build_dot(
-            design,
-            layout=str(options.get("layout", "keep")),
-            icons="png",
-            findings=_findings_option(design, options),
-        )
+        findings = _findings_option(design, options)
+        with gc_paused():
+            doc = build_dot(
+                design, layout=str(options.get("layout", "keep")), icons="png", findings=findings
+            )
         return ExportResult(doc.text, doc.report)
 
 
