@@ -227,3 +227,65 @@ def test_zoom_limits_and_fit(make_window: Any) -> None:
     w.view.fit_all()
     assert not w.scene.overview
     assert w.zoom_label.text().endswith("%")
+
+
+def drag(qtbot: Any, w: Any, a: QPoint, b: QPoint) -> None:
+    vp = w.view.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(vp, (a + b) / 2)
+    qtbot.mouseMove(vp, b)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=b)
+
+
+def test_draw_group_frame_around_nodes(make_window: Any, qtbot: Any) -> None:
+    w = make_window()
+    before = dump(w)
+    w.actions_["mode_group"].trigger()
+    assert w.view.mode == "group"
+    drag(qtbot, w, vp_point(w, -110, -50), vp_point(w, 110, 50))  # around "web" only
+    d = w.editor.design
+    assert [g.id for g in d.groups] == ["dc", "boundary"]
+    assert d.node_map()["web"].group == "boundary" and d.node_map()["api"].group == "dc"
+    assert w.scene.selected_groups() == ["boundary"] and w.view.mode == "select"
+    check_undo_redo(w, before, dump(w))
+
+
+def test_drawing_a_frame_around_nothing_is_refused(make_window: Any, qtbot: Any) -> None:
+    w = make_window()
+    before = dump(w)
+    w.view.set_mode("group")
+    drag(qtbot, w, vp_point(w, -100, 200), vp_point(w, 100, 300))
+    assert dump(w) == before
+    assert "at least one node" in w.statusBar().currentMessage()
+
+
+def test_resizing_a_group_frame_changes_its_members(make_window: Any, qtbot: Any) -> None:
+    w = make_window()
+    before = dump(w)
+    w.scene.select(groups=["dc"])
+    grip = w.scene.groups["dc"].grip_rect().center()
+    # shrink the frame so that only "api" stays inside: "db" moves out of the group
+    drag(qtbot, w, w.view.mapFromScene(grip), vp_point(w, 420, 60))
+    d = w.editor.design
+    assert d.node_map()["api"].group == "dc" and d.node_map()["db"].group is None
+    assert w.editor.undo_stack.count() == 1
+    check_undo_redo(w, before, dump(w))
+
+
+def test_decorations_and_focus_hooks(make_window: Any) -> None:
+    from PySide6.QtGui import QColor
+
+    from archdesigner.ui.editor import Decoration
+
+    w = make_window()
+    w.editor.set_decoration("api", Decoration(badge="2", badge_color=QColor("red"), dimmed=True))
+    item = w.scene.nodes["api"]
+    assert item.decoration is not None and item.decoration.badge == "2"
+    assert item.opacity() < 1
+    w.editor.set_decoration("api", None)
+    assert item.decoration is None and item.opacity() == 1
+    w.editor.focus("link", "web-api")
+    assert w.scene.selected_links() == ["web-api"]
+    w.editor.focus("node", "db")
+    assert w.scene.selected_nodes() == ["db"]
+    assert w.view.mapToScene(w.view.viewport().rect()).boundingRect().contains(QPointF(600, 0))

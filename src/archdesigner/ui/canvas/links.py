@@ -412,6 +412,15 @@ class LinkLayer:
             segs = geom.get(lid)
             if not segs:
                 continue
+            if len(segs) == 1:  # cheap rejection of lines that pass beside the area
+                x1, y1, x2, y2 = segs[0]
+                if (
+                    (x1 < left and x2 < left)
+                    or (x1 > right and x2 > right)
+                    or (y1 < top and y2 < top)
+                    or (y1 > bottom and y2 > bottom)
+                ):
+                    continue
             link = links[lid]
             dashed = link.mode == "async"
             key = (lid in selected, dashed)
