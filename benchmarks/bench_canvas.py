@@ -128,6 +128,15 @@ def main() -> None:
         0.016,
     )
     report("  same, background redrawn (after zoom/pan)", repaint_ms(args.repeat, True), 0.016)
+    samples = []
+    for i in range(args.repeat * 2):  # wheel steps: zoom in and out by 10%
+        t = time.perf_counter()
+        view.zoom_by(1.1 if i % 2 == 0 else 1 / 1.1)
+        vp.repaint()
+        samples.append(time.perf_counter() - t)
+    report("  one wheel zoom step, repainted", median_ms(samples), 0.016)
+    window.view._quick_done()
+    app.processEvents()
 
     # --- drag one node -------------------------------------------------------------------
     nid = min(

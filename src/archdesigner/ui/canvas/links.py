@@ -99,6 +99,9 @@ class LinkLayer:
         self.theme = theme
         self._invalidate = invalidate
         self.floating: set[str] = set()
+        #: while the user zooms: draw only links with an end in the area (the view redraws
+        #: everything once the gesture pauses)
+        self.quick = False
         self.hidden = False  # the view's overview draws links when zoomed far out
         self.pos_of: dict[str, tuple[float, float]] = {}
         self.links: dict[str, Link] = {}
@@ -403,6 +406,7 @@ class LinkLayer:
         show_arrows = lod >= LOD_ARROWS
         labels: list[tuple[str, float, float]] = []
         geom, links, selected = self.geom, self.links, self.selected
+        quick = self.quick and not floating
         m = 12.0 / max(lod, 0.01)  # room for pen width and arrowheads
         left, top = exposed.left() - m, exposed.top() - m
         right, bottom = exposed.right() + m, exposed.bottom() + m
@@ -419,6 +423,13 @@ class LinkLayer:
                     or (x1 > right and x2 > right)
                     or (y1 < top and y2 < top)
                     or (y1 > bottom and y2 > bottom)
+                ):
+                    continue
+            if quick:
+                a, b = segs[0], segs[-1]
+                if not (
+                    (left <= a[0] <= right and top <= a[1] <= bottom)
+                    or (left <= b[2] <= right and top <= b[3] <= bottom)
                 ):
                     continue
             link = links[lid]

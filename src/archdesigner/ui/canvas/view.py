@@ -65,6 +65,10 @@ class CanvasView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.minimap = Minimap(self)
+        self._quick_timer = QTimer(self)
+        self._quick_timer.setSingleShot(True)
+        self._quick_timer.setInterval(200)
+        self._quick_timer.timeout.connect(self._quick_done)
         self.editor.focus_requested.connect(self.focus_item)
         self.editor.document_reset.connect(lambda: QTimer.singleShot(0, self.fit_all))
         self.editor.document_changed.connect(self.minimap.schedule)
@@ -83,7 +87,16 @@ class CanvasView(QGraphicsView):
         self._zoomed()
 
     def zoom_by(self, factor: float) -> None:
+        """A zoom step of the user (wheel, keys): links passing through the view without an
+        end in it are drawn once the steps pause (a hairball costs ~0.1 s per redraw)."""
+        self.design_scene.links.quick = True
+        self._quick_timer.start()
         self.set_zoom(self.zoom() * factor)
+
+    def _quick_done(self) -> None:
+        self.design_scene.links.quick = False
+        self.resetCachedContent()
+        self.viewport().update()
 
     def fit_rect(self, rect: QRectF) -> None:
         if rect.isNull():
