@@ -8,6 +8,7 @@ tree and run the installed command; `pre-commit try-repo` runs the published hoo
 from __future__ import annotations
 
 import configparser
+import contextlib
 import fnmatch
 import json
 import os
@@ -72,8 +73,9 @@ def test_desktop_entry_opens_designs_from_the_file_manager() -> None:
     entry = _desktop_entry()
     mime = _mime_type().get("type")
     assert entry["Type"] == "Application"
-    # %F: every selected file, as local paths; `archdesigner FILE...` opens the app with them
-    assert shlex.split(entry["Exec"]) == ["archdesigner", "%F"]
+    # %f: one file per start (the app shows one design per window), so the desktop starts a
+    # window for each selected design; `archdesigner FILE` opens the app on it
+    assert shlex.split(entry["Exec"]) == ["archdesigner", "%f"]
     assert entry["MimeType"].split(";")[:-1] == [mime]
     assert entry["Icon"] == APP_ID
     assert entry["Terminal"] == "false"
@@ -156,7 +158,7 @@ def test_install_desktop_registers_menu_entry_icons_and_file_type(tmp_path: Path
         for line in desktop.read_text(encoding="utf-8").splitlines()
         if line.startswith("Exec=")
     )
-    assert shlex.split(exec_line.removeprefix("Exec=")) == [str(fake), "%F"]
+    assert shlex.split(exec_line.removeprefix("Exec=")) == [str(fake), "%f"]
     assert (prefix / "icons" / "hicolor" / "48x48" / "apps" / f"{APP_ID}.png").is_file()
     assert (prefix / "metainfo" / f"{APP_ID}.metainfo.xml").is_file()
     if shutil.which("desktop-file-validate"):
@@ -175,6 +177,56 @@ def test_install_desktop_registers_menu_entry_icons_and_file_type(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert not desktop.exists()
     assert not list((prefix / "icons").rglob(f"{APP_ID}.*"))
+
+
+@pytest.mark.slow
+@pytest.mark.gui
+def test_opening_designs_from_the_desktop_shows_a_window_for_each(tmp_path: Path) -> None:
+    """What a file manager does on "Open with archdesigner" for two selected designs: launch
+    the installed menu entry with both files (gio launch), on a real X server (Xvfb)."""
+    tools = ("xvfb-run", "xwininfo", "gio", "update-mime-database")
+    if missing := [t for t in tools if not shutil.which(t)]:
+        pytest.skip(f"needs {', '.join(missing)}")
+    stage, prefix = tmp_path / "stage", tmp_path / "share"
+    assert _run([PACKAGING / "stage_desktop.sh", stage, sys.executable]).returncode == 0
+    # the menu entry starts this wrapper, which notes the app's process id for clean-up
+    pids = tmp_path / "pids"
+    wrapper = tmp_path / "archdesigner"
+    app = Path(sys.executable).parent / "archdesigner"
+    wrapper.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\nexec "{app}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    result = _run([stage / "install-desktop.sh", "--prefix", prefix, "--exec", wrapper])
+    assert result.returncode == 0, result.stderr
+    designs = [BAD_EXAMPLE, CLEAN_EXAMPLE]
+    script = tmp_path / "open.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'gio launch "{prefix}/applications/{APP_ID}.desktop" '
+        + " ".join(f'"{d}"' for d in designs)
+        + "\nfor i in $(seq 40); do\n"
+        "  n=$(xwininfo -root -tree | grep '(\"archdesigner\"' | grep -vc ' 1x1+')\n"
+        '  [ "$n" -ge 2 ] && break\n'
+        "  sleep 0.5\n"
+        "done\n"
+        "xwininfo -root -tree | grep '(\"archdesigner\"' | grep -v ' 1x1+'\n"
+        f'for pid in $(cat "{pids}" 2>/dev/null); do kill $pid 2>/dev/null; done\n'
+        "sleep 1\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env.update(XDG_DATA_HOME=str(prefix), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    try:
+        result = _run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", script], env=env)
+    finally:
+        for pid in pids.read_text().split() if pids.exists() else []:
+            cmdline = Path(f"/proc/{pid}/cmdline")  # only our app, never a recycled id
+            with contextlib.suppress(OSError):
+                if "archdesigner" in cmdline.read_text(errors="replace"):
+                    os.kill(int(pid), signal.SIGKILL)
+    titles = result.stdout
+    for design in designs:
+        assert design.name in titles, f"no window for {design.name}:\n{titles}{result.stderr}"
 
 
 def test_install_desktop_refuses_a_missing_program(tmp_path: Path) -> None:
