@@ -4,54 +4,17 @@ panel; clicking and selecting connect panel and canvas; stale results are droppe
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
-import pytest
+from live_helpers import active_ids, app_window, draw_three_tier, wait_for_lint
 from PySide6.QtCore import QPointF
 
-from archdesigner.lint import builtin_rules
-from archdesigner.model import Design
-from archdesigner.model.edits import AddLink, UpdateNode
-from archdesigner.ui import operations as ops
-from archdesigner.ui.features import Features, install
+from archdesigner.model.edits import MoveNodes, UpdateNode
+from archdesigner.ui.features import Features
 from archdesigner.ui.lint_controller import snapshot
 from archdesigner.ui.overlays import SEVERITY_COLORS
 
-RULES = builtin_rules()
-
-
-@pytest.fixture
-def app_window(make_window: Callable[..., Any], tmp_path: Any) -> Callable[..., Any]:
-    def make(design: Design | None = None, **kwargs: Any) -> Any:
-        window = make_window(design or Design.empty("drawn"))
-        kwargs.setdefault("rules", RULES)
-        kwargs.setdefault("autosave_dir", tmp_path / "autosave")
-        install(window, **kwargs)
-        return window
-
-    return make
-
-
-def draw_three_tier(window: Any) -> dict[str, str]:
-    """client -> service -> database, drawn through the view and the editor's commands."""
-    view, editor = window.view, window.editor
-    client = view.add_node("client", QPointF(0, 0))
-    service = view.add_node("service", QPointF(300, 0))
-    database = view.add_node("database", QPointF(600, 0))
-    for a, b in ((client, service), (service, database)):
-        editor.apply(AddLink(ops.new_link(editor.design, a, b)))
-    return {"client": client, "service": service, "database": database}
-
-
-def wait_for_lint(qtbot: Any, features: Features, timeout: int = 3000) -> None:
-    qtbot.waitUntil(
-        lambda: not features.lint.busy and features.lint.report is not None, timeout=timeout
-    )
-
-
-def active_ids(features: Features, subject: str) -> set[str]:
-    return {f.rule_id for f in features.findings_of(subject)}
+__all__ = ["app_window"]  # the fixture
 
 
 def test_spf001_appears_on_the_database_within_a_second(qtbot: Any, app_window: Any) -> None:
@@ -153,4 +116,9 @@ def test_link_findings_get_a_badge_on_the_link(qtbot: Any, app_window: Any) -> N
     qtbot.waitUntil(lambda: link in features.overlays.link_badge_ids(), timeout=2000)
     badge = features.overlays._badges[link]
     assert "SCL001" in badge.toolTip()
-    assert abs(badge.pos().x() - 150) < 1
+    a, b = editor.node(ids["client"]).position, editor.node(ids["service"]).position
+    assert abs(badge.pos().x() - (a.x + b.x) / 2) < 1
+    assert abs(badge.pos().y() - (a.y + b.y) / 2) < 1
+    # the badge follows when an end moves
+    editor.apply(MoveNodes({ids["client"]: (a.x - 200, a.y + 100)}))
+    assert abs(badge.pos().x() - (a.x - 200 + b.x) / 2) < 1
