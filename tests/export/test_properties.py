@@ -23,7 +23,7 @@ HOSTILE = [
     '"', "\\", "\\N", "\\G", "\n", "\r\n", "\t", "<", ">", "&amp;", "<b>x</b>", "${X}", "$",
     "$$", "${", "{", "}", "|", "[", "]", "#", ";", "--", "-->", "end", "subgraph", "'", "`",
     "\x00", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\uffff", "中文", "🚀", "\u202e", ":",
-    ": ", " #", "- ", "yes", "null", "80:80",
+    ": ", " #", "- ", "yes", "null", "80:80", "]", " ", "[]",
 ]  # fmt: skip
 hostile_text = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=6)), max_size=5).map(
     "".join

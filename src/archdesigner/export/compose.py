@@ -185,11 +185,12 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
             placeholders.append(n.id)
         if n.replicas > 1:
             svc["deploy"] = {"replicas": n.replicas}
-        if n.ports:
+        unique_ports = list(dict.fromkeys(n.ports))  # Compose refuses a port listed twice
+        if unique_ports:
             if n.kind in ENTRY_KINDS or n.id in outside_callers:
                 single = n.replicas == 1 and n.autoscale is None
                 ports = []
-                for p in n.ports:
+                for p in unique_ports:
                     if single and p not in published:
                         published.add(p)
                         ports.append(f"{p}:{p}")
@@ -199,7 +200,7 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
                         ports.append(str(p))
                 svc["ports"] = ports
             else:
-                svc["expose"] = [str(p) for p in n.ports]
+                svc["expose"] = [str(p) for p in unique_ports]
         env: dict[str, str] = dict(n.env)
         added: list[str] = []
         extra = dict(preset.env) if preset is not None else {}

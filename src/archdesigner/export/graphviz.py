@@ -216,15 +216,12 @@ def _node_label(card: _Card, width: float, icon: str | None) -> str:
         f'<FONT POINT-SIZE="{TITLE_PT:g}" COLOR="#1a202c"><B>'
         f"{html_escape(card.title) or '&#160;'}</B></FONT>"
     ]
-    if card.sub:
-        lines.append(
-            f'<FONT POINT-SIZE="{SUB_PT:g}" COLOR="#5f6b7a">{html_escape(card.sub)}</FONT>'
-        )
-    if marks is not None and marks.rules:
-        lines.append(
-            f'<FONT POINT-SIZE="{SUB_PT:g}" COLOR="{marks.text_color}">'
-            f"{html_escape(marks.rules)}</FONT>"
-        )
+    sub = html_escape(card.sub)  # empty elements (<FONT></FONT>) are syntax errors
+    if sub:
+        lines.append(f'<FONT POINT-SIZE="{SUB_PT:g}" COLOR="#5f6b7a">{sub}</FONT>')
+    rules = html_escape(marks.rules) if marks is not None else ""
+    if marks is not None and rules:
+        lines.append(f'<FONT POINT-SIZE="{SUB_PT:g}" COLOR="{marks.text_color}">{rules}</FONT>')
     text = '<BR ALIGN="LEFT"/>'.join(lines) + '<BR ALIGN="LEFT"/>'
     return (
         f'<<TABLE BORDER="{border_w}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4" '
@@ -299,7 +296,7 @@ def build_dot(
     cards: dict[str, _Card] = {}
     widest = 0.0
     for node in design.nodes:
-        title = one_line(node.label)
+        title = one_line(node.label) or node.id
         sub = _tech_text(node)
         widest = max(widest, text_width(title, TITLE_PT, True), text_width(sub, SUB_PT))
         cards[node.id] = _Card(
@@ -407,7 +404,7 @@ def build_dot(
             y0 = min(b[1] for b in boxes) - CLUSTER_PAD
             x1 = max(b[2] for b in boxes) + CLUSTER_PAD
             y1 = max(b[3] for b in boxes) + CLUSTER_PAD + CLUSTER_LABEL_H
-            label = one_line(groups[gid].label)
+            label = one_line(groups[gid].label) or gid
             lw = text_width(label, CLUSTER_LABEL_PT, True) + text_width(groups[gid].kind, 8)
             x1 = max(x1, x0 + lw + 2 * CLUSTER_PAD)
             bbox[gid] = (x0, y0, x1, y1)
@@ -459,7 +456,7 @@ def build_dot(
             line = gmark.outline
         attrs = [
             f'id="group-{gid}"',
-            f"label={_cluster_label(one_line(g.label), g.kind)}",
+            f"label={_cluster_label(one_line(g.label) or gid, g.kind)}",
             f'style="{style},filled"',
             f'fillcolor="{fill}"',
             f'color="{line}"',
@@ -470,7 +467,7 @@ def build_dot(
         if gid in bbox:
             x0, y0, x1, y1 = bbox[gid]
             attrs.append(f'bb="{_fmt(x0)},{_fmt(y0)},{_fmt(x1)},{_fmt(y1)}"')
-            label = one_line(g.label)
+            label = one_line(g.label) or gid
             lw = text_width(label, CLUSTER_LABEL_PT, True) + text_width(g.kind, 8) + 8
             attrs.append(f'lp="{_fmt(x0 + 10 + lw / 2)},{_fmt(y1 - CLUSTER_LABEL_H / 2 - 2)}"')
         w(f'{indent}subgraph "cluster_{gid}" {{')

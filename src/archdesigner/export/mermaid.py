@@ -71,7 +71,7 @@ def _ids(values: list[str], prefix: str) -> dict[str, str]:
 
 
 def _node_text(node: Node) -> str:
-    title = mermaid_text(truncate(one_line(node.label), 260, 11, True))
+    title = mermaid_text(truncate(one_line(node.label) or node.id, 260, 11, True))
     parts = []
     if node.technology:
         preset = catalog.technology(node.technology)
@@ -131,7 +131,7 @@ def build_mermaid(design: Design, direction: str = "LR") -> tuple[str, list[str]
             w(f"{indent}end")
             continue
         g = groups[gid]
-        w(f'{indent}subgraph {group_ids[gid]}["{mermaid_text(g.label)}"]')
+        w(f'{indent}subgraph {group_ids[gid]}["{mermaid_text(one_line(g.label) or gid)}"]')
         for n in members.get(gid, []):
             emit_node(n, indent + "    ")
         work.append(("close", gid, depth))
