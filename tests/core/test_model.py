@@ -15,6 +15,7 @@ from archdesigner.model.edits import (
     EditLog,
     MoveNodes,
     RemoveGroup,
+    RemoveItems,
     RemoveLink,
     RemoveNode,
     UpdateDesign,
@@ -232,3 +233,29 @@ def test_any_edit_sequence_undoes_to_the_start(d: Design, steps: list[tuple[str,
     while log.redo_stack:
         log.redo()
     assert d.model_dump() == after
+
+
+def test_remove_items_deletes_nodes_links_in_one_step_and_restores_order() -> None:
+    d = shop()
+    d.links.append(Link(id="l3", source="web", target="db"))
+    before = d.model_dump()
+    inverse = RemoveItems(frozenset({"api"}), frozenset({"l3"})).apply(d)
+    assert [n.id for n in d.nodes] == ["web", "db"] and d.links == []
+    inverse.apply(d)
+    assert d.model_dump() == before
+    with pytest.raises(EditError, match="no node with id 'ghost'"):
+        RemoveItems(frozenset({"ghost"})).apply(d)
+    assert d.model_dump() == before
+
+
+def test_removing_thousands_of_nodes_restores_the_exact_document() -> None:
+    d = Design.empty()
+    d.nodes = [Node(id=f"n{i}", kind="service") for i in range(6000)]
+    d.links = [Link(id=f"l{i}", source=f"n{i}", target=f"n{(i * 7) % 6000}") for i in range(12000)]
+    before = d.model_dump()
+    inverse = RemoveItems(frozenset(f"n{i}" for i in range(0, 6000, 2))).apply(d)
+    assert len(d.nodes) == 3000
+    assert all(int(lk.source[1:]) % 2 and int(lk.target[1:]) % 2 for lk in d.links)
+    inverse.apply(d)
+    assert len(d.nodes) == 6000
+    assert d.model_dump() == before

@@ -160,6 +160,77 @@ class RemoveLink(Edit):
 
 
 @dataclass(frozen=True)
+class RemoveItems(Edit):
+    """Removes many nodes (with every link to or from them) and links in one pass: linear in
+    the design's size however many are removed, where one RemoveNode per node would be
+    quadratic for a large selection."""
+
+    node_ids: frozenset[str]
+    link_ids: frozenset[str] = frozenset()
+    text: str = "Delete"
+
+    def apply(self, design: Design) -> Edit:
+        known = {n.id for n in design.nodes}
+        missing = sorted(self.node_ids - known)
+        if missing:
+            raise EditError(f"no node with id {missing[0]!r}")
+        known_links = {link.id for link in design.links}
+        missing = sorted(self.link_ids - known_links)
+        if missing:
+            raise EditError(f"no link with id {missing[0]!r}")
+        removed_links = [
+            (i, link)
+            for i, link in enumerate(design.links)
+            if link.id in self.link_ids
+            or link.source in self.node_ids
+            or link.target in self.node_ids
+        ]
+        removed_nodes = [(i, n) for i, n in enumerate(design.nodes) if n.id in self.node_ids]
+        gone_links = {link.id for _, link in removed_links}
+        design.links[:] = [link for link in design.links if link.id not in gone_links]
+        design.nodes[:] = [n for n in design.nodes if n.id not in self.node_ids]
+        return _RestoreItems(tuple(removed_nodes), tuple(removed_links), self.text)
+
+
+@dataclass(frozen=True)
+class _RestoreItems(Edit):
+    """The inverse of :class:`RemoveItems`: puts nodes and links back at their indexes."""
+
+    nodes: tuple[tuple[int, Node], ...]
+    links: tuple[tuple[int, Link], ...]
+    text: str = "Delete"
+
+    def apply(self, design: Design) -> Edit:
+        taken = {n.id for n in design.nodes}
+        clash = [n.id for _, n in self.nodes if n.id in taken]
+        if clash:
+            raise EditError(f"a node with id {clash[0]!r} exists already")
+        design.nodes[:] = _merge_at(design.nodes, self.nodes)
+        design.links[:] = _merge_at(design.links, self.links)
+        return RemoveItems(
+            frozenset(n.id for _, n in self.nodes),
+            frozenset(lk.id for _, lk in self.links),
+            self.text,
+        )
+
+
+def _merge_at(current: list[Any], inserts: Sequence[tuple[int, Any]]) -> list[Any]:
+    """``current`` with each ``(index, item)`` placed so that it ends up at ``index``."""
+    out: list[Any] = []
+    it = iter(current)
+    pending = sorted(inserts, key=lambda pair: pair[0])
+    j = 0
+    total = len(current) + len(pending)
+    for pos in range(total):
+        if j < len(pending) and pending[j][0] == pos:
+            out.append(pending[j][1])
+            j += 1
+        else:
+            out.append(next(it))
+    return out
+
+
+@dataclass(frozen=True)
 class UpdateNode(Edit):
     """Sets fields of a node (validated as the format demands). Changing ``id`` renames the
     node and every link end that names it."""
@@ -471,6 +542,7 @@ __all__ = [
     "EditLog",
     "MoveNodes",
     "RemoveGroup",
+    "RemoveItems",
     "RemoveLink",
     "RemoveNode",
     "UpdateDesign",

@@ -21,8 +21,7 @@ from archdesigner.model.edits import (
     EditError,
     MoveNodes,
     RemoveGroup,
-    RemoveLink,
-    RemoveNode,
+    RemoveItems,
     UpdateGroup,
     UpdateNode,
     unique_id,
@@ -61,21 +60,17 @@ def delete_edit(
 ) -> Compound | None:
     """Deletes links, nodes (with their links) and groups (their content moves up) as one step."""
     node_set = set(nodes)
+    link_set = set(links)
     steps: list[Edit] = []
-    for link in design.links:
-        if link.id in set(links) and link.source not in node_set and link.target not in node_set:
-            steps.append(RemoveLink(link.id))
-    steps += [RemoveNode(n.id) for n in design.nodes if n.id in node_set]
+    if node_set or link_set:
+        steps.append(RemoveItems(frozenset(node_set), frozenset(link_set)))
     # innermost groups first, so that a parent exists while its children move up
     depth = {g: len(chain) for g, chain in group_ancestors(design).items()}
     steps += [RemoveGroup(g) for g in sorted(set(groups), key=lambda g: -depth.get(g, 0))]
     if not steps:
         return None
-    count = len(node_set) + len(set(links)) + len(set(groups))
-    if len(steps) == 1 and isinstance(steps[0], RemoveNode):
-        text = f"Delete {steps[0].node_id}"
-    else:
-        text = f"Delete {count} items"
+    count = len(node_set) + len(link_set) + len(set(groups))
+    text = f"Delete {next(iter(node_set))}" if count == 1 and node_set else f"Delete {count} items"
     return Compound(tuple(steps), text)
 
 
