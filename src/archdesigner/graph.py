@@ -59,6 +59,7 @@ def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
     """Tarjan's algorithm, iterative (no recursion limit), O(nodes + edges)."""
     index = [-1] * n
     low = [0] * n
+    ptr = [0] * n
     on_stack = [False] * n
     stack: list[int] = []
     comp_of = [-1] * n
@@ -67,32 +68,41 @@ def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
     for root in range(n):
         if index[root] != -1:
             continue
-        work: list[tuple[int, int]] = [(root, 0)]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
         on_stack[root] = True
-        while work:
-            v, i = work[-1]
+        call = [root]
+        while call:
+            v = call[-1]
             nbrs = adj[v]
-            if i < len(nbrs):
-                work[-1] = (v, i + 1)
+            i = ptr[v]
+            end = len(nbrs)
+            descended = False
+            while i < end:
                 w = nbrs[i]
+                i += 1
                 if index[w] == -1:
+                    ptr[v] = i
                     index[w] = low[w] = counter
                     counter += 1
                     stack.append(w)
                     on_stack[w] = True
-                    work.append((w, 0))
-                elif on_stack[w] and index[w] < low[v]:
+                    call.append(w)
+                    descended = True
+                    break
+                if on_stack[w] and index[w] < low[v]:
                     low[v] = index[w]
+            if descended:
                 continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                if low[v] < low[parent]:
-                    low[parent] = low[v]
-            if low[v] == index[v]:
+            ptr[v] = i
+            call.pop()
+            lv = low[v]
+            if call:
+                parent = call[-1]
+                if lv < low[parent]:
+                    low[parent] = lv
+            if lv == index[v]:
                 comp = len(members)
                 group: list[int] = []
                 while True:
@@ -102,19 +112,23 @@ def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
                     group.append(w)
                     if w == v:
                         break
-                group.sort()
+                if len(group) > 1:
+                    group.sort()
                 members.append(group)
-    succ_sets: list[set[int]] = [set() for _ in members]
+    succ: list[list[int]] = [[] for _ in members]
     cyclic = [len(m) > 1 for m in members]
     for v in range(n):
         cv = comp_of[v]
         for w in adj[v]:
             cw = comp_of[w]
             if cw != cv:
-                succ_sets[cv].add(cw)
+                succ[cv].append(cw)
             elif w == v:
                 cyclic[cv] = True
-    return Condensation(comp_of, members, [sorted(s) for s in succ_sets], cyclic)
+    for c, lst in enumerate(succ):
+        if len(lst) > 1:
+            succ[c] = sorted(set(lst))
+    return Condensation(comp_of, members, succ, cyclic)
 
 
 def propagate_forward(cond: Condensation, seed: Sequence[int]) -> list[int]:
@@ -286,16 +300,38 @@ class DesignGraph:
         return adj
 
     @cached_property
+    def link_ends(self) -> list[tuple[int, int]]:
+        """(source index, target index) of each link, in design order."""
+        idx = self.index
+        return [(idx[link.source], idx[link.target]) for link in self.design.links]
+
+    @cached_property
+    def _adjacencies(self) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
+        """(all links, required links, sync links) in one pass. Parallel links appear as
+        often as they exist (harmless for every algorithm here)."""
+        n = len(self.ids)
+        every: list[list[int]] = [[] for _ in range(n)]
+        required: list[list[int]] = [[] for _ in range(n)]
+        sync: list[list[int]] = [[] for _ in range(n)]
+        for link, (s, t) in zip(self.design.links, self.link_ends, strict=True):
+            every[s].append(t)
+            if link.required:
+                required[s].append(t)
+            if link.mode == "sync":
+                sync[s].append(t)
+        return every, required, sync
+
+    @cached_property
     def required_adj(self) -> list[list[int]]:
-        return self.adjacency(lambda link: link.required)
+        return self._adjacencies[1]
 
     @cached_property
     def sync_adj(self) -> list[list[int]]:
-        return self.adjacency(lambda link: link.mode == "sync")
+        return self._adjacencies[2]
 
     @cached_property
     def all_adj(self) -> list[list[int]]:
-        return self.adjacency()
+        return self._adjacencies[0]
 
     @cached_property
     def required_cond(self) -> Condensation:

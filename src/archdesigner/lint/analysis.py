@@ -32,15 +32,14 @@ def load_flow(graph: DesignGraph, load_factor: float = 1.0) -> LoadFlow:
     visited breadth-first from where load enters, and a link back to a member visited
     earlier carries nothing (load flowing around a cycle is counted once)."""
     nodes = graph.node_list
-    idx = graph.index
     n = len(nodes)
     inflow = [0.0] * n
     for i, node in enumerate(nodes):
         if node.load_rps:
             inflow[i] = node.load_rps * load_factor
     out: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    for link in graph.design.links:
-        out[idx[link.source]].append((idx[link.target], link.calls_per_request))
+    for link, (s, t) in zip(graph.design.links, graph.link_ends, strict=True):
+        out[s].append((t, link.calls_per_request))
     cond = graph.all_cond
     comp_of = cond.comp_of
     offered = [0.0] * n
@@ -126,17 +125,16 @@ class SyncPaths:
 
 def sync_paths(graph: DesignGraph) -> SyncPaths:
     cond = graph.sync_cond
-    idx = graph.index
     comp_of = cond.comp_of
     count = cond.count
     out_links: list[list[Link]] = [[] for _ in range(count)]
     cycle_links: list[list[Link]] = [[] for _ in range(count)]
     cycle_amp = [1] * count
     targets: dict[str, int] = {}
-    for link in graph.design.links:
+    for link, (s, t) in zip(graph.design.links, graph.link_ends, strict=True):
         if link.mode != "sync":
             continue
-        cs, ct = comp_of[idx[link.source]], comp_of[idx[link.target]]
+        cs, ct = comp_of[s], comp_of[t]
         targets[link.id] = ct
         if cs == ct:
             cycle_links[cs].append(link)

@@ -41,21 +41,39 @@ RULE_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 RESERVED_PREFIXES: tuple[str, ...] = ("SPF", "SCL", "CAP", "RES", "DAT", "EDG", "MOD")
 
 
-@dataclass(frozen=True)
 class Fix:
     """An automatic fix: a sentence for people and the edit that does it.
 
     ``edit`` is built against the design the finding came from (edits address nodes and
     links by id). Apply it with ``fix.edit.apply(design)``, which returns the inverse edit.
+    A rule may pass a function that builds the edit instead of the edit itself; it is called
+    the first time ``edit`` is read (a large design has thousands of findings, and building
+    every edit up front would cost more than the whole lint).
     """
 
-    description: str
-    edit: Edit
+    __slots__ = ("_build", "_edit", "description")
+
+    def __init__(self, description: str, edit: Edit | Callable[[], Edit]) -> None:
+        self.description = description
+        self._edit: Edit | None = edit if isinstance(edit, Edit) else None
+        self._build: Callable[[], Edit] | None = None if isinstance(edit, Edit) else edit
+
+    @property
+    def edit(self) -> Edit:
+        if self._edit is None:
+            assert self._build is not None
+            self._edit = self._build()
+            self._build = None
+        return self._edit
+
+    def __repr__(self) -> str:
+        return f"Fix({self.description!r})"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
-    """One problem a rule found.
+    """One problem a rule found (treat it as read-only; the engine fills in ``severity``
+    overrides, ``fingerprint`` and ``suppressed``).
 
     ``subject`` is the id of the primary subject (a node, link or group id; for MOD900, the
     id of the rule that crashed). ``related`` names the other nodes the finding concerns.
@@ -235,30 +253,39 @@ class LintContext:
     ) -> Finding:
         """A finding of the current rule about ``subject`` (a node, link or group of
         ``ctx.design``). Severity, rule id and name come from the rule."""
-        subject_type: SubjectType
-        if isinstance(subject, Node):
-            subject_type = "node"
-        elif isinstance(subject, Link):
-            subject_type = "link"
-        elif isinstance(subject, Group):
-            subject_type = "group"
-        else:
-            raise TypeError(
-                f"a finding's subject must be a Node, Link or Group, got {type(subject).__name__}"
-            )
+        subject_type = _SUBJECT_TYPES.get(type(subject))
+        if subject_type is None:
+            if isinstance(subject, Node):
+                subject_type = "node"
+            elif isinstance(subject, Link):
+                subject_type = "link"
+            elif isinstance(subject, Group):
+                subject_type = "group"
+            else:
+                raise TypeError(
+                    "a finding's subject must be a Node, Link or Group, "
+                    f"got {type(subject).__name__}"
+                )
+        sid = subject.id
+        rule = self.rule
         return Finding(
-            rule_id=self.rule.id,
-            name=self.rule.name,
-            severity=self.rule.severity,
-            message=message,
-            subject=subject.id,
-            subject_type=subject_type,
-            related=list(dict.fromkeys(r for r in related if r != subject.id)),
-            evidence=dict(evidence or {}),
-            fix=fix,
-            key=key,
-            source=self.source,
+            rule.id,
+            rule.name,
+            rule.severity,
+            message,
+            sid,
+            subject_type,
+            list(dict.fromkeys(r for r in related if r != sid)) if related else [],
+            dict(evidence) if evidence else {},
+            fix,
+            "",
+            False,
+            key,
+            self.source,
         )
+
+
+_SUBJECT_TYPES: dict[type, SubjectType] = {Node: "node", Link: "link", Group: "group"}
 
 
 def names(ids: Sequence[str], limit: int = 5) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from archdesigner.graph import DesignGraph
+from archdesigner.io.load import gc_paused
 from archdesigner.lint.api import (
     SEVERITIES,
     SEVERITY_RANK,
@@ -243,12 +244,36 @@ def lint_design(
         if rid not in by_id:
             report.warnings.append(f"lint.options: no installed rule {rid!r}; ignored")
     options = {r.rule.id: _options_for(r, cfg.options.get(r.rule.id)) for r in chosen}
-    severity = {
+    severity: dict[str, Severity] = {
         r.rule.id: _severity_for(r.rule.id, r.rule.severity, overrides) for r in ruleset.rules
     }
     report.rules = chosen
-    chosen_ids = {r.rule.id for r in chosen}
 
+    with gc_paused():
+        return _run(
+            design,
+            report,
+            chosen,
+            options,
+            severity,
+            all_ids,
+            load_factor=load_factor,
+            time_limit=time_limit,
+        )
+
+
+def _run(
+    design: Design,
+    report: LintReport,
+    chosen: list[RegisteredRule],
+    options: dict[str, dict[str, Any]],
+    severity: dict[str, Severity],
+    all_ids: list[str],
+    *,
+    load_factor: float,
+    time_limit: float,
+) -> LintReport:
+    chosen_ids = {r.rule.id for r in chosen}
     graph = DesignGraph(design)
     shared: dict[str, Any] = {}
     findings: list[Finding] = []
@@ -263,11 +288,11 @@ def lint_design(
                 design, graph, reg.rule, options[rid], load_factor=load_factor, shared=shared
             )
             try:
-                got, problem = _checked(list(reg.rule.check(ctx)), reg, design)
+                got, problem = list(reg.rule.check(ctx)), ""  # built-ins are trusted
             except Exception as exc:  # a bug in a built-in rule must not stop the others
                 got, problem = [], f"raised {type(exc).__name__}: {exc}"
             if problem:
-                crashes.append(_crash(reg, severity[CRASHED], problem, problem))
+                crashes.append(_crash(reg, severity.get(CRASHED, "error"), problem, problem))
             findings.extend(got)
             continue
         copy = plugin_copies.get(reg.source)
@@ -286,7 +311,11 @@ def lint_design(
                 shared=copy[2],
                 source=reg.source,
             )
-            return list(reg.rule.check(ctx))
+            found = list(reg.rule.check(ctx))
+            for f in found:  # build plugin fixes here, inside the time limit
+                if isinstance(f, Finding) and isinstance(f.fix, Fix):
+                    f.fix.edit  # noqa: B018
+            return found
 
         outcome = run_with_time_limit(run, time_limit, rid)
         if outcome.timed_out:
@@ -294,7 +323,7 @@ def lint_design(
             crashes.append(
                 _crash(
                     reg,
-                    severity[CRASHED],
+                    severity.get(CRASHED, "error"),
                     f"ran past its time limit of {time_limit:g} s and was stopped",
                     f"time limit of {time_limit:g} s exceeded",
                 )
@@ -302,29 +331,39 @@ def lint_design(
             continue
         if outcome.error:
             crashes.append(
-                _crash(reg, severity[CRASHED], f"raised {outcome.error}", outcome.details)
+                _crash(
+                    reg, severity.get(CRASHED, "error"), f"raised {outcome.error}", outcome.details
+                )
             )
             continue
         got, problem = _checked(outcome.value, reg, design)
         if problem:
-            crashes.append(_crash(reg, severity[CRASHED], problem, problem))
+            crashes.append(_crash(reg, severity.get(CRASHED, "error"), problem, problem))
         findings.extend(got)
 
-    findings = [replace(f, severity=severity.get(f.rule_id, f.severity)) for f in findings]
-    findings = _suppress(design, findings, chosen_ids, all_ids, severity[UNUSED])
+    findings = _suppress(design, findings, chosen_ids, all_ids, severity.get(UNUSED, "info"))
     if CRASHED in chosen_ids:
         findings.extend(crashes)
     else:
         for c in crashes:
             report.warnings.append(c.message)
-    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], f.rule_id, f.subject, f.key, f.message))
+    findings.sort(
+        key=lambda f: (
+            SEVERITY_RANK[severity.get(f.rule_id, f.severity)],
+            f.rule_id,
+            f.subject,
+            f.key,
+            f.message,
+        )
+    )
     seen: dict[str, int] = {}
-    final = []
+    final = findings
     for f in findings:
         fp = _fingerprint(f)
         n = seen.get(fp, 0) + 1
         seen[fp] = n
-        final.append(replace(f, fingerprint=fp if n == 1 else f"{fp}-{n}"))
+        f.fingerprint = fp if n == 1 else f"{fp}-{n}"
+        f.severity = severity.get(f.rule_id, f.severity)
     report.findings = final
     report.utilization = _utilization(graph, load_factor, shared)
     return report
@@ -374,7 +413,9 @@ def _suppress(
             if _matches(entry, f.rule_id):
                 used.add((f.subject_type, f.subject, k))
                 hit = True
-        return replace(f, suppressed=True) if hit else f
+        if hit:
+            f.suppressed = True
+        return f
 
     out = [mark(f) for f in findings]
     if UNUSED not in chosen:

@@ -42,7 +42,7 @@ def new_node(
     **fields: Any,
 ) -> Node:
     """A node for a fix, with an id not taken yet, placed near ``near``."""
-    node_id = unique_id(base, ctx.graph.nodes.keys())
+    node_id = new_id(ctx, base)
     return Node(
         id=node_id,
         kind=kind,
@@ -53,3 +53,9 @@ def new_node(
 
 def midpoint(a: Position, b: Position) -> Position:
     return Position(x=(float(a.x) + float(b.x)) / 2, y=(float(a.y) + float(b.y)) / 2)
+
+
+def new_id(ctx: LintContext, base: str) -> str:
+    """An unused node id made from ``base`` (cheap: the id set is built once per run)."""
+    taken: set[str] = ctx.shared("node_ids", lambda: set(ctx.graph.nodes))
+    return unique_id(base, taken)

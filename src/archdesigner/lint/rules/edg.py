@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from archdesigner.lint.api import Finding, Fix, LintContext, rule
 from archdesigner.lint.rules._common import SERVICE_LIKE, midpoint, new_node
-from archdesigner.model.edits import AddLink, Compound, UpdateLink, insert_between
+from archdesigner.model.design import Link, Node
+from archdesigner.model.edits import AddLink, Compound, Edit, UpdateLink, insert_between
 
 
 @rule(
@@ -25,8 +26,15 @@ def no_front_door(ctx: LintContext) -> Iterator[Finding]:
         gw = new_node(
             ctx, f"{v.id}-gateway", "api_gateway", midpoint(u.position, v.position), replicas=2
         )
-        insert = insert_between(ctx.design, link.id, gw)
-        out = [e.link.id for e in insert.edits if isinstance(e, AddLink)][-1]
+
+        def insert_gateway(link: Link = link, gw: Node = gw, v: Node = v) -> Edit:
+            insert = insert_between(ctx.design, link.id, gw)
+            out = [e.link.id for e in insert.edits if isinstance(e, AddLink)][-1]
+            return Compound(
+                (insert, UpdateLink(out, {"timeout_ms": 1000})),
+                f"Put API gateway {gw.id} in front of {v.id}",
+            )
+
         yield ctx.finding(
             link,
             f"Link {link.id}: client {u.id} calls {v.kind} {v.id} directly, with no API "
@@ -34,13 +42,7 @@ def no_front_door(ctx: LintContext) -> Iterator[Finding]:
             "scaled or protected without changing the client. Put an API gateway between.",
             related=[u.id, v.id],
             evidence={"client": u.id, "target": v.id, "target_kind": v.kind},
-            fix=Fix(
-                f"Insert an API gateway {gw.id} between {u.id} and {v.id}",
-                Compound(
-                    (insert, UpdateLink(out, {"timeout_ms": 1000})),
-                    f"Put API gateway {gw.id} in front of {v.id}",
-                ),
-            ),
+            fix=Fix(f"Insert an API gateway {gw.id} between {u.id} and {v.id}", insert_gateway),
         )
 
 

@@ -10,14 +10,16 @@ from archdesigner.lint.rules._common import (
     FRONT_DOOR,
     SERVICE_LIKE,
     midpoint,
+    new_id,
     new_node,
     paths,
 )
-from archdesigner.model.design import Link
+from archdesigner.model.design import Link, Node
 from archdesigner.model.edits import (
     AddLink,
     AddNode,
     Compound,
+    Edit,
     UpdateLink,
     UpdateNode,
     insert_between,
@@ -41,9 +43,17 @@ def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
         if v.kind != "service" or not v.scaled_out or u.kind in FRONT_DOOR:
             continue
         count = f"{v.replicas} replicas" if v.autoscale is None else "autoscaled replicas"
-        lb = new_node(
-            ctx, f"{v.id}-lb", "load_balancer", midpoint(u.position, v.position), replicas=2
-        )
+        lb_id = new_id(ctx, f"{v.id}-lb")
+
+        def insert_lb(link: Link = link, u: Node = u, v: Node = v, lb_id: str = lb_id) -> Edit:
+            lb = Node(
+                id=lb_id,
+                kind="load_balancer",
+                replicas=2,
+                position=midpoint(u.position, v.position),
+            )
+            return insert_between(ctx.design, link.id, lb)
+
         yield ctx.finding(
             link,
             f"Link {link.id}: {u.id} calls {v.id}, which runs {count}, without a load "
@@ -51,10 +61,7 @@ def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
             f"Put a load balancer between them or set discovery on the link.",
             related=[u.id, v.id],
             evidence={"source": u.id, "target": v.id, "target_replicas": v.replicas},
-            fix=Fix(
-                f"Insert a load balancer {lb.id} between {u.id} and {v.id}",
-                insert_between(ctx.design, link.id, lb),
-            ),
+            fix=Fix(f"Insert a load balancer {lb_id} between {u.id} and {v.id}", insert_lb),
         )
 
 
@@ -156,14 +163,20 @@ def uncached_hot_database(ctx: LintContext) -> Iterator[Finding]:
             replicas=2,
             technology="redis",
         )
-        taken = set(ctx.links.keys())
-        edits: list[AddNode | AddLink] = [AddNode(cache)]
-        for caller in callers:
-            if nodes[caller].kind == "client":
-                continue  # a client must not reach a cache either (EDG002)
-            lid = unique_id(f"{caller}-{cache.id}", taken)
-            taken.add(lid)
-            edits.append(AddLink(Link(id=lid, source=caller, target=cache.id, protocol="redis")))
+
+        def add_cache(cache: Node = cache, callers: list[str] = callers, db: str = db.id) -> Edit:
+            taken = set(ctx.links.keys())
+            edits: list[AddNode | AddLink] = [AddNode(cache)]
+            for caller in callers:
+                if nodes[caller].kind == "client":
+                    continue  # a client must not reach a cache either (EDG002)
+                lid = unique_id(f"{caller}-{cache.id}", taken)
+                taken.add(lid)
+                edits.append(
+                    AddLink(Link(id=lid, source=caller, target=cache.id, protocol="redis"))
+                )
+            return Compound(tuple(edits), f"Add cache {cache.id} for {db}")
+
         yield ctx.finding(
             db,
             f"Database {db.id} is called synchronously by {plural(len(callers), 'component')} "
@@ -171,10 +184,7 @@ def uncached_hot_database(ctx: LintContext) -> Iterator[Finding]:
             f"database. Add a cache in front of it for these callers.",
             related=callers,
             evidence={"callers": callers, "min_callers": minimum},
-            fix=Fix(
-                f"Add a cache {cache.id} linked from {names(callers)}",
-                Compound(tuple(edits), f"Add cache {cache.id} for {db.id}"),
-            ),
+            fix=Fix(f"Add a cache {cache.id} linked from {names(callers)}", add_cache),
         )
 
 
@@ -219,15 +229,19 @@ def long_sync_chain(ctx: LintContext) -> Iterator[Finding]:
                 midpoint(src.position, dst.position),
                 replicas=2,
             )
-            insert = insert_between(ctx.design, cut.id, queue)
-            new_links = [e.link.id for e in insert.edits if isinstance(e, AddLink)]
+
+            def through_queue(cut: Link = cut, queue: Node = queue) -> Edit:
+                insert = insert_between(ctx.design, cut.id, queue)
+                new_links = [e.link.id for e in insert.edits if isinstance(e, AddLink)]
+                return Compound(
+                    (insert, *(UpdateLink(lid, {"mode": "async"}) for lid in new_links)),
+                    f"Make {cut.source} -> {cut.target} async through {queue.id}",
+                )
+
             fix = Fix(
                 f"Put a queue {queue.id} between {cut.source} and {cut.target} and make "
                 "both links async",
-                Compound(
-                    (insert, *(UpdateLink(lid, {"mode": "async"}) for lid in new_links)),
-                    f"Make {cut.source} -> {cut.target} async through {queue.id}",
-                ),
+                through_queue,
             )
         via = f" (through the cycle {', '.join(cycles[0])})" if cycles else ""
         yield ctx.finding(
