@@ -325,7 +325,9 @@ def build_dot(
         graph_attrs["splines"] = '"line"' if n > STRAIGHT_LINKS_ABOVE else '"true"'
     elif n > LARGE_DESIGN:
         engine = "sfdp"
-        graph_attrs.update(overlap='"prism"', splines='"line"', K='"1.2"', repulsiveforce='"1.5"')
+        # prism overlap removal is worth it up to a few thousand nodes (10k: 137 s vs 44 s)
+        overlap = '"prism"' if n <= 2000 else '"scale"'
+        graph_attrs.update(overlap=overlap, splines='"line"', K='"1.2"', repulsiveforce='"1.5"')
         if design.groups:
             report.append(
                 f"{n} nodes: laid out with sfdp (dot would take minutes); groups are not "
