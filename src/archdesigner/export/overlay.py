@@ -114,7 +114,7 @@ def run_lint(
 ) -> list[Any]:
     """Runs the lint engine (imported here, only when the overlay is wanted)."""
     try:
-        from archdesigner.lint import lint_design  # type: ignore[attr-defined,unused-ignore]
+        from archdesigner.lint import lint_design
     except ImportError as exc:
         raise ExportError(
             f"the findings overlay needs the lint engine, which is not available ({exc})"
