@@ -251,3 +251,66 @@ def test_findings_overlay_runs_the_lint_engine(shop: Design) -> None:
         reds = {p.get("stroke") for p in groups[nid].iter(f"{SVG_NS}path")}
         assert "#d32f2f" in reds, nid
     assert "error: outlined red" in all_text(root)
+
+
+def _label_boxes(
+    root: ET.Element,
+) -> tuple[list[tuple[str, tuple[float, ...]]], list[tuple[str, tuple[float, ...]]]]:
+    """Text boxes of link and cluster labels, and card boxes, from Graphviz's SVG."""
+    from archdesigner.export.text import text_width
+
+    labels = []
+    cards = []
+    for g in root.iter(f"{SVG_NS}g"):
+        cls = (g.get("class") or "").split()
+        if "edge" in cls or "cluster" in cls:
+            for t in g.iter(f"{SVG_NS}text"):
+                x, y = float(t.get("x", 0)), float(t.get("y", 0))
+                size = float(t.get("font-size", 14))
+                width = text_width("".join(t.itertext()), size) * 0.9
+                x0 = x - width / 2 if t.get("text-anchor") == "middle" else x
+                labels.append((g.get("id", ""), (x0, y - size * 0.8, x0 + width, y + size * 0.2)))
+        elif "node" in cls:
+            nums = []
+            for p in g.iter():
+                if p.tag in (f"{SVG_NS}path", f"{SVG_NS}polygon"):
+                    shape = p.get("d") or p.get("points") or ""
+                    nums += [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape)]
+            cards.append(
+                (
+                    g.get("id", ""),
+                    (min(nums[0::2]), min(nums[1::2]), max(nums[0::2]), max(nums[1::2])),
+                )
+            )
+    return labels, cards
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize("path", DESIGN_PATHS, ids=DESIGN_IDS)
+def test_labels_do_not_overlap_cards_or_each_other(path: Path) -> None:
+    root = svg_tree(load_design(path))
+    labels, cards = _label_boxes(root)
+    problems = []
+    for i, (owner, box) in enumerate(labels):
+        problems += [f"{owner} label on {card}" for card, cb in cards if _overlap(box, cb)]
+        problems += [
+            f"{owner} label on {other} label"
+            for other, ob in labels[i + 1 :]
+            if other != owner and _overlap(box, ob)
+        ]
+    assert problems == []
+
+
+def test_a_long_link_label_between_close_nodes_stays_off_the_cards() -> None:
+    design = Design.model_validate(
+        {"format": "archdesigner.design", "version": 1,
+         "nodes": [{"id": "a", "kind": "service", "position": {"x": 0, "y": 0}},
+                   {"id": "b", "kind": "service", "position": {"x": 200, "y": 0}}],
+         "links": [{"id": "l", "source": "a", "target": "b",
+                    "label": "a very long label indeed that cannot fit in the gap at all"}]}
+    )  # fmt: skip
+    labels, cards = _label_boxes(svg_tree(design))
+    assert [(o, c) for o, b in labels for c, cb in cards if _overlap(b, cb)] == []

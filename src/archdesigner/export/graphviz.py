@@ -42,6 +42,7 @@ FONT = "Helvetica"
 TITLE_PT = 11.0
 SUB_PT = 9.0
 EDGE_PT = 8.5
+EDGE_LABEL_MAX = 160.0
 NODE_H = 46.0
 ICON_CELL = 30
 NODE_MIN_W = 150.0
@@ -344,10 +345,13 @@ def build_dot(
     pos: dict[str, tuple[float, float]] = {}
     if keep and n:
         label_w = max(
-            (text_width(one_line(lk.label or lk.protocol), EDGE_PT) for lk in design.links),
+            (
+                min(text_width(one_line(lk.label or lk.protocol), EDGE_PT), EDGE_LABEL_MAX)
+                for lk in design.links
+            ),
             default=0.0,
         )
-        gap_x = min(max(label_w + 24, 48.0), 140.0)
+        gap_x = min(max(label_w + 28, 48.0), EDGE_LABEL_MAX + 28)
         points = [(nd.position.x, nd.position.y) for nd in design.nodes]
         sx, sy = fit_scale(points, width + gap_x, NODE_H + 34)
         for nd in design.nodes:
@@ -489,7 +493,7 @@ def build_dot(
         if text:
             attrs.append(
                 'label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="1" BGCOLOR="white">'
-                f"<TR><TD>{html_escape(truncate(text, 160, EDGE_PT))}</TD></TR></TABLE>>"
+                f"<TR><TD>{html_escape(truncate(text, EDGE_LABEL_MAX, EDGE_PT))}</TD></TR></TABLE>>"
             )
         if link.mode == "async":
             attrs.append('style="dashed"')
