@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -79,3 +80,42 @@ def test_check_mode_reports_a_stale_file(gen: ModuleType, tmp_path: Path) -> Non
     assert gen.main(["-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == gen.render()
     assert gen.main(["--check", "-o", str(out)]) == 0
+
+
+# --- links in the user documentation ---------------------------------------------------------
+
+LINKED_PAGES = [
+    ROOT / "docs" / "index.md",
+    ROOT / "docs" / "user-guide.md",
+    ROOT / "docs" / "ci-integration.md",
+    ROOT / "docs" / "cli.md",
+    ROOT / "packaging" / "README.md",
+]
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _anchors(page: Path) -> set[str]:
+    """GitHub's heading anchors of a Markdown page, plus explicit <a id> anchors."""
+    text = page.read_text(encoding="utf-8")
+    found = set(re.findall(r'<a id="([^"]+)"', text))
+    in_fence = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return found
+
+
+@pytest.mark.parametrize("page", LINKED_PAGES, ids=[p.name for p in LINKED_PAGES])
+def test_documentation_links_resolve(page: Path) -> None:
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+    for target in LINK.findall(text):
+        if re.match(r"[a-z]+:", target):
+            continue  # a URL
+        path_part, _, anchor = target.partition("#")
+        dest = (page.parent / path_part).resolve() if path_part else page
+        assert dest.exists(), f"{page.relative_to(ROOT)}: link to missing {target}"
+        if anchor and dest.suffix == ".md":
+            assert anchor in _anchors(dest), f"{page.relative_to(ROOT)}: no anchor {target}"
