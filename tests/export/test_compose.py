@@ -218,3 +218,11 @@ def test_build_compose_is_fast_enough_to_be_linear() -> None:
     doc, report = build_compose(design)
     assert len(doc["services"]) == n
     assert sum("cycle" in line for line in report) == 1
+
+
+def test_an_empty_environment_name_is_left_out_and_reported(tmp_path: Path) -> None:
+    design = make([{"id": "a", "kind": "service", "image": "a:1", "env": {"": "x", "OK": "1"}}])
+    text, data, report = export(design)
+    assert data["services"]["a"]["environment"] == {"OK": "1"}
+    assert any("empty name" in line and ": a" in line for line in report)
+    assert compose_check(text, tmp_path).returncode == 0

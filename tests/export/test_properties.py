@@ -76,7 +76,10 @@ def designs(draw: st.DrawFn) -> Design:
         if draw(st.booleans()):
             n["env"] = draw(
                 st.dictionaries(
-                    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True),
+                    st.one_of(
+                        st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True),
+                        st.sampled_from(["", "a=b", " ", "$X"]),
+                    ),
                     hostile_text,
                     max_size=3,
                 )

@@ -169,6 +169,7 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     services: dict[str, Any] = {}
     volumes: dict[str, Any] = {}
     placeholders: list[str] = []
+    no_name: list[str] = []
     no_data_path: list[str] = []
     published: set[int] = set()
     port_clash: list[str] = []
@@ -201,7 +202,9 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
                 svc["ports"] = ports
             else:
                 svc["expose"] = [str(p) for p in unique_ports]
-        env: dict[str, str] = dict(n.env)
+        env: dict[str, str] = {k: v for k, v in n.env.items() if k}
+        if len(env) != len(n.env):
+            no_name.append(n.id)
         added: list[str] = []
         extra = dict(preset.env) if preset is not None else {}
         extra.update(generated[n.id])
@@ -240,6 +243,11 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
         report.append(
             "no image and no technology preset with an image; a placeholder image "
             f"({PLACEHOLDER_REGISTRY}/...) was written for: {_names(placeholders)}"
+        )
+    if no_name:
+        report.append(
+            "an environment variable with an empty name cannot be written to compose; left "
+            f"out for: {_names(no_name)}"
         )
     if no_data_path:
         report.append(
