@@ -466,6 +466,9 @@ def test_installed_wheel_runs_from_a_fresh_environment(installed: Path, tmp_path
 
     version = run("archdesigner", "--version")
     assert version.stdout.strip() == f"archdesigner {archdesigner.__version__}"
+    as_module = run(installed / "python", "-m", "archdesigner", "--version")
+    assert as_module.stdout == version.stdout
+    assert (installed / "archdesigner-gui").is_file()  # the GUI entry point for launchers
 
     rules = run("archdesigner", "rules")
     assert rules.returncode == 0, rules.stderr
