@@ -314,3 +314,14 @@ def test_a_long_link_label_between_close_nodes_stays_off_the_cards() -> None:
     )  # fmt: skip
     labels, cards = _label_boxes(svg_tree(design))
     assert [(o, c) for o, b in labels for c, cb in cards if _overlap(b, cb)] == []
+
+
+def test_dot_icons_option(shop: Design) -> None:
+    with_icons = DotExporter().export(shop).data
+    portable = DotExporter().export(shop, icons="none").data
+    assert isinstance(with_icons, str) and isinstance(portable, str)
+    assert with_icons.count("<IMG ") == len(shop.nodes)
+    assert "<IMG " not in portable
+    assert graphviz_check(portable, "neato", "-n2").returncode == 0
+    with pytest.raises(ExportError, match="unknown icons"):
+        DotExporter().export(shop, icons="gif")

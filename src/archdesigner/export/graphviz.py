@@ -262,6 +262,8 @@ def build_dot(
     ``"none"``. ``findings``: lint findings to draw (the review overlay), or None."""
     if layout not in LAYOUTS:
         raise ExportError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
+    if icons not in ("png", "svg", "none"):
+        raise ExportError(f"unknown icons {icons!r}; use one of: png, svg, none")
     from archdesigner.export import icons as icon_mod
 
     report: list[str] = []
@@ -668,13 +670,25 @@ class DotExporter(BaseExporter):
     id: str = "dot"
     name: str = "Graphviz DOT"
     suffixes: tuple[str, ...] = (".dot", ".gv")
-    options: tuple[ExportOption, ...] = _COMMON_OPTIONS
+    options: tuple[ExportOption, ...] = (
+        *_COMMON_OPTIONS,
+        ExportOption(
+            "icons",
+            "png: icons from your cache folder (renders here with any -T format); "
+            "svg: the installed SVG icons (-Tsvg only); none: lettered badges, portable",
+            "png",
+            ("png", "svg", "none"),
+        ),
+    )
 
     def export(self, design: Design, **options: Any) -> ExportResult:
         findings = _findings_option(design, options)
         with gc_paused():
             doc = build_dot(
-                design, layout=str(options.get("layout", "keep")), icons="png", findings=findings
+                design,
+                layout=str(options.get("layout", "keep")),
+                icons=str(options.get("icons", "png")),
+                findings=findings,
             )
         return ExportResult(doc.text, doc.report)
 
