@@ -299,7 +299,9 @@ def _run(
 
         def run(reg: RegisteredRule = reg, copy: Any = copy) -> Any:
             if copy is None:
-                private = design.model_copy(deep=True)
+                private = Design.model_validate(
+                    design.model_dump(), context={"skip_reference_check": True}
+                )
                 copy = (private, DesignGraph(private), {})
                 plugin_copies[reg.source] = copy
             ctx = LintContext(
