@@ -54,6 +54,12 @@ class Theme:
     def group_color(self, kind: str) -> QColor:
         return QColor(GROUP_COLORS.get(kind, "#64748b"))
 
+    def frame_fill(self, kind: str) -> QColor:
+        """The translucent fill of a group frame."""
+        fill = self.group_color(kind)
+        fill.setAlpha(22 if self.dark else 14)
+        return fill
+
 
 LIGHT = Theme(
     dark=False,
