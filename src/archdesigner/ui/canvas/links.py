@@ -112,6 +112,9 @@ class LinkLayer:
         self.grid: dict[Cell, set[str]] = {}
         self.selected: set[str] = set()
         self._bounds = QRectF()
+        #: what each cell draws, built when the cell is first painted and dropped when a
+        #: link filed there changes (see _CellPaint)
+        self._cache: dict[Cell, _CellPaint] = {}
 
     # --- data ----------------------------------------------------------------------------
     def rebuild(self, links: Iterable[Link], positions: dict[str, tuple[float, float]]) -> None:
@@ -122,6 +125,7 @@ class LinkLayer:
         self.geom = {}
         self.cells_of = {}
         self.grid = {}
+        self._cache = {}
         self.selected &= set()
         for link in links:
             self._add(link)
@@ -159,7 +163,9 @@ class LinkLayer:
         self.floating.discard(lid)
 
     def _unfile(self, lid: str) -> None:
+        cache = self._cache
         for cell in self.cells_of.pop(lid, ()):
+            cache.pop(cell, None)
             bucket = self.grid.get(cell)
             if bucket is not None:
                 bucket.discard(lid)
@@ -243,6 +249,8 @@ class LinkLayer:
         for lid in self.selected ^ ids:
             if lid in self.links:
                 rects += self.pieces(lid)
+                for cell in self.cells_of.get(lid, ()):
+                    self._cache.pop(cell, None)
         self.selected = {i for i in ids if i in self.links}
         self._flush(rects)
 
@@ -256,7 +264,9 @@ class LinkLayer:
             level = 1 if abs(seg[2] - seg[0]) + abs(seg[3] - seg[1]) > LONG * CELL else 0
             cells |= _cells(seg, level)
         self.cells_of[lid] = cells
+        cache = self._cache
         for cell in cells:
+            cache.pop(cell, None)
             self.grid.setdefault(cell, set()).add(lid)
 
     def _segments(self, link: Link) -> list[Segment]:
@@ -377,6 +387,94 @@ class LinkLayer:
         return best
 
     # --- painting ------------------------------------------------------------------------
+    def _cell_paint(self, cell: Cell) -> _CellPaint:
+        """What ``cell`` draws, built once from its links (scene coordinates): one path per
+        pen, the arrowheads whose tip lies in the cell and the labels whose middle does. A
+        link crossing several cells is in each of their paths; painting clips each path to
+        its cell, so no line is drawn twice and no Python runs per link while painting."""
+        done = self._cache.get(cell)
+        if done is not None:
+            return done
+        level, cx, cy = cell
+        size = CELL * COARSE**level
+        paths: dict[tuple[bool, bool], QPainterPath] = {}
+        arrows = QPainterPath()
+        arrows.setFillRule(Qt.FillRule.WindingFill)
+        labels: list[tuple[str, float, float]] = []
+        geom, links, selected = self.geom, self.links, self.selected
+        floor = math.floor
+        ids = self.grid.get(cell, ())
+        for lid in ids:
+            segs = geom.get(lid)
+            if not segs:
+                continue
+            link = links[lid]
+            key = (lid in selected, link.mode == "async")
+            path = paths.get(key)
+            if path is None:
+                path = paths[key] = QPainterPath()
+            for x1, y1, x2, y2 in segs:
+                path.moveTo(x1, y1)
+                path.lineTo(x2, y2)
+            x1, y1, x2, y2 = segs[-1]
+            if floor(x2 / size) == cx and floor(y2 / size) == cy:
+                dx, dy = x2 - x1, y2 - y1
+                ln = math.hypot(dx, dy) or 1.0
+                ux, uy = dx / ln, dy / ln
+                arrows.addPolygon(
+                    QPolygonF(
+                        [
+                            QPointF(x2, y2),
+                            QPointF(x2 - ux * 10 - uy * 4.5, y2 - uy * 10 + ux * 4.5),
+                            QPointF(x2 - ux * 10 + uy * 4.5, y2 - uy * 10 - ux * 4.5),
+                        ]
+                    )
+                )
+            text = link.label or link.protocol
+            if text:
+                x1, y1, x2, y2 = segs[len(segs) // 2]
+                mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+                if floor(mx / size) == cx and floor(my / size) == cy:
+                    room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
+                    if room > _LABEL_FM.horizontalAdvance(text) + 8:
+                        labels.append((text, mx, my))
+        done = _CellPaint(sorted(paths.items()), arrows, labels, len(ids))
+        self._cache[cell] = done
+        return done
+
+    def _cells_in(self, rect: QRectF) -> list[Cell]:
+        """The filed cells (both levels) that ``rect`` touches."""
+        out: list[Cell] = []
+        grid = self.grid
+        for level in (0, 1):
+            size = CELL * COARSE**level
+            x0, x1 = math.floor(rect.left() / size), math.floor(rect.right() / size)
+            y0, y1 = math.floor(rect.top() / size), math.floor(rect.bottom() / size)
+            if (x1 - x0 + 1) * (y1 - y0 + 1) > len(grid):
+                out += [c for c in grid if c[0] == level and x0 <= c[1] <= x1 and y0 <= c[2] <= y1]
+                continue
+            for cx in range(x0, x1 + 1):
+                for cy in range(y0, y1 + 1):
+                    if grid.get((level, cx, cy)):
+                        out.append((level, cx, cy))
+        return out
+
+    def _pens(self, lod: float, fast: bool = False) -> dict[tuple[bool, bool], QPen]:
+        """Pens per (selected, dashed). ``fast``: one-pixel cosmetic lines, which Qt draws
+        several times faster than wider ones (a hairball is drawn with them)."""
+        t = self.theme
+        pens = {}
+        for sel in (False, True):
+            for dashed in (False, True):
+                pen = QPen(t.link_selected if sel else t.link, 2.2 if sel else 1.4)
+                if lod < 0.7 or fast:
+                    pen.setCosmetic(True)
+                    pen.setWidthF(2.0 if sel else 1.0)
+                if dashed:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                pens[(sel, dashed)] = pen
+        return pens
+
     def paint(
         self,
         painter: QPainter,
@@ -390,52 +488,81 @@ class LinkLayer:
         if self.hidden:
             return
         if floating:
-            ids = set(self.floating)
-        elif areas:
-            ids = set()
-            for area in areas:
-                ids |= self.links_in(area.adjusted(-CELL / 8, -CELL / 8, CELL / 8, CELL / 8))
-        else:
-            ids = self.links_in(exposed.adjusted(-CELL / 8, -CELL / 8, CELL / 8, CELL / 8))
-        if not ids:
+            if self.floating:
+                self._paint_each(painter, exposed, lod, set(self.floating))
             return
+        m = max(12.0 / max(lod, 0.01), 64.0)  # room for arrowheads and labels
+        cells: list[Cell] = []
+        for area in areas or [exposed]:
+            cells += self._cells_in(area.adjusted(-m, -m, m, m))
+        if not cells:
+            return
+        if areas:
+            cells = list(dict.fromkeys(cells))
+        todo = [(cell, self._cell_paint(cell)) for cell in cells]
+        count = sum(c.count for _, c in todo)
+        t = self.theme
+        painter.save()
+        # while the user zooms, and in a hairball, lines are drawn without antialiasing
+        # (2-3x cheaper); the view repaints with it once a gesture pauses
+        smooth = not self.quick and count < 1500
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+        pens = self._pens(lod, fast=not smooth)
+        for (level, cx, cy), cp in todo:
+            if not cp.paths:
+                continue
+            size = CELL * COARSE**level
+            painter.save()
+            painter.setClipRect(
+                QRectF(cx * size, cy * size, size, size), Qt.ClipOperation.IntersectClip
+            )
+            for key, path in cp.paths:
+                painter.setPen(pens[key])
+                painter.drawPath(path)
+            painter.restore()
+        if lod >= LOD_ARROWS:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(t.link)
+            for _, cp in todo:
+                if not cp.arrows.isEmpty():
+                    painter.drawPath(cp.arrows)
+        if lod >= LOD_LABELS and count < 1500 and not self.quick:  # many labels are noise
+            self._paint_labels(painter, [lab for _, cp in todo for lab in cp.labels])
+        painter.restore()
+
+    def _paint_labels(self, painter: QPainter, labels: list[tuple[str, float, float]]) -> None:
+        if not labels:
+            return
+        t = self.theme
+        painter.setFont(_LABEL)
+        for text, mx, my in labels:
+            w = _LABEL_FM.horizontalAdvance(text) + 8
+            r = QRectF(mx - w / 2, my - 8, w, 16)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(t.label_bg)
+            painter.drawRoundedRect(r, 4, 4)
+            painter.setPen(t.subtext)
+            painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_each(self, painter: QPainter, exposed: QRectF, lod: float, ids: set[str]) -> None:
+        """Draws a few links one by one (the dragged ones, above the cached background)."""
         painter.save()
         groups: dict[tuple[bool, bool], list[QLineF]] = {}
         arrows = QPainterPath()
         arrows.setFillRule(Qt.FillRule.WindingFill)
-        show_arrows = lod >= LOD_ARROWS
         labels: list[tuple[str, float, float]] = []
-        geom, links, selected = self.geom, self.links, self.selected
-        quick = self.quick and not floating
-        m = 12.0 / max(lod, 0.01)  # room for pen width and arrowheads
+        m = 12.0 / max(lod, 0.01)
         left, top = exposed.left() - m, exposed.top() - m
         right, bottom = exposed.right() + m, exposed.bottom() + m
         # dashes keep their phase when a line is clipped: start on a whole dash period
         period = 6.0 * (1.0 / max(lod, 0.01) if lod < 0.7 else 1.4)
         for lid in ids:
-            segs = geom.get(lid)
+            segs = self.geom.get(lid)
             if not segs:
                 continue
-            if len(segs) == 1:  # cheap rejection of lines that pass beside the area
-                x1, y1, x2, y2 = segs[0]
-                if (
-                    (x1 < left and x2 < left)
-                    or (x1 > right and x2 > right)
-                    or (y1 < top and y2 < top)
-                    or (y1 > bottom and y2 > bottom)
-                ):
-                    continue
-            if quick:
-                a, b = segs[0], segs[-1]
-                if not (
-                    (left <= a[0] <= right and top <= a[1] <= bottom)
-                    or (left <= b[2] <= right and top <= b[3] <= bottom)
-                ):
-                    continue
-            link = links[lid]
+            link = self.links[lid]
             dashed = link.mode == "async"
-            key = (lid in selected, dashed)
-            bucket = groups.setdefault(key, [])
+            bucket = groups.setdefault((lid in self.selected, dashed), [])
             for s in segs:
                 c = clip(s, left, top, right, bottom)
                 if c is None:
@@ -447,7 +574,7 @@ class LinkLayer:
                     c = (c[0] - back * (s[2] - s[0]), c[1] - back * (s[3] - s[1]), c[2], c[3])
                 bucket.append(QLineF(c[0], c[1], c[2], c[3]))
             x1, y1, x2, y2 = segs[-1]
-            if show_arrows and left <= x2 <= right and top <= y2 <= bottom:
+            if lod >= LOD_ARROWS and left <= x2 <= right and top <= y2 <= bottom:
                 dx, dy = x2 - x1, y2 - y1
                 ln = math.hypot(dx, dy) or 1.0
                 ux, uy = dx / ln, dy / ln
@@ -460,38 +587,40 @@ class LinkLayer:
                         ]
                     )
                 )
-            if lod >= LOD_LABELS and len(ids) < 1500:  # a hairball of labels is noise
-                text = link.label or link.protocol
-                if text:
-                    x1, y1, x2, y2 = segs[len(segs) // 2]
-                    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-                    room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
-                    fits = room > _LABEL_FM.horizontalAdvance(text) + 8
-                    if fits and left <= mx <= right and top <= my <= bottom:
-                        labels.append((text, mx, my))
-        t = self.theme
+            text = link.label or link.protocol
+            if lod >= LOD_LABELS and text:
+                x1, y1, x2, y2 = segs[len(segs) // 2]
+                mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+                room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
+                if room > _LABEL_FM.horizontalAdvance(text) + 8:
+                    labels.append((text, mx, my))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(ids) < 1500)
-        for (sel, dashed), lines in sorted(groups.items()):
-            pen = QPen(t.link_selected if sel else t.link, 2.2 if sel else 1.4)
-            if lod < 0.7:
-                pen.setCosmetic(True)
-                pen.setWidthF(2.0 if sel else 1.0)
-            if dashed:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            painter.setPen(pen)
+        pens = self._pens(lod)
+        for key, lines in sorted(groups.items()):
+            painter.setPen(pens[key])
             painter.drawLines(lines)
-        if show_arrows and not arrows.isEmpty():
+        if not arrows.isEmpty():
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(t.link)
+            painter.setBrush(self.theme.link)
             painter.drawPath(arrows)
-        if labels:
-            painter.setFont(_LABEL)
-            for text, mx, my in labels:
-                w = _LABEL_FM.horizontalAdvance(text) + 8
-                r = QRectF(mx - w / 2, my - 8, w, 16)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(t.label_bg)
-                painter.drawRoundedRect(r, 4, 4)
-                painter.setPen(t.subtext)
-                painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+        self._paint_labels(painter, labels)
         painter.restore()
+
+
+class _CellPaint:
+    """The drawing of one grid cell: paths per (selected, dashed) pen, arrowheads, labels
+    and the number of links filed there."""
+
+    __slots__ = ("arrows", "count", "labels", "paths")
+
+    def __init__(
+        self,
+        paths: list[tuple[tuple[bool, bool], QPainterPath]],
+        arrows: QPainterPath,
+        labels: list[tuple[str, float, float]],
+        count: int,
+    ) -> None:
+        self.paths = paths
+        self.arrows = arrows
+        self.labels = labels
+        self.count = count

@@ -4,9 +4,11 @@ palette, keyboard nudges, and the tool interactions."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -23,10 +25,11 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from archdesigner.model.edits import AddNode, EditError, MoveNodes
 from archdesigner.ui import operations as ops
 from archdesigner.ui.canvas import tools
+from archdesigner.ui.canvas.items import GroupItem
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.commands import NUDGE_ID
 from archdesigner.ui.editor import Editor
-from archdesigner.ui.theme import GRID
+from archdesigner.ui.theme import GRID, GROUP_HEADER
 
 MIME_KIND = "application/x-archdesigner-kind"
 ZOOM_MIN, ZOOM_MAX = 0.1, 4.0
@@ -167,30 +170,66 @@ class CanvasView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         rect = QRectF(rect)
         s = self.design_scene
-        painter.fillRect(rect, s.theme.canvas)
         if s.overview:
+            painter.fillRect(rect, s.theme.canvas)
             img, where = s.overview_image()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(where, img)
             s.draw_groups(painter, rect, self.zoom())
             return
+        tint, frames = self._covering_frames(rect)
+        painter.fillRect(rect, tint(s.theme.canvas))
         if self.show_grid:
-            self._draw_grid(painter, rect)
-        s.draw_groups(painter, rect, self.zoom())
+            self._draw_grid(painter, rect, tint)
+        lod = self.zoom()
+        for item in frames:
+            item.draw_frame(painter, lod)
         # when a few small areas are redrawn, look up only their links
         region = painter.clipRegion()
         areas = None
         if painter.hasClipping() and 0 < region.rectCount() <= 64:
             areas = [QRectF(r) for r in region]  # type: ignore[attr-defined]
-        s.links.paint(painter, rect, self.zoom(), areas=areas)
+        s.links.paint(painter, rect, lod, areas=areas)
+
+    def _covering_frames(self, rect: QRectF) -> tuple[Callable[[QColor], QColor], list[GroupItem]]:
+        """Group frames to draw in ``rect``, outermost first, and a tint for the rest: a
+        frame that covers all of ``rect`` (border and title outside it) only tints it, so
+        its translucent fill is mixed into the colours once instead of blended over every
+        pixel (a zone spanning a large design covers every zoomed-in view)."""
+        s = self.design_scene
+        t = s.theme
+        fills: list[QColor] = []
+        frames: list[GroupItem] = []
+        for item in sorted(s.groups.values(), key=lambda g: g.zValue()):
+            if not item.isVisible() or not item.frame.intersects(rect):
+                continue
+            inner = item.frame.adjusted(16, GROUP_HEADER + 4, -16, -16)
+            if frames or not inner.contains(rect):
+                frames.append(item)
+            else:
+                fills.append(t.frame_fill(item.model.kind))
+
+        def tint(color: QColor) -> QColor:
+            r, g, b = color.redF(), color.greenF(), color.blueF()
+            for f in fills:
+                a = f.alphaF()
+                r = r * (1 - a) + f.redF() * a
+                g = g * (1 - a) + f.greenF() * a
+                b = b * (1 - a) + f.blueF() * a
+            return QColor.fromRgbF(r, g, b, color.alphaF())
+
+        return tint, frames
 
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         s = self.design_scene
         if s.links.floating:
             s.links.paint(painter, QRectF(rect), self.zoom(), floating=True)
 
-    def _draw_grid(self, painter: QPainter, rect: QRectF) -> None:
+    def _draw_grid(
+        self, painter: QPainter, rect: QRectF, tint: Callable[[QColor], QColor] | None = None
+    ) -> None:
         s = self.design_scene
+        tint = tint or (lambda c: c)
         painter.save()
         step = GRID
         z = self.zoom()
@@ -213,10 +252,10 @@ class CanvasView(QGraphicsView):
             )
             y += step
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        pen = QPen(s.theme.grid, 0)
+        pen = QPen(tint(s.theme.grid), 0)
         painter.setPen(pen)
         painter.drawLines(minor)
-        pen.setColor(s.theme.grid_major)
+        pen.setColor(tint(s.theme.grid_major))
         painter.setPen(pen)
         painter.drawLines(major)
         painter.restore()
