@@ -325,3 +325,14 @@ def test_dot_icons_option(shop: Design) -> None:
     assert graphviz_check(portable, "neato", "-n2").returncode == 0
     with pytest.raises(ExportError, match="unknown icons"):
         DotExporter().export(shop, icons="gif")
+
+
+def test_without_the_rasterizer_png_still_renders_with_badges(
+    shop: Design, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archdesigner.export import icons
+
+    monkeypatch.setattr(icons, "_raster_available", lambda: False)
+    result = PngExporter().export(shop)
+    assert isinstance(result.data, bytes) and result.data.startswith(b"\x89PNG")
+    assert any("resvg-py is not installed" in line for line in result.report)
