@@ -33,7 +33,7 @@ ids = st.builds(
     st.sampled_from("abcXYZ019"),
     st.text("abcXYZ019._-", max_size=8),
 )
-KINDS = [k.kind for k in catalog.kinds()] + ["plugin_kind"]
+KINDS = [k.kind for k in catalog.kinds()] + ["plugin_kind", 'we"ird <kind> \\N ]']
 TECHS = [t.name for t in catalog.technologies()] + ["", "homegrown", 'we"ird\\tech']
 coords = st.one_of(
     st.integers(-3, 12).map(lambda i: i * 180.0),
