@@ -300,6 +300,18 @@ class DesignGraph:
         return adj
 
     @cached_property
+    def kinds(self) -> list[str]:
+        """Kind of each node by index: rules filter on it before touching node objects."""
+        return [n.kind for n in self.design.nodes]
+
+    @cached_property
+    def link_rows(self) -> list[tuple[Link, int, int]]:
+        """(link, source index, target index) for each link, in design order."""
+        return [
+            (link, s, t) for link, (s, t) in zip(self.design.links, self.link_ends, strict=True)
+        ]
+
+    @cached_property
     def link_ends(self) -> list[tuple[int, int]]:
         """(source index, target index) of each link, in design order."""
         idx = self.index

@@ -174,16 +174,14 @@ def _crash(reg: RegisteredRule, severity: Severity, what: str, details: str) -> 
     )
 
 
-def _checked(findings: Any, reg: RegisteredRule, design: Design) -> tuple[list[Finding], str]:
+def _checked(findings: Any, reg: RegisteredRule, graph: DesignGraph) -> tuple[list[Finding], str]:
     """The rule's findings, or an error text when it returned something unusable."""
     out: list[Finding] = []
-    nodes = {n.id for n in design.nodes}
-    links = {link.id for link in design.links}
-    groups = {g.id for g in design.groups}
+    ids: dict[str, Any] = {"node": graph.nodes, "link": graph.links, "group": graph.groups}
     for f in findings or ():
         if not isinstance(f, Finding):
             return [], f"returned a {type(f).__name__} instead of a Finding"
-        known = {"node": nodes, "link": links, "group": groups}.get(f.subject_type)
+        known = ids.get(f.subject_type)
         if known is None or f.subject not in known:
             return [], f"returned a finding about an unknown {f.subject_type} {f.subject!r}"
         fix = f.fix
@@ -338,7 +336,7 @@ def _run(
                 )
             )
             continue
-        got, problem = _checked(outcome.value, reg, design)
+        got, problem = _checked(outcome.value, reg, graph)
         if problem:
             crashes.append(_crash(reg, severity.get(CRASHED, "error"), problem, problem))
         findings.extend(got)

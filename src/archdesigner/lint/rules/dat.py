@@ -45,11 +45,12 @@ def shared_database(ctx: LintContext) -> Iterator[Finding]:
     "A service reaches into a datastore owned by another team.",
 )
 def foreign_data_access(ctx: LintContext) -> Iterator[Finding]:
-    nodes = ctx.nodes
-    for link in ctx.design.links:
-        u, v = nodes[link.source], nodes[link.target]
-        if u.kind not in SERVICE_LIKE or v.kind not in DATASTORE:
+    g = ctx.graph
+    kinds, nodes = g.kinds, g.node_list
+    for link, s, t in g.link_rows:
+        if kinds[s] not in SERVICE_LIKE or kinds[t] not in DATASTORE:
             continue
+        u, v = nodes[s], nodes[t]
         if not u.team or not v.team or u.team == v.team:
             continue
         yield ctx.finding(

@@ -18,11 +18,12 @@ from archdesigner.model.edits import AddLink, Compound, Edit, UpdateLink, insert
     fixable=True,
 )
 def no_front_door(ctx: LintContext) -> Iterator[Finding]:
-    nodes = ctx.nodes
-    for link in ctx.design.links:
-        u, v = nodes[link.source], nodes[link.target]
-        if u.kind != "client" or v.kind not in SERVICE_LIKE:
+    g = ctx.graph
+    kinds, nodes = g.kinds, g.node_list
+    for link, s, t in g.link_rows:
+        if kinds[s] != "client" or kinds[t] not in SERVICE_LIKE:
             continue
+        u, v = nodes[s], nodes[t]
         gw = new_node(
             ctx, f"{v.id}-gateway", "api_gateway", midpoint(u.position, v.position), replicas=2
         )
@@ -53,11 +54,12 @@ def no_front_door(ctx: LintContext) -> Iterator[Finding]:
     "A client talks straight to a database, cache, queue or search index.",
 )
 def client_to_datastore(ctx: LintContext) -> Iterator[Finding]:
-    nodes = ctx.nodes
-    for link in ctx.design.links:
-        u, v = nodes[link.source], nodes[link.target]
-        if u.kind != "client" or v.kind not in ("database", "cache", "queue", "search"):
+    g = ctx.graph
+    kinds, nodes = g.kinds, g.node_list
+    for link, s, t in g.link_rows:
+        if kinds[s] != "client" or kinds[t] not in ("database", "cache", "queue", "search"):
             continue
+        u, v = nodes[s], nodes[t]
         yield ctx.finding(
             link,
             f"Link {link.id}: client {u.id} talks straight to the {v.kind} {v.id}: clients "

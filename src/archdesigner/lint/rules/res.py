@@ -45,15 +45,16 @@ def dependency_cycle(ctx: LintContext) -> Iterator[Finding]:
     fixable=True,
 )
 def unguarded_call(ctx: LintContext) -> Iterator[Finding]:
-    nodes = ctx.nodes
-    for link in ctx.design.links:
+    g = ctx.graph
+    kinds, nodes = g.kinds, g.node_list
+    callers = SERVICE_LIKE | {"api_gateway"}
+    callees = SERVICE_LIKE | {"external"}
+    for link, s, t in g.link_rows:
+        if kinds[s] not in callers or kinds[t] not in callees:
+            continue
         if link.mode != "sync" or link.timeout_ms is not None or link.circuit_breaker:
             continue
-        u, v = nodes[link.source], nodes[link.target]
-        if u.kind not in SERVICE_LIKE and u.kind != "api_gateway":
-            continue
-        if v.kind not in SERVICE_LIKE and v.kind != "external":
-            continue
+        u, v = nodes[s], nodes[t]
         yield ctx.finding(
             link,
             f"Link {link.id}: {u.id} calls {v.id} synchronously with no timeout and no "
@@ -135,13 +136,14 @@ def retry_amplification(ctx: LintContext) -> Iterator[Finding]:
     fixable=True,
 )
 def fragile_external(ctx: LintContext) -> Iterator[Finding]:
-    nodes = ctx.nodes
-    for link in ctx.design.links:
+    g = ctx.graph
+    kinds, nodes = g.kinds, g.node_list
+    for link, _, t in g.link_rows:
+        if kinds[t] != "external":
+            continue
         if link.mode != "sync" or not link.required or link.circuit_breaker:
             continue
-        v = nodes[link.target]
-        if v.kind != "external":
-            continue
+        v = nodes[t]
         yield ctx.finding(
             link,
             f"Link {link.id}: {link.source} needs the external {v.id} synchronously without "

@@ -35,12 +35,15 @@ from archdesigner.model.edits import (
     fixable=True,
 )
 def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
-    nodes = ctx.nodes
-    for link in ctx.design.links:
+    g = ctx.graph
+    kinds, nodes = g.kinds, g.node_list
+    for link, s, t in g.link_rows:
+        if kinds[t] != "service" or kinds[s] in FRONT_DOOR:
+            continue
         if link.mode != "sync" or link.discovery:
             continue
-        u, v = nodes[link.source], nodes[link.target]
-        if v.kind != "service" or not v.scaled_out or u.kind in FRONT_DOOR:
+        u, v = nodes[s], nodes[t]
+        if not v.scaled_out:
             continue
         count = f"{v.replicas} replicas" if v.autoscale is None else "autoscaled replicas"
         lb_id = new_id(ctx, f"{v.id}-lb")
@@ -107,12 +110,14 @@ def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
     fixable=True,
 )
 def unscalable_dependency(ctx: LintContext) -> Iterator[Finding]:
-    nodes = ctx.nodes
-    for link in ctx.design.links:
-        if link.mode != "sync" or not link.required:
+    g = ctx.graph
+    nodes = g.node_list
+    stuck = [n.scaling_mode == "none" and n.kind != "external" for n in nodes]
+    for link, s, t in g.link_rows:
+        if not stuck[t] or link.mode != "sync" or not link.required:
             continue
-        u, v = nodes[link.source], nodes[link.target]
-        if not u.scaled_out or v.scaling_mode != "none" or v.kind == "external":
+        u, v = nodes[s], nodes[t]
+        if not u.scaled_out:
             continue
         count = f"{u.replicas} replicas" if u.autoscale is None else "autoscaled replicas"
         yield ctx.finding(
