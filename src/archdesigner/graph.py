@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from archdesigner.model.design import Design, Link, Node
+from archdesigner.model.design import Design, Group, Link, Node
 
 
 def _nx() -> Any:
@@ -184,6 +184,10 @@ class DesignGraph:
         self.design = design
         self.nodes: dict[str, Node] = design.node_map()
         self.links: dict[str, Link] = design.link_map()
+
+    @cached_property
+    def groups(self) -> dict[str, Group]:
+        return self.design.group_map()
 
     @cached_property
     def graph(self) -> Any:
