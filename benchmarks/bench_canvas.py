@@ -129,6 +129,16 @@ def main() -> None:
     )
     report("  same, background redrawn (after zoom/pan)", repaint_ms(args.repeat, True), 0.016)
     samples = []
+    for i in range(args.repeat):  # a whole screen to the side: link cells built on demand
+        side = (i // 2 + 1) * (1 if i % 2 == 0 else -1) * 1.2
+        t = time.perf_counter()
+        view.centerOn(centre + QPointF(side * visible.width(), 0))
+        vp.repaint()
+        samples.append(time.perf_counter() - t)
+    view.centerOn(centre)
+    app.processEvents()
+    report("  same, panned to an area not painted before", median_ms(samples), 0.016)
+    samples = []
     for i in range(args.repeat * 2):  # wheel steps: zoom in and out by 10%
         t = time.perf_counter()
         view.zoom_by(1.1 if i % 2 == 0 else 1 / 1.1)

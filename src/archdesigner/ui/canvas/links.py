@@ -99,8 +99,8 @@ class LinkLayer:
         self.theme = theme
         self._invalidate = invalidate
         self.floating: set[str] = set()
-        #: while the user zooms: draw only links with an end in the area (the view redraws
-        #: everything once the gesture pauses)
+        #: while the user zooms: no antialiasing and no links longer than LONG cells (the
+        #: view redraws everything once the gesture pauses)
         self.quick = False
         self.hidden = False  # the view's overview draws links when zoomed far out
         self.pos_of: dict[str, tuple[float, float]] = {}
@@ -495,6 +495,8 @@ class LinkLayer:
         cells: list[Cell] = []
         for area in areas or [exposed]:
             cells += self._cells_in(area.adjusted(-m, -m, m, m))
+        if self.quick:  # zooming: the longest links (the coarse grid) follow after a pause
+            cells = [c for c in cells if c[0] == 0]
         if not cells:
             return
         if areas:
