@@ -63,6 +63,7 @@ class Features(QObject):
         )
         self.lint.report_ready.connect(self._report)
         self.lint.busy_changed.connect(self._busy_changed)
+        editor.document_reset.connect(self.lint.forget_shown)
         self.destroyed.connect(self.lint.shutdown)
 
         self.panel = FindingsPanel()
@@ -144,7 +145,7 @@ class Features(QObject):
             self.panel.set_findings([])
             self.window.statusBar().showMessage(outcome.error, 8000)
         else:
-            self.overlays.set_findings(report.findings)
+            self.overlays.set_grouped(outcome.by_subject, outcome.changed)
             self.overlays.set_utilization(report.utilization, outcome.load_factor)
             self.panel.set_findings(report.findings)
         self._update_status()

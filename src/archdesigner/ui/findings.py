@@ -90,6 +90,17 @@ class FindingsModel(QAbstractTableModel):
 
     def refilter(self) -> None:
         words = self.search.lower().split()
+        column, order = self._sort
+        plain = (
+            not words and not self.rule and not self.subject and self.severities == set(SEVERITIES)
+        )
+        if plain and (column, order) == (0, Qt.SortOrder.AscendingOrder):
+            # the engine sorts by severity, rule and subject already: nothing to do per row
+            out = self.all if self.show_suppressed else [f for f in self.all if not f.suppressed]
+            self.beginResetModel()
+            self.shown = list(out)
+            self.endResetModel()
+            return
         out = []
         for f in self.all:
             if f.severity not in self.severities or (f.suppressed and not self.show_suppressed):
@@ -103,7 +114,6 @@ class FindingsModel(QAbstractTableModel):
                 if not all(w in text for w in words):
                     continue
             out.append(f)
-        column, order = self._sort
         out.sort(key=_sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
         self.beginResetModel()
         self.shown = out

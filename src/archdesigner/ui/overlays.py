@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -36,6 +36,8 @@ FAIL_OUTLINE = QColor("#b91c1c")
 FAIL_TINT = QColor(239, 68, 68, 80)
 #: utilization above this is amber (CAP002's default max_utilization)
 AMBER_AT = 0.8
+#: decorations handed to the canvas per event-loop turn
+CHUNK = 400
 
 _BADGE_FONT = QFont()
 _BADGE_FONT.setPixelSize(10)
@@ -112,30 +114,43 @@ class Overlays:
         self.show_utilization = False
         self.load_factor = 1.0
         self._badges: dict[str, LinkBadge] = {}
-        self._link_sig: dict[str, tuple[str, str, str]] = {}
+        self._pending: set[str] = set()
+        self._pending_links: set[str] = set()
+        self._chunk_timer = QTimer()
+        self._chunk_timer.setSingleShot(True)
+        self._chunk_timer.timeout.connect(self._next_chunk)
         editor.nodes_changed.connect(self._nodes_moved)
         editor.links_changed.connect(lambda ids: self._place_badges(ids))
         editor.document_reset.connect(self._reset)
 
     # --- inputs ------------------------------------------------------------------------------
     def set_findings(self, findings: Iterable[Finding]) -> None:
-        nodes: dict[str, list[Finding]] = {}
-        links: dict[str, list[Finding]] = {}
+        """Shows ``findings`` (any iterable; grouped here). See :meth:`set_grouped`."""
+        groups: dict[tuple[str, str], list[Finding]] = {}
         for f in findings:
-            if f.suppressed:
-                continue
-            if f.subject_type == "node":
-                nodes.setdefault(f.subject, []).append(f)
-            elif f.subject_type == "link":
-                links.setdefault(f.subject, []).append(f)
-        touched = set(nodes) | set(self.node_findings)
+            if not f.suppressed:
+                groups.setdefault((f.subject_type, f.subject), []).append(f)
+        old = {("node", k): v for k, v in self.node_findings.items()}
+        old.update({("link", k): v for k, v in self.link_findings.items()})
         changed = {
-            n for n in touched if _sig(nodes.get(n, [])) != _sig(self.node_findings.get(n, []))
+            k for k in set(groups) | set(old) if _sig(groups.get(k, [])) != _sig(old.get(k, []))
         }
-        self.node_findings = nodes
-        self.link_findings = links
-        self._update_link_badges()
-        self.refresh(changed)
+        self.set_grouped(groups, changed)
+
+    def set_grouped(
+        self, groups: dict[tuple[str, str], list[Finding]], changed: set[tuple[str, str]]
+    ) -> None:
+        """Active findings by (subject type, subject id), and the subjects whose findings
+        changed since the last call (only those are redrawn)."""
+        self.node_findings = {sid: v for (kind, sid), v in groups.items() if kind == "node"}
+        self.link_findings = {sid: v for (kind, sid), v in groups.items() if kind == "link"}
+        links = {sid for kind, sid in changed if kind == "link"}
+        if len(links) <= CHUNK and not self._pending_links:
+            self._update_link_badges(links)
+        else:
+            self._pending_links |= links
+            self._chunk_timer.start(0)
+        self.refresh({sid for kind, sid in changed if kind == "node"})
 
     def set_utilization(self, util: dict[str, tuple[float, float]], factor: float) -> None:
         touched = set(util) | set(self.utilization)
@@ -156,7 +171,7 @@ class Overlays:
         self.failure_roots = set(roots)
         if before is None and failing is None:
             return
-        self.refresh(set(self.scene.nodes), full=True)
+        self.refresh(set(self.scene.nodes))
 
     # --- output ------------------------------------------------------------------------------
     def decoration(self, node_id: str) -> Decoration | None:
@@ -196,8 +211,42 @@ class Overlays:
             tooltip="<br>".join(tips),
         )
 
-    def refresh(self, node_ids: Iterable[str], *, full: bool = False) -> None:
-        """Recomputes the decorations of ``node_ids`` and hands the changed ones on."""
+    def refresh(self, node_ids: Iterable[str]) -> None:
+        """Recomputes the decorations of ``node_ids`` and hands the changed ones on.
+
+        Thousands of changes (the first lint of a large design, a failure simulation over
+        everything) are handed on in chunks between events, so the UI never freezes."""
+        ids = node_ids if isinstance(node_ids, set) else set(node_ids)
+        if len(ids) + len(self._pending) <= CHUNK and not self._pending:
+            self._apply(ids)
+            return
+        self._pending |= ids
+        if not self._chunk_timer.isActive():
+            self._chunk_timer.start(0)
+
+    def _next_chunk(self) -> None:
+        if self._pending_links:
+            links: set[str] = set()
+            while self._pending_links and len(links) < CHUNK:
+                links.add(self._pending_links.pop())
+            self._update_link_badges(links)
+        else:
+            chunk: set[str] = set()
+            while self._pending and len(chunk) < CHUNK:
+                chunk.add(self._pending.pop())
+            self._apply(chunk)
+        if self._pending or self._pending_links:
+            self._chunk_timer.start(0)
+
+    def flush(self) -> None:
+        """Applies every pending decoration and badge now (tests, screenshots)."""
+        self._chunk_timer.stop()
+        links, self._pending_links = self._pending_links, set()
+        self._update_link_badges(links)
+        pending, self._pending = self._pending, set()
+        self._apply(pending)
+
+    def _apply(self, node_ids: set[str]) -> None:
         current = self.editor.decorations
         changed: dict[str, Decoration | None] = {}
         for nid in node_ids:
@@ -208,7 +257,7 @@ class Overlays:
                 changed[nid] = deco
         if not changed:
             return
-        if full or len(changed) > 64:
+        if len(changed) > 32:
             merged = dict(current)
             for nid, deco in changed.items():
                 if deco is None:
@@ -221,21 +270,19 @@ class Overlays:
                 self.editor.set_decoration(nid, deco)
 
     # --- link badges ---------------------------------------------------------------------------
-    def _update_link_badges(self) -> None:
-        for lid in [lid for lid in self._badges if lid not in self.link_findings]:
-            self.scene.removeItem(self._badges.pop(lid))
-            self._link_sig.pop(lid, None)
-        for lid, findings in self.link_findings.items():
-            sev = worst(findings)
-            sig = (sev, str(len(findings)), findings_tooltip(findings))
-            if self._link_sig.get(lid) == sig:
-                continue
+    def _update_link_badges(self, changed: set[str]) -> None:
+        for lid in changed:
             old = self._badges.pop(lid, None)
             if old is not None:
                 self.scene.removeItem(old)
-            badge = LinkBadge(lid, SEVERITY_COLORS[sev], sig[1], sig[2])
+            findings = self.link_findings.get(lid)
+            if not findings:
+                continue
+            sev = worst(findings)
+            badge = LinkBadge(
+                lid, SEVERITY_COLORS[sev], str(len(findings)), findings_tooltip(findings)
+            )
             self._badges[lid] = badge
-            self._link_sig[lid] = sig
             self.scene.addItem(badge)
             self._place(badge)
 
@@ -270,12 +317,13 @@ class Overlays:
         for badge in self._badges.values():
             self.scene.removeItem(badge)
         self._badges.clear()
-        self._link_sig.clear()
         self.node_findings.clear()
         self.link_findings.clear()
         self.utilization.clear()
         self.failing = None
         self.failure_roots = set()
+        self._pending.clear()
+        self._pending_links.clear()
 
     def link_badge_ids(self) -> set[str]:
         return set(self._badges)
