@@ -27,6 +27,8 @@ class DesignScene(QGraphicsScene):
         super().__init__()
         self.editor = editor
         self.theme = theme or current_theme()
+        #: an explicit theme (render --theme) stays; otherwise the system's is followed
+        self.follows_system = theme is None
         self.nodes: dict[str, NodeItem] = {}
         self.groups: dict[str, GroupItem] = {}
         self.pos_of: dict[str, tuple[float, float]] = {}
@@ -113,6 +115,20 @@ class DesignScene(QGraphicsScene):
         self.dragging = False
         self.links.land()
         self.refresh_groups()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Switches light/dark while the app runs: every card, frame and link repaints."""
+        if theme is self.theme:
+            return
+        self.theme = theme
+        self.links.theme = theme
+        for node in self.nodes.values():
+            node.theme = theme
+            node.update()
+        for group in self.groups.values():
+            group.theme = theme
+        self._overview_img = None
+        self.invalidate(QRectF(-1e7, -1e7, 2e7, 2e7), QGraphicsScene.SceneLayer.AllLayers)
 
     # --- following the document ----------------------------------------------------------
     def _on_nodes(self, ids: set[str]) -> None:
