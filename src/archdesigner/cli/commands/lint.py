@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 NAME = "lint"
@@ -89,7 +90,7 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from archdesigner.cli import CommandError
-    from archdesigner.io import DesignError, atomic_write_text, load_design, save_design
+    from archdesigner.io import DesignError, atomic_write_text, loads_design, save_design
     from archdesigner.io.load import read_text
     from archdesigner.lint import DEFAULT_TIME_LIMIT, LintConfigError, lint_design, load_rules
     from archdesigner.lint.engine import unmatched_selectors
@@ -115,8 +116,8 @@ def run(args: argparse.Namespace) -> int:
     broken = False
     for file in args.files:
         try:
-            design = load_design(file)
-            text = read_text(__import__("pathlib").Path(file))
+            text = read_text(Path(file))
+            design = loads_design(text, file)
         except DesignError as exc:
             print(str(exc), file=sys.stderr)
             broken = True
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
                 fixed = [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
                 if fixed:
                     save_design(design, file)
-                    text = read_text(__import__("pathlib").Path(file))
+                    text = read_text(Path(file))
             else:
                 report, fixed = lint(design), []
         except LintConfigError as exc:

@@ -107,7 +107,7 @@ def render_sarif(results: list[FileResult]) -> str:
                     "driver": {
                         "name": "archdesigner",
                         "version": __version__,
-                        "informationUri": "https://github.com/archdesigner/archdesigner",
+                        "informationUri": "https://example.invalid/archdesigner/docs",
                         "rules": ordered,
                     }
                 },
