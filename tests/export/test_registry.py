@@ -116,3 +116,21 @@ def test_objects_that_break_the_protocol_are_refused() -> None:
 def test_the_format_is_guessed_from_the_output_name(name: str, fmt: str | None) -> None:
     exporters, _ = load_exporters(include_user_dir=False)
     assert guess_format(name, exporters) == fmt
+
+
+def test_export_file_guesses_the_format_and_writes(tmp_path: Path) -> None:
+    from archdesigner.export import ExportError, export_file
+    from archdesigner.io import load_design
+
+    from .conftest import DATA
+
+    design = load_design(DATA / "shop.arch.json")
+    result = export_file(design, tmp_path / "docker-compose.yml")
+    assert (tmp_path / "docker-compose.yml").read_bytes() == result.as_bytes()
+    assert any("not exported" in line for line in result.report)
+    export_file(design, tmp_path / "x.out", "mermaid", direction="TB")
+    assert "flowchart TB" in (tmp_path / "x.out").read_text(encoding="utf-8")
+    with pytest.raises(ExportError, match="cannot tell the export format"):
+        export_file(design, tmp_path / "x.out")
+    with pytest.raises(ExportError, match="unknown export format 'gif'"):
+        export_file(design, tmp_path / "x.gif", "gif")
