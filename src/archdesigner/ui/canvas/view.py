@@ -6,12 +6,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QGuiApplication,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -29,7 +30,7 @@ from archdesigner.ui.canvas.items import GroupItem
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.commands import NUDGE_ID
 from archdesigner.ui.editor import Editor
-from archdesigner.ui.theme import GRID, GROUP_HEADER
+from archdesigner.ui.theme import GRID, GROUP_HEADER, current_theme
 
 MIME_KIND = "application/x-archdesigner-kind"
 ZOOM_MIN, ZOOM_MAX = 0.1, 4.0
@@ -75,6 +76,28 @@ class CanvasView(QGraphicsView):
         self.editor.focus_requested.connect(self.focus_item)
         self.editor.document_reset.connect(lambda: QTimer.singleShot(0, self.fit_all))
         self.editor.document_changed.connect(self.minimap.schedule)
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+
+            hints.colorSchemeChanged.connect(self.follow_system_theme)
+
+    # --- light and dark ------------------------------------------------------------------
+    def follow_system_theme(self, *_: object) -> None:
+        """The system switched between light and dark (or the palette changed): the canvas
+        follows, unless it was given a theme of its own."""
+        s = self.design_scene
+        if not s.follows_system:
+            return
+        theme = current_theme()
+        if theme is not s.theme:
+            s.set_theme(theme)
+            self.resetCachedContent()
+            self.viewport().update()
+            self.minimap.update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.follow_system_theme()
 
     # --- zoom ----------------------------------------------------------------------------
     def zoom(self) -> float:
