@@ -329,13 +329,19 @@ class DesignGraph:
         every: list[list[int]] = [[] for _ in range(n)]
         required: list[list[int]] = [[] for _ in range(n)]
         sync: list[list[int]] = [[] for _ in range(n)]
+        all_required = all_sync = True
         for link, (s, t) in zip(self.design.links, self.link_ends, strict=True):
             every[s].append(t)
             if link.required:
                 required[s].append(t)
+            else:
+                all_required = False
             if link.mode == "sync":
                 sync[s].append(t)
-        return every, required, sync
+            else:
+                all_sync = False
+        # the same list object when a subgraph has every link: its condensation is shared
+        return every, every if all_required else required, every if all_sync else sync
 
     @cached_property
     def required_adj(self) -> list[list[int]]:
@@ -352,11 +358,15 @@ class DesignGraph:
     @cached_property
     def required_cond(self) -> Condensation:
         """Condensation of the required graph (failures travel against its arrows)."""
+        if self.required_adj is self.all_adj:
+            return self.all_cond
         return condense(len(self.ids), self.required_adj)
 
     @cached_property
     def sync_cond(self) -> Condensation:
         """Condensation of the sync graph (its cyclic components are dependency cycles)."""
+        if self.sync_adj is self.all_adj:
+            return self.all_cond
         return condense(len(self.ids), self.sync_adj)
 
     @cached_property
