@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF
 from archdesigner.model.edits import MoveNodes, UpdateNode
 from archdesigner.ui.features import Features
 from archdesigner.ui.lint_controller import snapshot
-from archdesigner.ui.overlays import SEVERITY_COLORS
+from archdesigner.ui.overlays import BADGE_AT, SEVERITY_COLORS
 
 __all__ = ["app_window"]  # the fixture
 
@@ -66,8 +66,11 @@ def test_panel_filters_sorts_and_links_to_the_canvas(qtbot: Any, app_window: Any
     assert subjects == sorted(subjects, reverse=True)
     # clicking a finding selects and centres its subject
     row = next(i for i, f in enumerate(panel.model.shown) if f.subject == ids["service"])
+    panel.table.selectRow(row)
     panel._clicked(panel.model.index(row, 1))
     assert window.scene.selected_nodes() == [ids["service"]]
+    # the canvas selection filtered the panel; the clicked finding stays current
+    assert panel.current() is not None and panel.current().subject == ids["service"]
     centre = window.view.mapToScene(window.view.viewport().rect().center())
     assert abs(centre.x() - 300) < 5 and abs(centre.y()) < 5
     # selecting a node filters the panel to it
@@ -117,8 +120,9 @@ def test_link_findings_get_a_badge_on_the_link(qtbot: Any, app_window: Any) -> N
     badge = features.overlays._badges[link]
     assert "SCL001" in badge.toolTip()
     a, b = editor.node(ids["client"]).position, editor.node(ids["service"]).position
-    assert abs(badge.pos().x() - (a.x + b.x) / 2) < 1
-    assert abs(badge.pos().y() - (a.y + b.y) / 2) < 1
+    t = BADGE_AT
+    assert abs(badge.pos().x() - (a.x + (b.x - a.x) * t)) < 1
+    assert abs(badge.pos().y() - (a.y + (b.y - a.y) * t)) < 1
     # the badge follows when an end moves
     editor.apply(MoveNodes({ids["client"]: (a.x - 200, a.y + 100)}))
-    assert abs(badge.pos().x() - (a.x - 200 + b.x) / 2) < 1
+    assert abs(badge.pos().x() - (a.x - 200 + (b.x - a.x + 200) * t)) < 1

@@ -68,6 +68,8 @@ class Features(QObject):
 
         self.panel = FindingsPanel()
         window.findings_dock.setWidget(self.panel)
+        if window.settings.value("window/state") is None:  # first start: room for findings
+            window.resizeDocks([window.findings_dock], [190], Qt.Orientation.Vertical)
         self.panel.activated.connect(self.focus_finding)
         self.panel.fix_requested.connect(self.apply_fix)
         self.panel.suppress_requested.connect(self.suppress)

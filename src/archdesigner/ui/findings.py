@@ -268,10 +268,13 @@ class FindingsPanel(QWidget):
     def set_subject_filter(self, subject: str) -> None:
         if subject == self.model.subject:
             return
+        current = self.current()
         self.model.subject = subject
         self.subject_chip.setText(f"{subject} ✕")
         self.subject_chip.setVisible(bool(subject))
         self.model.refilter()
+        if current is not None:
+            self.select_fingerprint(current.fingerprint)
         self._update_status()
 
     def select_fingerprint(self, fingerprint: str) -> bool:
@@ -287,11 +290,14 @@ class FindingsPanel(QWidget):
 
     # --- internals ---------------------------------------------------------------------------
     def _filters_changed(self) -> None:
+        current = self.current()
         m = self.model
         m.severities = {s for s, b in self.severity_buttons.items() if b.isChecked()}
         m.rule = self.rule_box.currentData() or ""
         m.search = self.search_box.text()
         m.refilter()
+        if current is not None:
+            self.select_fingerprint(current.fingerprint)
         self._update_status()
 
     def _update_status(self) -> None:

@@ -38,6 +38,8 @@ FAIL_TINT = QColor(239, 68, 68, 80)
 AMBER_AT = 0.8
 #: decorations handed to the canvas per event-loop turn
 CHUNK = 400
+#: where a link's badge sits, as a fraction of the way from source to target
+BADGE_AT = 0.36
 
 _BADGE_FONT = QFont()
 _BADGE_FONT.setPixelSize(10)
@@ -297,7 +299,8 @@ class Overlays:
             badge.hide()
             return
         badge.show()
-        badge.setPos((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+        # a third of the way from the source: the middle is where the link's label sits
+        badge.setPos(a[0] + (b[0] - a[0]) * BADGE_AT, a[1] + (b[1] - a[1]) * BADGE_AT)
 
     def _place_badges(self, link_ids: Iterable[str]) -> None:
         for lid in link_ids:

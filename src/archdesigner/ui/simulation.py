@@ -177,6 +177,7 @@ class GrowthControl(QWidget):
         self.slider.valueChanged.connect(lambda v: self._set(factor_from_slider(v), "slider"))
         self.spin.valueChanged.connect(lambda v: self._set(v, "spin"))
         self.show_box.toggled.connect(self.show_changed)
+        h.addStretch(1)
         self._factor = 1.0
 
     @property

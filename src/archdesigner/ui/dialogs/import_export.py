@@ -52,6 +52,29 @@ def _split_paths(text: str) -> list[Path]:
     return [Path(p.strip()) for p in text.split(";") if p.strip()]
 
 
+def svg_pixmap(data: bytes) -> QPixmap:
+    """The SVG drawn as a picture: with resvg when installed (it draws the embedded kind
+    icons as browsers do), else with Qt's SVG renderer."""
+    try:
+        import resvg_py
+
+        png = resvg_py.svg_to_bytes(svg_string=data.decode("utf-8"))
+        pm = QPixmap()
+        if pm.loadFromData(bytes(png)):
+            return pm
+    except Exception:  # no resvg, or an SVG it refuses: Qt draws it instead
+        pass
+    renderer = QSvgRenderer(QByteArray(data))
+    size = renderer.defaultSize()
+    scale = min(1.0, 1600 / max(1, size.width()), 1600 / max(1, size.height()))
+    pm = QPixmap(max(1, int(size.width() * scale)), max(1, int(size.height() * scale)))
+    pm.fill(Qt.GlobalColor.white)
+    painter = QPainter(pm)
+    renderer.render(painter)
+    painter.end()
+    return pm
+
+
 class ImportDialog(QDialog):
     """Pick compose files, import them, read the report, open the result as a new design."""
 
@@ -191,6 +214,7 @@ class ExportDialog(QDialog):
         self.option_widgets: dict[str, QWidget] = {}
         self.last_result: ExportResult | None = None
         self.written: Path | None = None
+        self.preview_pixmap = QPixmap()
         v = QVBoxLayout(self)
         top = QFormLayout()
         self.format_box = QComboBox()
@@ -225,6 +249,9 @@ class ExportDialog(QDialog):
         split.addWidget(self.preview_scroll)
         split.addWidget(self.preview_text)
         split.addWidget(self.report_view)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 4)
+        split.setStretchFactor(2, 1)
         v.addWidget(split, 1)
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -380,19 +407,18 @@ class ExportDialog(QDialog):
         if result is None:
             return False
         ident = self.registered.id
-        if ident == "svg":
-            renderer = QSvgRenderer(QByteArray(result.as_bytes()))
-            size = renderer.defaultSize()
-            scale = min(1.0, 1600 / max(1, size.width()), 1600 / max(1, size.height()))
-            pm = QPixmap(max(1, int(size.width() * scale)), max(1, int(size.height() * scale)))
-            pm.fill(Qt.GlobalColor.white)
-            p = QPainter(pm)
-            renderer.render(p)
-            p.end()
-            self.preview_image.setPixmap(pm)
-        elif ident == "png":
-            pm = QPixmap()
-            pm.loadFromData(result.as_bytes())
+        if ident in IMAGE_FORMATS:
+            pm = svg_pixmap(result.as_bytes()) if ident == "svg" else QPixmap()
+            if ident == "png":
+                pm.loadFromData(result.as_bytes())
+            self.preview_pixmap = pm
+            area = self.preview_scroll.viewport().size()
+            if pm.width() > area.width() or pm.height() > area.height():
+                pm = pm.scaled(
+                    area,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
             self.preview_image.setPixmap(pm)
         elif isinstance(result.data, str):
             self.preview_text.setPlainText(result.data)
