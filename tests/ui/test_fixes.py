@@ -116,3 +116,43 @@ def test_rule_docs_open_inside_the_app(qtbot: Any, app_window: Any) -> None:
     assert isinstance(dialog, RuleDocsDialog)
     text = dialog.browser.toPlainText()
     assert "SPF001" in text and "single" in text.lower()
+
+
+def test_right_click_on_a_node_opens_its_menu_through_the_canvas(
+    qtbot: Any, app_window: Any
+) -> None:
+    """The real event path: a context-menu event on the canvas viewport, the menu chosen
+    from while it is open."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window = app_window()
+    features: Features = window.features
+    editor = window.editor
+    db = draw_three_tier(window)["database"]
+    qtbot.waitUntil(lambda: "SPF001" in active_ids(features, db), timeout=1000)
+    fix_text = _spf001(features, db).fix.description
+    seen: list[str] = []
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, choose)
+            return
+        seen.extend(a.text() for a in menu.actions())
+        next(a for a in menu.actions() if a.text() == fix_text).trigger()
+        menu.close()
+
+    QTimer.singleShot(20, choose)
+    view = window.view
+    pos = view.mapFromScene(QPointF(600, 0))
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(view.viewport(), event)
+    assert fix_text in seen and f"Simulate failure of {db}" in seen
+    assert window.scene.selected_nodes() == [db]
+    assert editor.node(db).replicas == 2
+    qtbot.waitUntil(lambda: "SPF001" not in active_ids(features, db), timeout=1000)
+    # an empty spot of the canvas has no menu of ours
+    empty = view.mapFromScene(QPointF(300, 400))
+    assert features.context_menu(view.mapToScene(empty)) is None
