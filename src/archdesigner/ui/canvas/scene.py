@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
@@ -13,6 +15,25 @@ from archdesigner.ui.canvas.items import GroupItem, NodeItem
 from archdesigner.ui.canvas.links import LinkLayer
 from archdesigner.ui.editor import Editor
 from archdesigner.ui.theme import GROUP_HEADER, GROUP_PAD, NODE_H, NODE_W, Theme, current_theme
+
+#: Size of the frame of an empty group that has no stored geometry.
+EMPTY_FRAME = (280.0, 160.0)
+
+
+def stored_frame(properties: dict[str, object]) -> QRectF | None:
+    """The frame stored for an empty group: ``properties["canvas"] = {"x", "y", "w",
+    "h"}`` (scene units, top-left corner and size), or None when absent or unusable."""
+    geo = properties.get("canvas")
+    if not isinstance(geo, dict):
+        return None
+    try:
+        x, y, w, h = (float(geo[k]) for k in ("x", "y", "w", "h"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
+        return None
+    return QRectF(x, y, w, h)
+
 
 #: Longest side of the overview picture drawn when zoomed far out.
 OVERVIEW_MAX_PX = 2048
@@ -229,8 +250,31 @@ class DesignScene(QGraphicsScene):
                     rect = r if rect.isNull() else rect.united(r)
         if not rect.isNull():
             rect = rect.adjusted(-GROUP_PAD, -GROUP_PAD - GROUP_HEADER, GROUP_PAD, GROUP_PAD)
+        else:  # an empty group keeps a frame: stored, where it was, or a default one
+            rect = self._empty_frame(gid)
         memo[gid] = rect
         return rect
+
+    def _empty_frame(self, gid: str) -> QRectF:
+        item = self.groups.get(gid)
+        stored = stored_frame(item.model.properties if item is not None else {})
+        if stored is not None:
+            return stored
+        if item is not None and not item.frame.isNull():
+            return QRectF(item.frame)
+        pos_of = self.pos_of
+        xs = [p[0] for p in pos_of.values()] or [0.0]
+        ys = [p[1] for p in pos_of.values()] or [0.0]
+        # beside the design, one under the other
+        empty = [
+            g
+            for g, it in self.groups.items()
+            if not self.members.get(g) and stored_frame(it.model.properties) is None
+        ]
+        w, h = EMPTY_FRAME
+        top = min(ys) - NODE_H / 2 - GROUP_HEADER
+        top += (empty.index(gid) if gid in empty else 0) * (h + 40)
+        return QRectF(max(xs) + NODE_W / 2 + 80, top, w, h)
 
     def refresh_groups(self, only: list[str] | None = None) -> None:
         memo: dict[str, QRectF] = {}
