@@ -11,10 +11,21 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem
 
-from archdesigner.model.edits import AddLink, EditError, MoveNodes
+from archdesigner.model.design import Group
+from archdesigner.model.edits import (
+    AddGroup,
+    AddLink,
+    Compound,
+    Edit,
+    EditError,
+    MoveNodes,
+    UpdateGroup,
+    UpdateNode,
+    unique_id,
+)
 from archdesigner.ui import operations as ops
 from archdesigner.ui.canvas.items import GroupItem, NodeItem
-from archdesigner.ui.theme import GRID
+from archdesigner.ui.theme import GRID, GROUP_HEADER
 
 if TYPE_CHECKING:
     from archdesigner.ui.canvas.view import CanvasView
@@ -48,13 +59,42 @@ def snap(value: float) -> float:
     return round(value / GRID) * GRID
 
 
+def frame_geometry(rect: QRectF) -> dict[str, float]:
+    """A frame as stored in an empty group's ``properties["canvas"]`` (whole units)."""
+    return {
+        "x": float(round(rect.x())),
+        "y": float(round(rect.y())),
+        "w": float(round(rect.width())),
+        "h": float(round(rect.height())),
+    }
+
+
+def store_frame(group: Group, rect: QRectF) -> UpdateGroup:
+    """Keeps the frame of a group that is (or becomes) empty in the file."""
+    props = dict(group.properties)
+    props["canvas"] = frame_geometry(rect)
+    return UpdateGroup(group.id, {"properties": props})
+
+
 class MoveNodes_(Interaction):
-    """Drags node items (and the nodes of dragged groups); one undo step on release."""
+    """Drags node items (and the nodes of dragged groups); one undo step on release.
+
+    Nodes dragged by themselves (``regroup``) join the innermost group frame they are
+    dropped in, or leave their group when dropped outside every frame: the move and the
+    group changes are one undo step. Dragged empty groups move their stored frame."""
 
     cursor = Qt.CursorShape.ClosedHandCursor
 
     def __init__(
-        self, view: CanvasView, start: QPointF, items: list[NodeItem], anchor: QPointF
+        self,
+        view: CanvasView,
+        start: QPointF,
+        items: list[NodeItem],
+        anchor: QPointF,
+        *,
+        regroup: bool = False,
+        grabbed: NodeItem | None = None,
+        empty_groups: list[GroupItem] = (),  # type: ignore[assignment]
     ) -> None:
         super().__init__(view, start)
         self.items = items
@@ -62,6 +102,16 @@ class MoveNodes_(Interaction):
         self.anchor = anchor  # the scene position that snaps to the grid
         self.started = False
         self.delta = QPointF()
+        self.regroup = regroup
+        self.grabbed = grabbed
+        self.empty_groups = list(empty_groups)
+        self.group_starts = {g.group_id: QRectF(g.frame) for g in self.empty_groups}
+        # the frames as they were before the drag (they grow while nodes move inside)
+        self.frames = {
+            gid: (QRectF(g.frame), len(self.scene._chain(gid)))
+            for gid, g in self.scene.groups.items()
+            if g.isVisible() and not g.frame.isNull()
+        }
 
     def move(self, pos: QPointF) -> None:
         d = pos - self.start
@@ -80,6 +130,50 @@ class MoveNodes_(Interaction):
         for item in self.items:
             item.setPos(self.starts[item.node_id] + d)
             self.scene.node_item_moved(item)
+        for g in self.empty_groups:
+            g.set_frame(self.group_starts[g.group_id].translated(d), int(g.zValue()) + 100)
+
+    def frame_at(self, p: QPointF) -> str | None:
+        """The innermost group whose frame (before the drag) holds ``p``."""
+        best, depth = None, -1
+        for gid, (frame, d) in self.frames.items():
+            if d > depth and frame.contains(p):
+                best, depth = gid, d
+        return best
+
+    def group_steps(self, pos: QPointF) -> list[Edit]:
+        """The group changes of a drop at ``pos``: the grabbed node joins the frame under
+        the pointer, the others the frame under their centre."""
+        if not self.regroup:
+            return []
+        design = self.editor.design
+        nodes = design.node_map()
+        steps: list[Edit] = []
+        leaving: dict[str, set[str]] = {}
+        joining: set[str] = set()
+        for nid, start in self.starts.items():
+            node = nodes.get(nid)
+            if node is None:
+                continue
+            item = self.scene.nodes.get(nid)
+            at = pos if item is not None and item is self.grabbed else start + self.delta
+            group = self.frame_at(at)
+            if group != node.group:
+                steps.append(UpdateNode(nid, {"group": group}))
+                if node.group is not None:
+                    leaving.setdefault(node.group, set()).add(nid)
+                if group is not None:
+                    joining.add(group)
+        # a group left without members keeps its frame in the file (properties.canvas)
+        groups = design.group_map()
+        has_children = {g.parent for g in design.groups}
+        for gid, gone in leaving.items():
+            left = groups.get(gid)
+            if left is None or gid in joining or gid in has_children:
+                continue
+            if self.scene.members.get(gid, set()) <= gone and gid in self.frames:
+                steps.append(store_frame(left, self.frames[gid][0]))
+        return steps
 
     def finish(self, pos: QPointF) -> None:
         if not self.started:
@@ -87,15 +181,28 @@ class MoveNodes_(Interaction):
         self.scene.end_drag()
         if self.delta.isNull():
             return
-        positions = {
-            nid: (p.x() + self.delta.x(), p.y() + self.delta.y()) for nid, p in self.starts.items()
-        }
+        dx, dy = self.delta.x(), self.delta.y()
+        positions = {nid: (p.x() + dx, p.y() + dy) for nid, p in self.starts.items()}
+        steps: list[Edit] = []
         n = len(positions)
-        text = f"Move {next(iter(positions))}" if n == 1 else f"Move {n} nodes"
+        if positions:
+            text = f"Move {next(iter(positions))}" if n == 1 else f"Move {n} nodes"
+            steps.append(MoveNodes(positions, text))
+        else:
+            text = "Move group frame"
+        steps += self.group_steps(pos)
+        groups = self.editor.design.group_map()
+        for g in self.empty_groups:
+            if g.group_id in groups:
+                frame = self.group_starts[g.group_id].translated(self.delta)
+                steps.append(store_frame(groups[g.group_id], frame))
+        if not steps:
+            return
         try:
-            self.editor.apply(MoveNodes(positions, text))
-        except EditError:
+            self.editor.apply(steps[0] if len(steps) == 1 else Compound(tuple(steps), text))
+        except EditError as exc:
             self.cancel()
+            self.editor.message.emit(str(exc))
 
     def cancel(self) -> None:
         for item in self.items:
@@ -103,6 +210,7 @@ class MoveNodes_(Interaction):
             self.scene.node_item_moved(item)
         if self.started:
             self.scene.end_drag()
+        self.scene.refresh_groups()
 
 
 class _RectGesture(Interaction):
@@ -176,14 +284,32 @@ class DrawGroup(_RectGesture):
             for gid, item in s.groups.items()
             if item.model.parent == parent and item.isVisible() and rect.contains(item.frame)
         ]
+        edit: Edit
         try:
-            edit, gid = ops.group_edit(design, nodes, groups, parent=parent)
+            if nodes or groups:
+                edit, gid = ops.group_edit(design, nodes, groups, parent=parent)
+            else:  # an empty group keeps the frame as drawn
+                edit, gid = self.empty_group(rect, parent)
             self.editor.apply(edit)
         except EditError as exc:
             self.editor.message.emit(str(exc))
             return
         s.select(groups=[gid])
         self.view.set_mode("select")
+
+    def empty_group(self, rect: QRectF, parent: str | None) -> tuple[Edit, str]:
+        px = self.view.transform().m11()
+        if min(rect.width(), rect.height()) < GROUP_HEADER * 2 or rect.width() * px < 24:
+            raise EditError("draw a larger frame (or one around nodes) to add a group")
+        design = self.editor.design
+        gid = unique_id("boundary", {g.id for g in design.groups})
+        group = Group(
+            id=gid,
+            kind="boundary",
+            parent=parent,
+            properties={"canvas": frame_geometry(rect)},
+        )
+        return AddGroup(group), gid
 
 
 class ResizeGroup(_RectGesture):
@@ -215,6 +341,12 @@ class ResizeGroup(_RectGesture):
             and rect.contains(item.frame.center())
         }
         edit = ops.membership_edit(design, group.id, nodes, groups)
+        if not nodes and not groups:  # empty: the frame as resized is kept in the file
+            keep = store_frame(group, rect)
+            edit = Compound(
+                (*edit.edits, keep) if edit is not None else (keep,),
+                edit.text if edit is not None else f"Resize group {group.id}",
+            )
         if edit is not None:
             self.editor.try_apply(edit)
 
@@ -302,7 +434,7 @@ def press(view: CanvasView, pos: QPointF, shift: bool) -> Interaction | None:
             return None
         if not hit.isSelected():
             scene.select([hit.node_id])
-        return _move_selection(view, pos, hit.pos())
+        return _move_selection(view, pos, hit)
     if isinstance(hit, GroupItem):
         if hit.on_grip(pos):
             return ResizeGroup(view, pos, hit)
@@ -327,12 +459,29 @@ def press(view: CanvasView, pos: QPointF, shift: bool) -> Interaction | None:
     return RubberBand(view, pos, add=shift)
 
 
-def _move_selection(view: CanvasView, pos: QPointF, anchor: QPointF | None) -> MoveNodes_:
+def _move_selection(view: CanvasView, pos: QPointF, grabbed: NodeItem | None) -> MoveNodes_:
+    """Drags the selection: nodes dragged by themselves (``grabbed``) may change group when
+    dropped; dragged groups take their nodes along."""
     scene = view.design_scene
-    ids = set(scene.selected_nodes()) | ops.nodes_in_groups(
-        view.editor.design, scene.selected_groups()
-    )
+    design = view.editor.design
+    selected_groups = scene.selected_groups()
+    ids = set(scene.selected_nodes()) | ops.nodes_in_groups(design, selected_groups)
     items = [scene.nodes[i] for i in sorted(ids) if i in scene.nodes]
-    if anchor is None:  # a group: one of its nodes snaps to the grid, the rest keep formation
-        anchor = items[0].pos() if items else pos
-    return MoveNodes_(view, pos, items, anchor)
+    empty = [
+        scene.groups[gid]
+        for gid in selected_groups
+        if gid in scene.groups and not ops.nodes_in_groups(design, [gid])
+    ]
+    if grabbed is not None:
+        anchor = grabbed.pos()
+    else:  # a group: one of its nodes snaps to the grid, the rest keep formation
+        anchor = items[0].pos() if items else (empty[0].frame.topLeft() if empty else pos)
+    return MoveNodes_(
+        view,
+        pos,
+        items,
+        anchor,
+        regroup=grabbed is not None and not selected_groups,
+        grabbed=grabbed,
+        empty_groups=empty,
+    )
