@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QBoxLayout, QLabel, QMenu, QToolBar, QWidget
 
@@ -57,6 +57,7 @@ class Features(QObject):
         self.scene = window.scene
         self.view = window.view
         self.plugin_dirs = list(plugin_dirs)
+        self._told_plugin_errors = False
         self.overlays = Overlays(editor, window.scene)
         self.lint = LintController(
             editor, rules=rules, plugin_dirs=plugin_dirs, delay_ms=lint_delay_ms, parent=self
@@ -69,7 +70,8 @@ class Features(QObject):
         self.panel = FindingsPanel()
         window.findings_dock.setWidget(self.panel)
         if window.settings.value("window/state") is None:  # first start: room for findings
-            window.resizeDocks([window.findings_dock], [190], Qt.Orientation.Vertical)
+            dock = window.findings_dock
+            QTimer.singleShot(0, lambda: window.resizeDocks([dock], [190], Qt.Orientation.Vertical))
         self.panel.activated.connect(self.focus_finding)
         self.panel.fix_requested.connect(self.apply_fix)
         self.panel.suppress_requested.connect(self.suppress)
@@ -147,6 +149,12 @@ class Features(QObject):
             self.panel.set_findings([])
             self.window.statusBar().showMessage(outcome.error, 8000)
         else:
+            if report.errors and not self._told_plugin_errors:
+                self._told_plugin_errors = True
+                n = len({e.plugin for e in report.errors})
+                self.window.statusBar().showMessage(
+                    f"{n} plugin{'s' if n != 1 else ''} failed to load: see Tools > Plugins", 15000
+                )
             self.overlays.set_grouped(outcome.by_subject, outcome.changed)
             self.overlays.set_utilization(report.utilization, outcome.load_factor)
             self.panel.set_findings(report.findings)
