@@ -11,6 +11,23 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 
 
+def sample() -> Any:
+    """The conftest's sample: web, then api and db in group "dc", one link web -> api."""
+    from archdesigner.model import Design, Group, Link, Node, Position
+
+    return Design(
+        format="archdesigner.design",
+        version=1,
+        nodes=[
+            Node(id="web", kind="client", position=Position(x=0, y=0)),
+            Node(id="api", kind="service", replicas=2, group="dc", position=Position(x=300, y=0)),
+            Node(id="db", kind="database", group="dc", position=Position(x=600, y=0)),
+        ],
+        links=[Link(id="web-api", source="web", target="api")],
+        groups=[Group(id="dc", kind="region", name="Data centre")],
+    )
+
+
 def dump(window: Any) -> dict[str, Any]:
     return window.editor.design.model_dump()  # type: ignore[no-any-return]
 
@@ -105,3 +122,210 @@ def test_an_explicit_theme_does_not_follow_the_system(qtbot: Any) -> None:
     view.follow_system_theme()
     QApplication.sendEvent(view, QEvent(QEvent.Type.PaletteChange))
     assert scene.theme is DARK and scene.nodes["a"].theme is DARK
+
+
+# --- empty groups -----------------------------------------------------------------------
+
+
+def test_drawing_a_frame_around_nothing_adds_an_empty_group(make_window: Any, qtbot: Any) -> None:
+    from archdesigner.ui.theme import LIGHT
+
+    w = make_window()
+    w.view.centerOn(0, 200)
+    before = dump(w)
+    w.view.set_mode("group")
+    drag(qtbot, w, vp_point(w, -100, 200), vp_point(w, 100, 320))
+    group = w.editor.design.group_map()["boundary"]
+    geo = group.properties["canvas"]
+    assert abs(geo["x"] + 100) <= 1 and abs(geo["y"] - 200) <= 1
+    assert abs(geo["w"] - 200) <= 1 and abs(geo["h"] - 120) <= 1
+    assert not any(n.group == "boundary" for n in w.editor.design.nodes)
+    item = w.scene.groups["boundary"]
+    assert item.isVisible()
+    assert (item.frame.x(), item.frame.y(), item.frame.width(), item.frame.height()) == (
+        geo["x"],
+        geo["y"],
+        geo["w"],
+        geo["h"],
+    )
+    assert w.scene.selected_groups() == ["boundary"]
+    assert pixel(w, -33, 271) != LIGHT.canvas  # the frame's tint is on screen
+    after = dump(w)
+    check_undo_redo(w, before, after)
+    assert "boundary" not in w.scene.groups
+    assert pixel(w, -33, 271) == LIGHT.canvas
+
+
+def test_empty_groups_from_a_file_have_frames(make_window: Any) -> None:
+    from PySide6.QtCore import QRectF
+
+    from archdesigner.model import Group
+
+    design = sample()
+    design.groups.append(Group(id="later", kind="zone"))
+    design.groups.append(
+        Group(id="placed", properties={"canvas": {"x": -400, "y": 300, "w": 240, "h": 120}})
+    )
+    design.groups.append(Group(id="broken", properties={"canvas": {"x": "left"}}))
+    w = make_window(design)
+    scene = w.scene
+    assert scene.groups["placed"].frame == QRectF(-400, 300, 240, 120)
+    cards = [QRectF(x - 90, y - 32, 180, 64) for x, y in scene.pos_of.values()]
+    for gid in ("later", "broken"):  # default frames beside the design, not on cards
+        frame = scene.groups[gid].frame
+        assert scene.groups[gid].isVisible() and frame.width() > 100
+        assert not any(frame.intersects(c) for c in cards)
+    assert not scene.groups["later"].frame.intersects(scene.groups["broken"].frame)
+    rect = scene.design_rect()
+    assert all(rect.contains(g.frame) for g in scene.groups.values())
+
+
+def test_dragging_the_last_node_out_keeps_the_group_frame(make_window: Any, qtbot: Any) -> None:
+    from archdesigner.model import Design, Group, Node, Position
+
+    design = Design(
+        format="archdesigner.design",
+        version=1,
+        nodes=[Node(id="solo", kind="service", group="g", position=Position(x=0, y=0))],
+        groups=[Group(id="g", kind="zone")],
+    )
+    w = make_window(design)
+    w.view.centerOn(0, 150)
+    before = dump(w)
+    frame = w.scene.groups["g"].frame
+    drag(qtbot, w, vp_point(w, 0, 0), vp_point(w, 0, 300))
+    d = w.editor.design
+    solo = d.node_map()["solo"]
+    assert solo.group is None and (solo.position.x, solo.position.y) == (0, 300)
+    assert d.group_map()["g"].properties["canvas"] == {
+        "x": frame.x(),
+        "y": frame.y(),
+        "w": frame.width(),
+        "h": frame.height(),
+    }
+    assert w.scene.groups["g"].isVisible() and w.scene.groups["g"].frame == frame
+    assert w.editor.undo_stack.count() == 1
+    check_undo_redo(w, before, dump(w))
+    assert w.scene.groups["g"].frame == frame
+
+
+def test_moving_an_empty_group_moves_its_frame(make_window: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import QRectF
+
+    from archdesigner.model import Group
+
+    design = sample()
+    design.groups.append(
+        Group(id="box", properties={"canvas": {"x": -100, "y": 200, "w": 240, "h": 120}})
+    )
+    w = make_window(design)
+    w.view.centerOn(0, 200)
+    before = dump(w)
+    w.scene.select(groups=["box"])
+    drag(qtbot, w, vp_point(w, -40, 210), vp_point(w, 0, 250))  # by the title strip
+    assert w.editor.design.group_map()["box"].properties["canvas"] == {
+        "x": -60.0,
+        "y": 240.0,
+        "w": 240.0,
+        "h": 120.0,
+    }
+    assert w.scene.groups["box"].frame == QRectF(-60, 240, 240, 120)
+    assert w.editor.undo_stack.count() == 1
+    check_undo_redo(w, before, dump(w))
+    assert w.scene.groups["box"].frame == QRectF(-100, 200, 240, 120)
+
+
+# --- dropping nodes into and out of frames ----------------------------------------------
+
+
+def test_dropping_a_node_into_a_frame_makes_it_a_member(make_window: Any, qtbot: Any) -> None:
+    w = make_window()
+    before = dump(w)
+    assert w.scene.groups["dc"].frame.contains(QPointF(450, 0))
+    drag(qtbot, w, vp_point(w, 0, 0), vp_point(w, 450, 0))
+    web = w.editor.design.node_map()["web"]
+    assert web.group == "dc" and web.position.y == 0 and abs(web.position.x - 450) <= 10
+    assert w.editor.undo_stack.count() == 1
+    assert w.actions_["undo"].text() == "&Undo Move web"
+    assert w.scene.groups["dc"].frame.contains(QPointF(web.position.x, web.position.y))
+    check_undo_redo(w, before, dump(w))
+    assert w.editor.design.node_map()["web"].group is None
+
+
+def test_dragging_a_node_out_of_all_frames_leaves_its_group(make_window: Any, qtbot: Any) -> None:
+    w = make_window()
+    before = dump(w)
+    drag(qtbot, w, vp_point(w, 300, 0), vp_point(w, 300, 240))
+    nodes = w.editor.design.node_map()
+    assert nodes["api"].group is None and nodes["db"].group == "dc"
+    assert (nodes["api"].position.x, nodes["api"].position.y) == (300, 240)
+    assert not w.scene.groups["dc"].frame.contains(QPointF(300, 240))
+    assert w.editor.undo_stack.count() == 1
+    check_undo_redo(w, before, dump(w))
+
+
+def test_a_dropped_node_joins_the_innermost_frame(make_window: Any, qtbot: Any) -> None:
+    from archdesigner.model import Design, Group, Node, Position
+
+    def node(nid: str, x: float, y: float, group: str | None) -> Node:
+        return Node(id=nid, kind="service", group=group, position=Position(x=x, y=y))
+
+    design = Design(
+        format="archdesigner.design",
+        version=1,
+        nodes=[
+            node("a", 0, 0, "inner"),
+            node("a2", 400, 0, "inner"),
+            node("b", 0, 300, "outer"),
+            node("c", 700, 500, None),
+        ],
+        groups=[Group(id="outer", kind="region"), Group(id="inner", kind="zone", parent="outer")],
+    )
+    w = make_window(design)
+    w.view.set_zoom(0.6)
+    w.view.centerOn(300, 250)
+    before = dump(w)
+    drag(qtbot, w, vp_point(w, 700, 500), vp_point(w, 200, 0))  # into both: the inner one
+    assert w.editor.design.node_map()["c"].group == "inner"
+    check_undo_redo(w, before, dump(w))
+    drag(qtbot, w, vp_point(w, 700, 500), vp_point(w, 300, 200))  # the outer one only
+    assert w.editor.design.node_map()["c"].group == "outer"
+    check_undo_redo(w, before, dump(w))
+
+
+def test_moving_a_group_by_its_frame_keeps_memberships(make_window: Any, qtbot: Any) -> None:
+    w = make_window()
+    frame = w.scene.groups["dc"].frame
+    grab = vp_point(w, frame.left() + 40, frame.top() + 8)
+    drag(qtbot, w, grab, grab + QPoint(-300, 0))  # over "web": nobody changes group
+    nodes = w.editor.design.node_map()
+    assert nodes["api"].group == "dc" and nodes["db"].group == "dc" and nodes["web"].group is None
+
+
+# --- the cached link drawing follows the document ---------------------------------------
+
+
+def test_link_drawing_follows_moves_and_selection(make_window: Any, qtbot: Any) -> None:
+    from archdesigner.model.edits import MoveNodes
+    from archdesigner.ui.theme import LIGHT
+
+    w = make_window()
+
+    def near(c: QColor, target: QColor) -> bool:
+        return max(abs(c.red() - target.red()), abs(c.green() - target.green()),
+                   abs(c.blue() - target.blue())) < 40  # fmt: skip
+
+    assert not near(pixel(w, 151, 0), LIGHT.canvas)  # the link web -> api
+    w.editor.apply(MoveNodes({"web": (0.0, 200.0)}))
+    qtbot.wait(10)
+    assert near(pixel(w, 151, 0), LIGHT.canvas)  # gone from its old place
+    x1, y1, x2, y2 = w.scene.links.geom["web-api"][0]
+    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+    assert not near(pixel(w, mx, my), LIGHT.canvas)
+    assert not near(pixel(w, mx, my), LIGHT.link_selected)
+    w.scene.select(links=["web-api"])
+    qtbot.wait(10)
+    assert near(pixel(w, mx, my), LIGHT.link_selected)
+    w.editor.undo()
+    qtbot.wait(10)
+    assert not near(pixel(w, 151, 0), LIGHT.canvas)
