@@ -13,9 +13,11 @@ replicas, which changes findings, and moving a node). For each edit it measures:
   the quiet-time delay before lint starts (target < 2 s).
 
 Prints the medians (and the worst edit) plus the time of the first lint after opening.
-``--builtin-only`` leaves installed plugin rules out: the engine gives plugin rules a
-private copy of the design, made by pydantic in one call that holds the interpreter lock
-(about 0.2-0.45 s at 10,000 nodes), which the UI thread then has to wait for.
+``--no-minimap`` hides the canvas overview, whose redraw after each edit is most of the
+baseline stall at this size (see ``--no-lint``). ``--builtin-only`` leaves installed plugin
+rules out: the engine gives plugin rules a private copy of the design, made by pydantic in
+one call that holds the interpreter lock (about 0.2-0.45 s at 10,000 nodes), which the UI
+thread then has to wait for.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ def main() -> None:
         help="lint with the built-in rules only (no installed plugins)",
     )
     parser.add_argument(
+        "--no-minimap",
+        action="store_true",
+        help="hide the canvas overview (minimap), which redraws the whole design after edits",
+    )
+    parser.add_argument(
         "--no-lint",
         action="store_true",
         help="baseline: the same edits with live lint switched off (the editor and canvas alone)",
@@ -66,6 +73,10 @@ def main() -> None:
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(Editor(design), settings)
     window.resize(1600, 1000)
+    if args.no_minimap:
+        window.actions_["minimap"].setChecked(False)
+        window.view.minimap.enabled_by_user = False
+        window.view.minimap.place()
     window.show()
     start = time.perf_counter()
     rules = None
