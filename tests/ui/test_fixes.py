@@ -156,3 +156,20 @@ def test_right_click_on_a_node_opens_its_menu_through_the_canvas(
     # an empty spot of the canvas has no menu of ours
     empty = view.mapFromScene(QPointF(300, 400))
     assert features.context_menu(view.mapToScene(empty)) is None
+
+
+def test_unusable_lint_settings_are_explained_in_the_panel(qtbot: Any, app_window: Any) -> None:
+    from archdesigner.model.edits import UpdateDesign
+
+    window = app_window()
+    features: Features = window.features
+    draw_three_tier(window)
+    wait_for_lint(qtbot, features)
+    # a file edited by hand can carry an option the rule does not have
+    bad = {"options": {"SCL005": {"depth": 3}}}
+    window.editor.apply(UpdateDesign({"lint": bad}))
+    qtbot.waitUntil(lambda: "SCL005" in features.panel.empty_label.text(), timeout=2000)
+    assert "depth" in features.panel.empty_label.text()
+    assert features.panel.model.shown == []
+    window.editor.undo()
+    qtbot.waitUntil(lambda: bool(features.panel.model.shown), timeout=2000)

@@ -146,7 +146,7 @@ class Features(QObject):
         report = outcome.report
         if report is None:
             self.overlays.set_findings([])
-            self.panel.set_findings([])
+            self.panel.set_error(outcome.error)
             self.window.statusBar().showMessage(outcome.error, 8000)
         else:
             if report.errors and not self._told_plugin_errors:

@@ -245,7 +245,15 @@ class FindingsPanel(QWidget):
         self._update_buttons()
 
     # --- content -----------------------------------------------------------------------------
+    def set_error(self, message: str) -> None:
+        """The design could not be linted (e.g. bad lint settings): say why in the panel."""
+        self.set_findings([])
+        self.empty_label.setText(message)
+        self.empty_label.setStyleSheet("color: #b91c1c;")
+        self.empty_label.show()
+
     def set_findings(self, findings: list[Finding]) -> None:
+        self.empty_label.setStyleSheet("color: gray;")
         current = self.current()
         key = current.fingerprint if current is not None else None
         self.model.set_findings(findings)
