@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QBoxLayout, QLabel, QMenu, QToolBar, QWidget
 
 from archdesigner.layout import layered_layout
@@ -89,6 +89,11 @@ class Features(QObject):
         if isinstance(layout, QBoxLayout):
             layout.insertWidget(1, self.banner)
         self.failure = FailureSimulation(editor, self.overlays, self.banner)
+        # Escape leaves the simulation wherever the focus is (enabled only while it runs)
+        self.leave_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+        self.leave_shortcut.setEnabled(False)
+        self.leave_shortcut.activated.connect(self.failure.stop)
+        self.failure.changed.connect(self._failure_changed)
         self.growth = GrowthControl()
         self.growth.factor_changed.connect(self.lint.set_load_factor)
         self.growth.show_changed.connect(self.overlays.set_show_utilization)
@@ -309,6 +314,9 @@ class Features(QObject):
             menu.addAction("Leave failure simulation", self.failure.stop)
             return menu
         return None
+
+    def _failure_changed(self) -> None:
+        self.leave_shortcut.setEnabled(self.failure.active)
 
     def simulate(self) -> None:
         nodes = self.scene.selected_nodes()
