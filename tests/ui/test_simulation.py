@@ -166,3 +166,20 @@ def test_raising_the_load_factor_turns_a_node_red_and_adds_cap001(
     qtbot.waitUntil(lambda: "CAP001" in active_ids(features, "db"), timeout=2000)
     growth.set_factor(1)
     qtbot.waitUntil(lambda: "CAP001" not in active_ids(features, "api"), timeout=2000)
+
+
+def test_failing_set_matches_the_graph_definition_on_the_examples() -> None:
+    from pathlib import Path
+
+    from archdesigner.graph import DesignGraph
+    from archdesigner.io import load_design
+
+    examples = Path(__file__).resolve().parents[2] / "resources" / "examples"
+    designs = sorted(examples.glob("*.arch.json"))
+    assert designs
+    for path in designs:
+        design = load_design(path)
+        graph = DesignGraph(design)
+        for node in design.nodes:
+            assert failing_set(design, [node.id]) == graph.fails_with(node.id), (path, node.id)
+            assert failing_set(design, [node.id]) == reference_fails_with(design, {node.id})

@@ -36,12 +36,23 @@ MAX_FACTOR = 100.0
 
 
 def failing_set(design: Design, nodes: Iterable[str] = (), groups: Iterable[str] = ()) -> set[str]:
-    """Every node that fails when ``nodes`` and the groups ``groups`` fail."""
-    seeds = set(nodes) | nodes_in_groups(design, groups)
-    if not seeds:
-        return set()
-    g = DesignGraph(design)
-    return g.reachable_from(seeds, g.required_graph.reverse(copy=False))
+    """Every node that fails when ``nodes`` and the groups ``groups`` fail: the seeds and
+    every node with a path to one of them through required links. One backward search over
+    plain lists (no graph library: a few milliseconds at 10,000 nodes)."""
+    ids = {n.id for n in design.nodes}
+    seeds = (set(nodes) | nodes_in_groups(design, groups)) & ids
+    callers: dict[str, list[str]] = {}
+    for link in design.links:
+        if link.required:
+            callers.setdefault(link.target, []).append(link.source)
+    failing = set(seeds)
+    stack = list(seeds)
+    while stack:
+        for caller in callers.get(stack.pop(), ()):
+            if caller not in failing:
+                failing.add(caller)
+                stack.append(caller)
+    return failing
 
 
 def _names(ids: list[str], limit: int = 6) -> str:
