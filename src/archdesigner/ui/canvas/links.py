@@ -13,9 +13,10 @@ mouse move repaints two lines, not every link behind them.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from archdesigner.model.design import Link
@@ -31,6 +32,8 @@ PARALLEL = 14.0  # distance between links that join the same two nodes
 LOD_LABELS = 0.45
 LOD_ARROWS = 0.25
 ARROW_LEN = 10.0
+#: longest stretch of background work between two looks at user input
+WARM_SLICE = 0.008
 
 _LABEL = QFont()
 _LABEL.setPixelSize(10)
@@ -40,6 +43,7 @@ Segment = tuple[float, float, float, float]
 
 
 Cell = tuple[int, int, int]  # (level, column, row)
+_Info = tuple[bool, Cell | None, Cell | None, tuple[str, float, float] | None]
 
 
 def _cells(seg: Segment, level: int = 0) -> set[Cell]:
@@ -109,12 +113,17 @@ class LinkLayer:
         self.by_pair: dict[tuple[str, str], list[str]] = {}
         self.geom: dict[str, list[Segment]] = {}
         self.cells_of: dict[str, set[Cell]] = {}
+        #: per link: (dashed, cell of the arrow tip, cell of the label, label)
+        self.info: dict[str, _Info] = {}
         self.grid: dict[Cell, set[str]] = {}
         self.selected: set[str] = set()
         self._bounds = QRectF()
         #: what each cell draws, built when the cell is first painted and dropped when a
         #: link filed there changes (see _CellPaint)
         self._cache: dict[Cell, _CellPaint] = {}
+        self._warm_gen = 0
+        #: every cell's drawing is built (see warm_up)
+        self.warm = True
 
     # --- data ----------------------------------------------------------------------------
     def rebuild(self, links: Iterable[Link], positions: dict[str, tuple[float, float]]) -> None:
@@ -124,6 +133,7 @@ class LinkLayer:
         self.by_pair = {}
         self.geom = {}
         self.cells_of = {}
+        self.info = {}
         self.grid = {}
         self._cache = {}
         self.selected &= set()
@@ -133,6 +143,32 @@ class LinkLayer:
             self._place(lid)
         self._bounds = self._compute_bounds()
         self._invalidate(QRectF(), False)
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """Builds every cell's drawing in the background, a few milliseconds at a time
+        while the app is idle, so that panning to a new area only draws."""
+        self._warm_gen += 1
+        gen = self._warm_gen
+        todo = [cell for cell in self.grid if cell not in self._cache]
+        todo.reverse()
+
+        def step() -> None:
+            if gen != self._warm_gen:  # rebuilt meanwhile: a newer warm-up runs
+                return
+            start = time.perf_counter()
+            while todo and time.perf_counter() - start < WARM_SLICE:
+                cell = todo.pop()
+                if cell in self.grid:
+                    self._cell_paint(cell)
+            if todo:
+                QTimer.singleShot(1, step)
+            else:
+                self.warm = True
+
+        self.warm = not todo
+        if todo:
+            QTimer.singleShot(50, step)
 
     def _add(self, link: Link) -> None:
         self.links[link.id] = link
@@ -159,6 +195,7 @@ class LinkLayer:
                 del self.by_pair[self._pair(link)]
         self._unfile(lid)
         self.geom.pop(lid, None)
+        self.info.pop(lid, None)
         self.selected.discard(lid)
         self.floating.discard(lid)
 
@@ -264,10 +301,36 @@ class LinkLayer:
             level = 1 if abs(seg[2] - seg[0]) + abs(seg[3] - seg[1]) > LONG * CELL else 0
             cells |= _cells(seg, level)
         self.cells_of[lid] = cells
+        self.info[lid] = self._info(lid, segs)
         cache = self._cache
         for cell in cells:
             cache.pop(cell, None)
             self.grid.setdefault(cell, set()).add(lid)
+
+    def _info(self, lid: str, segs: list[Segment]) -> _Info:
+        """What a cell needs to draw a link besides its lines (see _cell_paint)."""
+        link = self.links[lid]
+        if not segs:
+            return (link.mode == "async", None, None, None)
+
+        def cell_of(x: float, y: float, seg: Segment) -> Cell:
+            level = 1 if abs(seg[2] - seg[0]) + abs(seg[3] - seg[1]) > LONG * CELL else 0
+            size = CELL * COARSE**level
+            return (level, math.floor(x / size), math.floor(y / size))
+
+        last = segs[-1]
+        tip = cell_of(last[2], last[3], last)
+        label = None
+        label_cell = None
+        text = link.label or link.protocol
+        if text:
+            mid = segs[len(segs) // 2]
+            x1, y1, x2, y2 = mid
+            mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+            room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
+            if room > _LABEL_FM.horizontalAdvance(text) + 8:
+                label, label_cell = (text, mx, my), cell_of(mx, my, mid)
+        return (link.mode == "async", tip, label_cell, label)
 
     def _segments(self, link: Link) -> list[Segment]:
         a = self.pos_of.get(link.source)
@@ -395,29 +458,26 @@ class LinkLayer:
         done = self._cache.get(cell)
         if done is not None:
             return done
-        level, cx, cy = cell
-        size = CELL * COARSE**level
         paths: dict[tuple[bool, bool], QPainterPath] = {}
         arrows = QPainterPath()
         arrows.setFillRule(Qt.FillRule.WindingFill)
         labels: list[tuple[str, float, float]] = []
-        geom, links, selected = self.geom, self.links, self.selected
-        floor = math.floor
+        geom, info, selected = self.geom, self.info, self.selected
         ids = self.grid.get(cell, ())
         for lid in ids:
             segs = geom.get(lid)
             if not segs:
                 continue
-            link = links[lid]
-            key = (lid in selected, link.mode == "async")
+            dashed, tip_cell, label_cell, label = info[lid]
+            key = (lid in selected, dashed)
             path = paths.get(key)
             if path is None:
                 path = paths[key] = QPainterPath()
             for x1, y1, x2, y2 in segs:
                 path.moveTo(x1, y1)
                 path.lineTo(x2, y2)
-            x1, y1, x2, y2 = segs[-1]
-            if floor(x2 / size) == cx and floor(y2 / size) == cy:
+            if tip_cell == cell:
+                x1, y1, x2, y2 = segs[-1]
                 dx, dy = x2 - x1, y2 - y1
                 ln = math.hypot(dx, dy) or 1.0
                 ux, uy = dx / ln, dy / ln
@@ -430,14 +490,8 @@ class LinkLayer:
                         ]
                     )
                 )
-            text = link.label or link.protocol
-            if text:
-                x1, y1, x2, y2 = segs[len(segs) // 2]
-                mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-                if floor(mx / size) == cx and floor(my / size) == cy:
-                    room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
-                    if room > _LABEL_FM.horizontalAdvance(text) + 8:
-                        labels.append((text, mx, my))
+            if label is not None and label_cell == cell:
+                labels.append(label)
         done = _CellPaint(sorted(paths.items()), arrows, labels, len(ids))
         self._cache[cell] = done
         return done
