@@ -29,7 +29,7 @@ def test_unsaved_work_is_written_after_idle_time_and_removed_on_save(
     window = app_window(autosave_dir=folder, autosave_idle_ms=100)
     autosave = window.features.autosave
     draw_three_tier(window)
-    qtbot.waitUntil(lambda: autosave.design_file.exists(), timeout=2000)
+    qtbot.waitUntil(lambda: autosave.writes >= 1, timeout=2000)
     saved = loads_design(autosave.design_file.read_text(encoding="utf-8"))
     assert saved.model_dump() == window.editor.design.model_dump()
     meta = json.loads(autosave.meta_file.read_text(encoding="utf-8"))
@@ -42,9 +42,23 @@ def test_unsaved_work_is_written_after_idle_time_and_removed_on_save(
     # after the save, a new edit is autosaved again, and undoing back to the saved state
     # removes it
     window.view.add_node("cache")
-    qtbot.waitUntil(lambda: autosave.design_file.exists(), timeout=2000)
+    qtbot.waitUntil(lambda: autosave.writes >= 2, timeout=2000)
+    assert autosave.design_file.exists()
     window.editor.undo()
     assert not autosave.design_file.exists()
+
+
+def test_a_write_in_flight_does_not_bring_a_removed_autosave_back(
+    qtbot: Any, app_window: Any, tmp_path: Path
+) -> None:
+    window = app_window(autosave_dir=tmp_path / "a", autosave_idle_ms=60_000)
+    autosave = window.features.autosave
+    draw_three_tier(window)
+    for _ in range(20):  # writes queued in the worker, then the work is saved
+        autosave.write()
+    autosave.remove()
+    autosave.wait()
+    assert not autosave.design_file.exists() and not autosave.meta_file.exists()
 
 
 def test_clean_close_removes_the_autosave(qtbot: Any, app_window: Any, tmp_path: Path) -> None:
