@@ -27,6 +27,8 @@ CELL = 600.0
 #: huge design would otherwise sit in thousands of cells).
 COARSE = 16
 LONG = 24
+#: while zooming, only links shorter than FAR cells are drawn (the rest after a pause)
+FAR = 3
 GAP = 3.0  # space between a card's border and the arrow
 PARALLEL = 14.0  # distance between links that join the same two nodes
 LOD_LABELS = 0.45
@@ -43,7 +45,7 @@ Segment = tuple[float, float, float, float]
 
 
 Cell = tuple[int, int, int]  # (level, column, row)
-_Info = tuple[bool, Cell | None, Cell | None, tuple[str, float, float] | None]
+_Info = tuple[bool, bool, Cell | None, Cell | None, tuple[str, float, float] | None]
 
 
 def _cells(seg: Segment, level: int = 0) -> set[Cell]:
@@ -103,7 +105,7 @@ class LinkLayer:
         self.theme = theme
         self._invalidate = invalidate
         self.floating: set[str] = set()
-        #: while the user zooms: no antialiasing and no links longer than LONG cells (the
+        #: while the user zooms: no antialiasing and no links longer than FAR cells (the
         #: view redraws everything once the gesture pauses)
         self.quick = False
         self.hidden = False  # the view's overview draws links when zoomed far out
@@ -311,7 +313,7 @@ class LinkLayer:
         """What a cell needs to draw a link besides its lines (see _cell_paint)."""
         link = self.links[lid]
         if not segs:
-            return (link.mode == "async", None, None, None)
+            return (link.mode == "async", False, None, None, None)
 
         def cell_of(x: float, y: float, seg: Segment) -> Cell:
             level = 1 if abs(seg[2] - seg[0]) + abs(seg[3] - seg[1]) > LONG * CELL else 0
@@ -330,7 +332,8 @@ class LinkLayer:
             room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
             if room > _LABEL_FM.horizontalAdvance(text) + 8:
                 label, label_cell = (text, mx, my), cell_of(mx, my, mid)
-        return (link.mode == "async", tip, label_cell, label)
+        far = sum(abs(g[2] - g[0]) + abs(g[3] - g[1]) for g in segs) > FAR * CELL
+        return (link.mode == "async", far, tip, label_cell, label)
 
     def _segments(self, link: Link) -> list[Segment]:
         a = self.pos_of.get(link.source)
@@ -458,7 +461,7 @@ class LinkLayer:
         done = self._cache.get(cell)
         if done is not None:
             return done
-        paths: dict[tuple[bool, bool], QPainterPath] = {}
+        paths: dict[tuple[bool, bool, bool], QPainterPath] = {}
         arrows = QPainterPath()
         arrows.setFillRule(Qt.FillRule.WindingFill)
         labels: list[tuple[str, float, float]] = []
@@ -468,8 +471,8 @@ class LinkLayer:
             segs = geom.get(lid)
             if not segs:
                 continue
-            dashed, tip_cell, label_cell, label = info[lid]
-            key = (lid in selected, dashed)
+            dashed, far, tip_cell, label_cell, label = info[lid]
+            key = (lid in selected, dashed, far)
             path = paths.get(key)
             if path is None:
                 path = paths[key] = QPainterPath()
@@ -549,7 +552,8 @@ class LinkLayer:
         cells: list[Cell] = []
         for area in areas or [exposed]:
             cells += self._cells_in(area.adjusted(-m, -m, m, m))
-        if self.quick:  # zooming: the longest links (the coarse grid) follow after a pause
+        quick = self.quick
+        if quick:  # zooming: links longer than FAR cells follow after a pause
             cells = [c for c in cells if c[0] == 0]
         if not cells:
             return
@@ -573,7 +577,9 @@ class LinkLayer:
                 QRectF(cx * size, cy * size, size, size), Qt.ClipOperation.IntersectClip
             )
             for key, path in cp.paths:
-                painter.setPen(pens[key])
+                if quick and key[2]:
+                    continue
+                painter.setPen(pens[key[:2]])
                 painter.drawPath(path)
             painter.restore()
         if lod >= LOD_ARROWS:
@@ -664,14 +670,14 @@ class LinkLayer:
 
 
 class _CellPaint:
-    """The drawing of one grid cell: paths per (selected, dashed) pen, arrowheads, labels
-    and the number of links filed there."""
+    """The drawing of one grid cell: paths per (selected, dashed, far) key, arrowheads,
+    labels and the number of links filed there."""
 
     __slots__ = ("arrows", "count", "labels", "paths")
 
     def __init__(
         self,
-        paths: list[tuple[tuple[bool, bool], QPainterPath]],
+        paths: list[tuple[tuple[bool, bool, bool], QPainterPath]],
         arrows: QPainterPath,
         labels: list[tuple[str, float, float]],
         count: int,

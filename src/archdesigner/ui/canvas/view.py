@@ -6,7 +6,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QLineF,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -18,15 +29,16 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPixmap,
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QWidget
 
 from archdesigner.model.edits import AddNode, EditError, MoveNodes
 from archdesigner.ui import operations as ops
 from archdesigner.ui.canvas import tools
-from archdesigner.ui.canvas.items import GroupItem
+from archdesigner.ui.canvas.items import GroupItem, NodeItem
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.commands import NUDGE_ID
 from archdesigner.ui.editor import Editor
@@ -69,6 +81,7 @@ class CanvasView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.minimap = Minimap(self)
+        self._gesture_cards: list[NodeItem] = []
         self._quick_timer = QTimer(self)
         self._quick_timer.setSingleShot(True)
         self._quick_timer.setInterval(200)
@@ -113,14 +126,45 @@ class CanvasView(QGraphicsView):
         self._zoomed()
 
     def zoom_by(self, factor: float) -> None:
-        """A zoom step of the user (wheel, keys): links passing through the view without an
-        end in it are drawn once the steps pause (a hairball costs ~0.1 s per redraw)."""
-        self.design_scene.links.quick = True
+        """A zoom step of the user (wheel, keys). While the steps go on, links are drawn
+        without antialiasing and without the longest ones, and the cards in view keep one
+        picture each, scaled at every step; all is drawn crisply once the steps pause."""
+        links = self.design_scene.links
+        if not links.quick:
+            links.quick = True
+            self._cards_for_gesture()
+            # the card pictures are scaled without filtering (3x cheaper) until the pause
+            self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         self._quick_timer.start()
         self.set_zoom(self.zoom() * factor)
 
+    def _cards_for_gesture(self) -> None:
+        s = self.design_scene
+        if s.overview:
+            return
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        w, h = visible.width(), visible.height()
+        area = visible.adjusted(-w / 2, -h / 2, w / 2, h / 2)  # room to zoom out
+        # the pictures' resolution: the next power of two above the zoom (text stays sharp
+        # while zooming in by up to 2x; zooming out only shrinks them)
+        z = self.zoom() * self.devicePixelRatioF()
+        scale = min(8.0, 2.0 ** math.ceil(math.log2(max(z, 0.125))))
+        items = [i for i in s.items(area) if isinstance(i, NodeItem)]
+        if not items or len(items) > 2000:  # far out: the device cache is as cheap
+            return
+        bounds = items[0].boundingRect()
+        size = QSize(math.ceil(bounds.width() * scale), math.ceil(bounds.height() * scale))
+        for item in items:
+            item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache, size)
+        self._gesture_cards = items
+
     def _quick_done(self) -> None:
         self.design_scene.links.quick = False
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.minimap.update()
+        cards, self._gesture_cards = self._gesture_cards, []
+        for item in cards:
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.resetCachedContent()
         self.viewport().update()
 
@@ -161,7 +205,8 @@ class CanvasView(QGraphicsView):
     def _zoomed(self) -> None:
         self.design_scene.set_overview(self.zoom() < OVERVIEW_SCALE)
         self.zoom_changed.emit(self.zoom())
-        self.minimap.update()
+        if not self.design_scene.links.quick:  # while zooming, it follows after the pause
+            self.minimap.update()
 
     def focus_item(self, kind: str, item_id: str) -> None:
         s = self.design_scene
@@ -475,6 +520,7 @@ class Minimap(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.enabled_by_user = True
+        self._scaled: tuple[tuple[int, int, int], QPixmap] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)
@@ -519,8 +565,17 @@ class Minimap(QWidget):
             where.width() * s,
             where.height() * s,
         )
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        p.drawImage(target, img)
+        # the overview picture shrunk once, not at every repaint of the view under it
+        key = (img.cacheKey(), round(target.width()), round(target.height()))
+        if self._scaled is None or self._scaled[0] != key:
+            small = img.scaled(
+                max(1, key[1]),
+                max(1, key[2]),
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            self._scaled = (key, QPixmap.fromImage(small))
+        p.drawPixmap(target.topLeft(), self._scaled[1])
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         vr = QRectF(
             visible.left() * s + off.x(),
