@@ -329,3 +329,62 @@ def test_link_drawing_follows_moves_and_selection(make_window: Any, qtbot: Any) 
     w.editor.undo()
     qtbot.wait(10)
     assert not near(pixel(w, 151, 0), LIGHT.canvas)
+
+
+# --- zoom gestures and the idle build ---------------------------------------------------
+
+
+def grid_design(n: int) -> Any:
+    from archdesigner.model import Design, Link, Node, Position
+
+    nodes = [
+        Node(id=f"n{i}", kind="service", position=Position(x=(i % 12) * 240.0, y=(i // 12) * 110.0))
+        for i in range(n)
+    ]
+    links = [
+        Link(
+            id=f"l{i}",
+            source=f"n{i}",
+            target=f"n{(i * 7 + 5) % n}",
+            mode="async" if i % 3 else "sync",
+        )
+        for i in range(n)
+        if (i * 7 + 5) % n != i
+    ]
+    return Design(format="archdesigner.design", version=1, nodes=nodes, links=links)
+
+
+def test_after_a_zoom_gesture_pauses_the_canvas_is_drawn_crisply(
+    make_window: Any, qtbot: Any
+) -> None:
+    """While the wheel turns, cards are scaled pictures and long links wait; after the pause
+    the view shows exactly what a fresh window at that zoom shows."""
+    design = grid_design(120)
+    w = make_window(design)
+    w.view.centerOn(1300, 600)
+    for factor in (1.1, 1.1, 1 / 1.1, 1.1):
+        w.view.zoom_by(factor)
+        w.view.viewport().repaint()
+    assert w.scene.links.quick
+    qtbot.waitUntil(lambda: not w.scene.links.quick, timeout=2000)
+    qtbot.wait(20)
+    fresh = make_window(design)
+    fresh.resize(w.size())
+    fresh.view.setTransform(w.view.transform())
+    qtbot.wait(20)
+    for a, b in (
+        (w.view.horizontalScrollBar(), fresh.view.horizontalScrollBar()),
+        (w.view.verticalScrollBar(), fresh.view.verticalScrollBar()),
+    ):
+        b.setValue(a.value())
+    assert fresh.view.viewport().size() == w.view.viewport().size()
+    w.view.minimap.hide()
+    fresh.view.minimap.hide()
+    assert w.view.viewport().grab().toImage() == fresh.view.viewport().grab().toImage()
+
+
+def test_every_link_cell_is_built_while_idle(make_window: Any, qtbot: Any) -> None:
+    w = make_window(grid_design(300))
+    layer = w.scene.links
+    qtbot.waitUntil(lambda: layer.warm, timeout=5000)
+    assert {cell for cell, ids in layer.grid.items() if ids} <= set(layer._cache)
