@@ -9,9 +9,10 @@ removes its links first). Nothing here knows about Qt or undo stacks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsIndex
 
 from pydantic import ValidationError
 
@@ -22,11 +23,141 @@ class EditError(ValueError):
     """An edit that would make the design invalid. The message says why, for a person."""
 
 
+class IdList(list[Any]):
+    """A list of nodes or links that finds an item's position by id without a scan.
+
+    Used while :func:`indexed` is open (``archdesigner lint --fix`` applies thousands of
+    edits to one design). It is a real list: edits insert, pop and replace items as usual,
+    and the list keeps ``id -> (position, log length)``. An insert or pop is appended to a
+    log of shifts instead of renumbering every later item; a lookup replays the shifts
+    logged since its entry was written (at most ``_MAX_LOG``), and the map is rebuilt in
+    one pass when the log is full. Slice assignment and other bulk changes rebuild it."""
+
+    _MAX_LOG = 256
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__(items)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._pos: dict[str, tuple[int, int]] = {
+            item.id: (i, 0) for i, item in enumerate(list.__iter__(self))
+        }
+        self._log: list[tuple[int, int]] = []  # (position, +1 insert / -1 pop)
+
+    def _shift(self, at: int, delta: int) -> None:
+        if len(self._log) >= self._MAX_LOG:
+            self._rebuild()
+        else:
+            self._log.append((at, delta))
+
+    def ids(self) -> Set[str]:
+        """The ids of the items (a live view)."""
+        return self._pos.keys()
+
+    def position(self, item_id: str) -> int | None:
+        entry = self._pos.get(item_id)
+        if entry is None:
+            return None
+        i, since = entry
+        for at, delta in self._log[since:]:
+            if delta > 0:
+                if i >= at:
+                    i += 1
+            elif i > at:
+                i -= 1
+        if i >= len(self) or list.__getitem__(self, i).id != item_id:  # cannot happen
+            self._rebuild()
+            return self.position(item_id)
+        return i
+
+    def _norm(self, index: SupportsIndex, inserting: bool) -> int:
+        i = index.__index__()
+        n = len(self)
+        if i < 0:
+            i = max(0, i + n)
+        return min(i, n) if inserting else i
+
+    def insert(self, index: SupportsIndex, item: Any) -> None:
+        i = self._norm(index, True)
+        super().insert(i, item)
+        self._shift(i, 1)
+        self._pos[item.id] = (i, len(self._log))
+
+    def append(self, item: Any) -> None:
+        self.insert(len(self), item)
+
+    def pop(self, index: SupportsIndex = -1) -> Any:
+        i = self._norm(index, False)
+        item = super().pop(i)
+        self._pos.pop(item.id, None)
+        self._shift(i, -1)
+        return item
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice):
+            super().__setitem__(index, value)
+            self._rebuild()
+            return
+        i = index.__index__()
+        if i < 0:
+            i += len(self)
+        old = list.__getitem__(self, i)
+        super().__setitem__(i, value)
+        if old.id != value.id:
+            self._pos.pop(old.id, None)
+        self._pos[value.id] = (i, len(self._log))
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._rebuild()
+
+    def extend(self, items: Iterable[Any]) -> None:
+        for item in items:
+            self.append(item)
+
+    def remove(self, item: Any) -> None:
+        super().remove(item)
+        self._rebuild()
+
+    def clear(self) -> None:
+        super().clear()
+        self._rebuild()
+
+
+@contextmanager
+def indexed(design: Design) -> Iterator[Design]:
+    """While open, the design's nodes and links are :class:`IdList` s, so that edits find
+    items by id in constant time instead of scanning: apply many edits inside one ``with``.
+    The lists are plain lists again afterwards (same items, same order)."""
+    if isinstance(design.nodes, IdList):  # nested: already indexed
+        yield design
+        return
+    design.nodes = IdList(design.nodes)
+    design.links = IdList(design.links)
+    try:
+        yield design
+    finally:
+        design.nodes = list(design.nodes)
+        design.links = list(design.links)
+
+
 def _index(items: Sequence[Any], item_id: str, what: str) -> int:
+    if isinstance(items, IdList):
+        found = items.position(item_id)
+        if found is None:
+            raise EditError(f"no {what} with id {item_id!r}")
+        return found
     for i, item in enumerate(items):
         if item.id == item_id:
             return i
     raise EditError(f"no {what} with id {item_id!r}")
+
+
+def _has(items: Sequence[Any], item_id: str) -> bool:
+    if isinstance(items, IdList):
+        return item_id in items.ids()
+    return any(item.id == item_id for item in items)
 
 
 def _validated(model: type[Any], data: dict[str, Any], what: str) -> Any:
@@ -82,7 +213,7 @@ class AddNode(Edit):
         return f"Add {self.node.label}"
 
     def apply(self, design: Design) -> Edit:
-        if any(n.id == self.node.id for n in design.nodes):
+        if _has(design.nodes, self.node.id):
             raise EditError(f"a node with id {self.node.id!r} exists already")
         if self.node.group is not None and not any(g.id == self.node.group for g in design.groups):
             raise EditError(f"no group with id {self.node.group!r}")
@@ -134,11 +265,10 @@ class AddLink(Edit):
         return f"Link {self.link.source} -> {self.link.target}"
 
     def apply(self, design: Design) -> Edit:
-        if any(existing.id == self.link.id for existing in design.links):
+        if _has(design.links, self.link.id):
             raise EditError(f"a link with id {self.link.id!r} exists already")
-        ids = {n.id for n in design.nodes}
         for end in (self.link.source, self.link.target):
-            if end not in ids:
+            if not _has(design.nodes, end):
                 raise EditError(f"no node with id {end!r}")
         idx = len(design.links) if self.index is None else min(self.index, len(design.links))
         design.links.insert(idx, self.link)
@@ -252,7 +382,7 @@ class UpdateNode(Edit):
         data = old.model_dump()
         data.update(_plain(self.changes))
         new = _validated(Node, data, self.node_id)
-        if new.id != old.id and any(n.id == new.id for n in design.nodes):
+        if new.id != old.id and _has(design.nodes, new.id):
             raise EditError(f"a node with id {new.id!r} exists already")
         if new.group is not None and not any(g.id == new.group for g in design.groups):
             raise EditError(f"no group with id {new.group!r}")
@@ -288,11 +418,10 @@ class UpdateLink(Edit):
         data = old.model_dump()
         data.update(_plain(self.changes))
         new = _validated(Link, data, f"link {self.link_id}")
-        if new.id != old.id and any(link.id == new.id for link in design.links):
+        if new.id != old.id and _has(design.links, new.id):
             raise EditError(f"a link with id {new.id!r} exists already")
-        ids = {n.id for n in design.nodes}
         for end in (new.source, new.target):
-            if end not in ids:
+            if not _has(design.nodes, end):
                 raise EditError(f"no node with id {end!r}")
         design.links[i] = new
         return UpdateLink(new.id, {k: getattr(old, k) for k in self.changes}, self.text)
@@ -461,10 +590,10 @@ def insert_between(design: Design, link_id: str, node: Node, *, text: str = "") 
     sync link (the new component calls v as u did)."""
     i = _index(design.links, link_id, "link")
     link = design.links[i]
-    taken = {existing.id for existing in design.links}
+    links = design.links
+    taken = links.ids() if isinstance(links, IdList) else {existing.id for existing in links}
     first = unique_id(f"{link.source}-{node.id}", taken)
-    taken.add(first)
-    second = unique_id(f"{node.id}-{link.target}", taken)
+    second = unique_id(f"{node.id}-{link.target}", _With(taken, first))
     into = link.model_copy(update={"id": first, "target": node.id})
     out = Link(
         id=second,
@@ -484,7 +613,7 @@ def unique_id(base: str, taken: Iterable[str] | set[str], max_len: int = 63) -> 
     """``base`` made into a valid id (pattern of the format) not in ``taken``."""
     import re
 
-    taken_set = taken if isinstance(taken, set) else set(taken)
+    taken_set = taken if isinstance(taken, Set) else set(taken)
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-._") or "node"
     if not cleaned[0].isalnum():
         cleaned = "n" + cleaned
@@ -498,6 +627,24 @@ def unique_id(base: str, taken: Iterable[str] | set[str], max_len: int = 63) -> 
         if cand not in taken_set:
             return cand
         n += 1
+
+
+class _With(Set[str]):
+    """``ids`` and one more id, without copying ``ids``."""
+
+    def __init__(self, ids: Set[str], extra: str) -> None:
+        self._ids, self._extra = ids, extra
+
+    def __contains__(self, item: object) -> bool:
+        return item == self._extra or item in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._ids
+        if self._extra not in self._ids:
+            yield self._extra
+
+    def __len__(self) -> int:
+        return len(self._ids) + (self._extra not in self._ids)
 
 
 def _plain(changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -540,6 +687,7 @@ __all__ = [
     "Edit",
     "EditError",
     "EditLog",
+    "IdList",
     "MoveNodes",
     "RemoveGroup",
     "RemoveItems",
@@ -549,6 +697,7 @@ __all__ = [
     "UpdateGroup",
     "UpdateLink",
     "UpdateNode",
+    "indexed",
     "insert_between",
     "unique_id",
 ]
