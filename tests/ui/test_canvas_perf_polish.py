@@ -388,3 +388,29 @@ def test_every_link_cell_is_built_while_idle(make_window: Any, qtbot: Any) -> No
     layer = w.scene.links
     qtbot.waitUntil(lambda: layer.warm, timeout=5000)
     assert {cell for cell, ids in layer.grid.items() if ids} <= set(layer._cache)
+
+
+def test_resizing_an_empty_group_stores_its_new_frame(make_window: Any, qtbot: Any) -> None:
+    from archdesigner.model import Group
+
+    design = sample()
+    design.groups.append(
+        Group(id="box", properties={"canvas": {"x": -100, "y": 200, "w": 240, "h": 120}})
+    )
+    w = make_window(design)
+    w.view.centerOn(0, 250)
+    before = dump(w)
+    w.scene.select(groups=["box"])
+    grip = w.scene.groups["box"].grip_rect().center()
+    drag(qtbot, w, w.view.mapFromScene(grip), vp_point(w, 200, 380))
+    geo = w.editor.design.group_map()["box"].properties["canvas"]
+    assert (geo["x"], geo["y"]) == (-100, 200)
+    assert abs(geo["w"] - 300) <= 1 and abs(geo["h"] - 180) <= 1
+    assert w.scene.groups["box"].frame.width() == geo["w"]
+    check_undo_redo(w, before, dump(w))
+    # a frame dragged down to nothing keeps a size one can still grab
+    w.scene.select(groups=["box"])
+    grip = w.scene.groups["box"].grip_rect().center()
+    drag(qtbot, w, w.view.mapFromScene(grip), vp_point(w, -98, 203))
+    geo = w.editor.design.group_map()["box"].properties["canvas"]
+    assert geo["w"] >= 120 and geo["h"] >= 80

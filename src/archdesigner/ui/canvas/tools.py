@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from archdesigner.ui.canvas.view import CanvasView
 
 DRAG_START_PX = 3.0
+#: smallest frame an empty group is given when its frame is resized (scene units)
+MIN_FRAME = (120.0, 80.0)
 
 
 class Interaction:
@@ -342,7 +344,8 @@ class ResizeGroup(_RectGesture):
         }
         edit = ops.membership_edit(design, group.id, nodes, groups)
         if not nodes and not groups:  # empty: the frame as resized is kept in the file
-            keep = store_frame(group, rect)
+            w, h = max(rect.width(), MIN_FRAME[0]), max(rect.height(), MIN_FRAME[1])
+            keep = store_frame(group, QRectF(rect.x(), rect.y(), w, h))
             edit = Compound(
                 (*edit.edits, keep) if edit is not None else (keep,),
                 edit.text if edit is not None else f"Resize group {group.id}",

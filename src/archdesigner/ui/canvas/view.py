@@ -164,7 +164,8 @@ class CanvasView(QGraphicsView):
         self.minimap.update()
         cards, self._gesture_cards = self._gesture_cards, []
         for item in cards:
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            if item.scene() is self.design_scene:  # not removed meanwhile
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.resetCachedContent()
         self.viewport().update()
 
