@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, SupportsIndex
 
 from pydantic import ValidationError
@@ -28,21 +29,24 @@ class IdList(list[Any]):
 
     Used while :func:`indexed` is open (``archdesigner lint --fix`` applies thousands of
     edits to one design). It is a real list: edits insert, pop and replace items as usual,
-    and the list keeps ``id -> (position, log length)``. An insert or pop is appended to a
-    log of shifts instead of renumbering every later item; a lookup replays the shifts
-    logged since its entry was written (at most ``_MAX_LOG``), and the map is rebuilt in
-    one pass when the log is full. Slice assignment and other bulk changes rebuild it."""
+    and the list keeps ``id -> position`` as of some length of a log of shifts. An insert or
+    pop is appended to that log instead of renumbering every later item; a lookup replays
+    the shifts logged since its entry was written (at most ``_MAX_LOG``), and the map is
+    rebuilt in one pass when the log is full. Slice assignment and other bulk changes
+    rebuild it."""
 
-    _MAX_LOG = 256
+    _MAX_LOG = 1024
 
     def __init__(self, items: Iterable[Any] = ()) -> None:
         super().__init__(items)
         self._rebuild()
 
     def _rebuild(self) -> None:
-        self._pos: dict[str, tuple[int, int]] = {
-            item.id: (i, 0) for i, item in enumerate(list.__iter__(self))
-        }
+        # plain ints, no tuples: a map of 20,000 tuples would wake the garbage collector
+        self._pos: dict[str, int] = dict(
+            zip(map(attrgetter("id"), list.__iter__(self)), range(len(self)), strict=True)
+        )
+        self._since: dict[str, int] = {}  # log length when the entry was written (else 0)
         self._log: list[tuple[int, int]] = []  # (position, +1 insert / -1 pop)
 
     def _shift(self, at: int, delta: int) -> None:
@@ -51,16 +55,22 @@ class IdList(list[Any]):
         else:
             self._log.append((at, delta))
 
+    def _note(self, item_id: str, i: int) -> None:
+        self._pos[item_id] = i
+        if self._log:
+            self._since[item_id] = len(self._log)
+        else:
+            self._since.pop(item_id, None)
+
     def ids(self) -> Set[str]:
         """The ids of the items (a live view)."""
         return self._pos.keys()
 
     def position(self, item_id: str) -> int | None:
-        entry = self._pos.get(item_id)
-        if entry is None:
+        i = self._pos.get(item_id)
+        if i is None:
             return None
-        i, since = entry
-        for at, delta in self._log[since:]:
+        for at, delta in self._log[self._since.get(item_id, 0) :]:
             if delta > 0:
                 if i >= at:
                     i += 1
@@ -82,7 +92,7 @@ class IdList(list[Any]):
         i = self._norm(index, True)
         super().insert(i, item)
         self._shift(i, 1)
-        self._pos[item.id] = (i, len(self._log))
+        self._note(item.id, i)
 
     def append(self, item: Any) -> None:
         self.insert(len(self), item)
@@ -91,6 +101,7 @@ class IdList(list[Any]):
         i = self._norm(index, False)
         item = super().pop(i)
         self._pos.pop(item.id, None)
+        self._since.pop(item.id, None)
         self._shift(i, -1)
         return item
 
@@ -106,7 +117,8 @@ class IdList(list[Any]):
         super().__setitem__(i, value)
         if old.id != value.id:
             self._pos.pop(old.id, None)
-        self._pos[value.id] = (i, len(self._log))
+            self._since.pop(old.id, None)
+        self._note(value.id, i)
 
     def __delitem__(self, index: Any) -> None:
         super().__delitem__(index)
