@@ -17,7 +17,15 @@ import time
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
 
 from archdesigner.model.design import Link
 from archdesigner.ui.theme import NODE_H, NODE_W, Theme
@@ -157,6 +165,9 @@ class LinkLayer:
 
         def step() -> None:
             if gen != self._warm_gen:  # rebuilt meanwhile: a newer warm-up runs
+                return
+            if self.floating or self.quick or QGuiApplication.mouseButtons().value:
+                QTimer.singleShot(100, step)  # the user is dragging or zooming: later
                 return
             start = time.perf_counter()
             while todo and time.perf_counter() - start < WARM_SLICE:
@@ -471,6 +482,7 @@ class LinkLayer:
         size = CELL * COARSE**level
         left, top = cx * size, cy * size
         right, bottom = left + size, top + size
+        box = (left, top, right, bottom)
         ids = self.grid.get(cell, ())
         for lid in ids:
             segs = geom.get(lid)
@@ -487,7 +499,11 @@ class LinkLayer:
                     path.lineTo(x2, y2)
             else:  # the piece inside the cell: painted without a clip of its own
                 for seg in segs:
-                    c = clip(seg, left, top, right, bottom)
+                    x1, y1, x2, y2 = seg
+                    if left <= x1 <= right and left <= x2 <= right and top <= y1 <= bottom:
+                        c: Segment | None = seg if top <= y2 <= bottom else clip(seg, *box)
+                    else:
+                        c = clip(seg, *box)
                     if c is not None:
                         path.moveTo(c[0], c[1])
                         path.lineTo(c[2], c[3])
