@@ -5,18 +5,109 @@ same document as plain lists, and every fix undoes exactly."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import random
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from archdesigner.cli import main
+from archdesigner.io import dumps_design, load_design
 from archdesigner.lint import fixing
 from archdesigner.lint.fixing import apply_fixes
 from archdesigner.model import Design, Group, Link, Node
 from archdesigner.model.edits import Edit, IdList, indexed
 
-from .helpers import lint
+from .helpers import lint, make
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+PATHS = sorted(EXAMPLES.glob("*.arch.json"))
+
+# As the canvas draws them (ui/theme.py): cards centred on the position, group frames the
+# bounding box of the members' cards and child frames, padded, with a header on top.
+CARD_W, CARD_H, PAD, HEADER = 180.0, 64.0, 24.0, 26.0
+Rect = tuple[float, float, float, float]
+
+
+def frames(d: Design) -> dict[str, Rect]:
+    out: dict[str, Rect] = {}
+
+    def frame(gid: str) -> Rect | None:
+        if gid in out:
+            return out[gid]
+        rects = [
+            (
+                n.position.x - CARD_W / 2,
+                n.position.y - CARD_H / 2,
+                n.position.x + CARD_W / 2,
+                n.position.y + CARD_H / 2,
+            )
+            for n in d.nodes
+            if n.group == gid
+        ]
+        rects += [r for g in d.groups if g.parent == gid if (r := frame(g.id)) is not None]
+        if not rects:
+            return None
+        box = (
+            min(r[0] for r in rects) - PAD,
+            min(r[1] for r in rects) - PAD - HEADER,
+            max(r[2] for r in rects) + PAD,
+            max(r[3] for r in rects) + PAD,
+        )
+        out[gid] = box
+        return box
+
+    for g in d.groups:
+        frame(g.id)
+    return out
+
+
+def chain(d: Design, gid: str | None) -> list[str]:
+    parent = {g.id: g.parent for g in d.groups}
+    out: list[str] = []
+    while gid is not None:
+        out.append(gid)
+        gid = parent[gid]
+    return out
+
+
+def card(n: Node) -> Rect:
+    x, y = float(n.position.x), float(n.position.y)
+    return (x - CARD_W / 2, y - CARD_H / 2, x + CARD_W / 2, y + CARD_H / 2)
+
+
+def meets(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def check_layout(d: Design, added: set[str]) -> None:
+    """No new card overlaps another card or comes closer than 200 x 90 px to one, and no
+    new card lies in the frame of a group it does not belong to."""
+    boxes = frames(d)
+    by_id = {n.id: n for n in d.nodes}
+    assert added <= set(by_id)
+    for nid in sorted(added):
+        new = by_id[nid]
+        for other in d.nodes:
+            if other.id == nid:
+                continue
+            dx = abs(float(other.position.x) - float(new.position.x))
+            dy = abs(float(other.position.y) - float(new.position.y))
+            assert dx >= 200 or dy >= 90, (nid, other.id)
+        own = chain(d, new.group)
+        for gid, box in boxes.items():
+            if gid not in own:
+                assert not meets(card(new), box), (nid, gid)
+
+
+def run_fix(tmp_path: Path, source: Path) -> tuple[Design, Design]:
+    target = tmp_path / source.name
+    shutil.copy(source, target)
+    main(["lint", str(target), "--fix", "--fail-on", "never", "--format", "json"])
+    return load_design(source), load_design(target)
 
 
 def generated(n: int, seed: int = 3) -> Design:
@@ -139,3 +230,149 @@ def test_undoing_every_fix_of_a_fix_run_restores_the_document() -> None:
     for inverse in reversed(inverses):
         inverse.apply(d)
     assert d.model_dump() == before
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
+def test_fix_puts_new_components_on_free_spots_outside_foreign_frames(
+    tmp_path: Path, path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, after = run_fix(tmp_path, path)
+    capsys.readouterr()
+    added = {n.id for n in after.nodes} - {n.id for n in before.nodes}
+    check_layout(after, added)
+    for a, b in itertools.combinations(after.nodes, 2):  # and no card covers another
+        assert not meets(card(a), card(b)), (a.id, b.id)
+
+
+def test_the_reported_cases_land_beside_their_nodes_in_the_right_group(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, shop = run_fix(tmp_path, EXAMPLES / "web-shop.arch.json")
+    _, media = run_fix(tmp_path, EXAMPLES / "media-streaming.arch.json")
+    capsys.readouterr()
+    nodes = {n.id: n for n in [*shop.nodes, *media.nodes]}
+    # the cart's state cache: next to the cart, inside the app network with it
+    cart, state = nodes["cart"], nodes["cart-state"]
+    assert state.group == "app"
+    assert abs(state.position.x - cart.position.x) + abs(state.position.y - cart.position.y) <= 300
+    # the queue between drm-keys and keys-db (both in the transcode cluster) joins the cluster
+    assert nodes["keys-db-queue"].group == "transcode"
+    # the cache for callers in several groups belongs to none, and sits by its database
+    cache, db = nodes["metadata-db-cache"], nodes["metadata-db"]
+    assert cache.group is None
+    assert abs(cache.position.x - db.position.x) + abs(cache.position.y - db.position.y) <= 400
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
+def test_each_fix_of_an_example_undoes_to_the_exact_document(path: Path) -> None:
+    original = dumps_design(load_design(path))
+    report = lint(load_design(path))
+    fixable = [f for f in report.active if f.fix is not None]
+    assert fixable
+    for f in fixable:
+        design = load_design(path)
+        again = lint(design)
+        (same,) = [g for g in again.active if g.fingerprint == f.fingerprint]
+        assert same.fix is not None
+        inverse = same.fix.edit.apply(design)
+        assert dumps_design(design) != original
+        inverse.apply(design)
+        assert dumps_design(design) == original, f.rule_id
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.name for p in PATHS])
+def test_undoing_a_whole_fix_run_of_an_example_restores_the_file_text(path: Path) -> None:
+    design = load_design(path)
+    original = dumps_design(design)
+    inverses: list[Edit] = []
+    apply_fixes(design, lint, inverses=inverses)
+    assert inverses
+    for inverse in reversed(inverses):
+        inverse.apply(design)
+    assert dumps_design(design) == original
+
+
+def zoned() -> Design:
+    """Two zones in a region, an ungrouped network beside them, a crowded middle."""
+    groups = [
+        Group(id="region", kind="region"),
+        Group(id="zone-a", kind="zone", parent="region"),
+        Group(id="zone-b", kind="zone", parent="region"),
+        Group(id="batch", kind="cluster"),
+    ]
+    at = {
+        "web": ("client", 0, 0, None, {}),
+        "a1": ("service", 240, 0, "zone-a", {}),
+        "a2": ("service", 480, 0, "zone-a", {"replicas": 3}),
+        "a3": ("service", 240, 110, "zone-a", {}),
+        "a4": ("service", 480, 110, "zone-a", {}),
+        "b1": ("service", 240, 330, "zone-b", {"replicas": 2}),
+        "b2": ("service", 480, 330, "zone-b", {"replicas": 2, "stateful": True}),
+        "j1": ("worker", 960, 0, "batch", {}),
+        "j2": ("service", 960, 110, "batch", {"replicas": 2}),
+        "j3": ("service", 1200, 110, "batch", {"replicas": 2}),
+    }
+    d = make(
+        {
+            nid: (kind, {"position": {"x": x, "y": y}, "group": grp, **extra})
+            for nid, (kind, x, y, grp, extra) in at.items()
+        },
+        [
+            ("web", "a1", {"timeout_ms": 500.0}),
+            ("a1", "a2", {"timeout_ms": 500.0}),  # SCL001 inside zone-a
+            ("a3", "b1", {"timeout_ms": 500.0}),  # SCL001 across the zones
+            ("a4", "j2", {"timeout_ms": 500.0}),  # SCL001 from zone-a into batch
+            ("j1", "j3", {"timeout_ms": 500.0}),  # SCL001 inside batch
+            ("j2", "j3", {"timeout_ms": 500.0}),
+        ],
+        groups=groups,
+    )
+    return d
+
+
+def test_new_nodes_join_the_innermost_group_both_ends_share() -> None:
+    d = zoned()
+    before = {n.id for n in d.nodes}
+    apply_fixes(d, lint)
+    added = {n.id: n for n in d.nodes if n.id not in before}
+    check_layout(d, set(added))
+    assert added["a1-gateway"].group is None  # web is in no group
+    assert added["a2-lb"].group == "zone-a"
+    assert added["b1-lb"].group == "region"  # a3 in zone-a, b1 in zone-b
+    assert added["j2-lb"].group is None  # zone-a and batch share nothing
+    assert added["j3-lb"].group == added["j3-lb-2"].group == "batch"
+    assert added["b2-state"].group == "zone-b"
+    b2 = next(n for n in d.nodes if n.id == "b2")
+    state = added["b2-state"]
+    assert abs(state.position.x - b2.position.x) <= 240
+    assert abs(state.position.y - b2.position.y) <= 240
+
+
+def test_two_new_nodes_of_one_run_never_share_a_spot() -> None:
+    # ten callers of one scaled-out service, all on one spot: ten load balancers to place
+    nodes: dict[str, Any] = {
+        f"c{i}": ("service", {"position": {"x": 0, "y": 0}}) for i in range(10)
+    }
+    nodes["api"] = ("service", {"position": {"x": 0, "y": 0}, "replicas": 3})
+    d = make(nodes, [(f"c{i}", "api", {"timeout_ms": 500.0}) for i in range(10)])
+    before = {n.id for n in d.nodes}
+    report = lint(d)
+    edits = [f.fix.edit for f in report.active if f.rule_id == "SCL001" and f.fix]
+    assert len(edits) == 10
+    for edit in edits:
+        edit.apply(d)
+    added = {n.id for n in d.nodes} - before
+    assert len(added) == 10
+    spots = {(n.position.x, n.position.y) for n in d.nodes if n.id in added}
+    assert len(spots) == 10
+    for a, b in itertools.combinations([n for n in d.nodes if n.id in added], 2):
+        assert abs(a.position.x - b.position.x) >= 200 or abs(a.position.y - b.position.y) >= 90
+
+
+def test_a_generated_design_gets_no_overlapping_new_cards() -> None:
+    d = generated(400)
+    before = {n.id for n in d.nodes}
+    apply_fixes(d, lint)
+    added = {n.id for n in d.nodes} - before
+    assert len(added) > 50
+    check_layout(d, added)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from archdesigner.lint.analysis import LoadFlow, SyncPaths, load_flow, sync_paths
 from archdesigner.lint.api import LintContext
+from archdesigner.lint.placement import Placer
 from archdesigner.model.design import Node, Position
 from archdesigner.model.edits import unique_id
 
@@ -51,11 +53,23 @@ def new_node(
     )
 
 
+def placed(ctx: LintContext, node: Node, near: Position, serves: Iterable[str]) -> Node:
+    """``node`` moved to a free spot near ``near`` (see :mod:`archdesigner.lint.placement`),
+    in the innermost group that holds all of ``serves`` (or none). Call it when the fix's
+    edit is built: the run's placer remembers every spot it gave out."""
+    placer: Placer = ctx.shared("placer", lambda: Placer(ctx.design))
+    spot = placer.place((float(near.x), float(near.y)), placer.common_group(serves))
+    return node.model_copy(update={"position": Position(x=spot.x, y=spot.y), "group": spot.group})
+
+
 def midpoint(a: Position, b: Position) -> Position:
     return Position(x=(float(a.x) + float(b.x)) / 2, y=(float(a.y) + float(b.y)) / 2)
 
 
 def new_id(ctx: LintContext, base: str) -> str:
-    """An unused node id made from ``base`` (cheap: the id set is built once per run)."""
+    """An unused node id made from ``base`` (cheap: the id set is built once per run).
+    The id is reserved: two fixes of one run never name their new nodes alike."""
     taken: set[str] = ctx.shared("node_ids", lambda: set(ctx.graph.nodes))
-    return unique_id(base, taken)
+    node_id = unique_id(base, taken)
+    taken.add(node_id)
+    return node_id

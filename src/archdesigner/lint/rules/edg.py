@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archdesigner.lint.api import Finding, Fix, LintContext, rule
-from archdesigner.lint.rules._common import SERVICE_LIKE, midpoint, new_node
+from archdesigner.lint.rules._common import SERVICE_LIKE, midpoint, new_node, placed
 from archdesigner.model.design import Link, Node
 from archdesigner.model.edits import AddLink, Compound, Edit, UpdateLink, insert_between
 
@@ -28,7 +28,8 @@ def no_front_door(ctx: LintContext) -> Iterator[Finding]:
             ctx, f"{v.id}-gateway", "api_gateway", midpoint(u.position, v.position), replicas=2
         )
 
-        def insert_gateway(link: Link = link, gw: Node = gw, v: Node = v) -> Edit:
+        def insert_gateway(link: Link = link, gw: Node = gw, u: Node = u, v: Node = v) -> Edit:
+            gw = placed(ctx, gw, gw.position, (u.id, v.id))
             insert = insert_between(ctx.design, link.id, gw)
             out = [e.link.id for e in insert.edits if isinstance(e, AddLink)][-1]
             return Compound(

@@ -13,6 +13,7 @@ from archdesigner.lint.rules._common import (
     new_id,
     new_node,
     paths,
+    placed,
 )
 from archdesigner.model.design import Link, Node
 from archdesigner.model.edits import (
@@ -49,12 +50,8 @@ def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
         lb_id = new_id(ctx, f"{v.id}-lb")
 
         def insert_lb(link: Link = link, u: Node = u, v: Node = v, lb_id: str = lb_id) -> Edit:
-            lb = Node(
-                id=lb_id,
-                kind="load_balancer",
-                replicas=2,
-                position=midpoint(u.position, v.position),
-            )
+            lb = Node(id=lb_id, kind="load_balancer", replicas=2)
+            lb = placed(ctx, lb, midpoint(u.position, v.position), (u.id, v.id))
             return insert_between(ctx.design, link.id, lb)
 
         yield ctx.finding(
@@ -80,8 +77,21 @@ def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
         if node.kind not in SERVICE_LIKE or not node.is_stateful or not node.scaled_out:
             continue
         count = f"{node.replicas} replicas" if node.autoscale is None else "autoscaled replicas"
-        cache = new_node(ctx, f"{node.id}-state", "cache", node.position, dy=110, replicas=2)
-        link_id = unique_id(f"{node.id}-{cache.id}", ctx.links.keys())
+        cache_id = new_id(ctx, f"{node.id}-state")
+
+        def move_state(node: Node = node, cache_id: str = cache_id) -> Edit:
+            cache = Node(id=cache_id, kind="cache", replicas=2)
+            cache = placed(ctx, cache, node.position, (node.id,))
+            link_id = unique_id(f"{node.id}-{cache.id}", ctx.links.keys())
+            return Compound(
+                (
+                    AddNode(cache),
+                    AddLink(Link(id=link_id, source=node.id, target=cache.id)),
+                    UpdateNode(node.id, {"stateful": False}),
+                ),
+                f"Move the state of {node.id} to {cache.id}",
+            )
+
         yield ctx.finding(
             node,
             f"{node.id} is stateful and runs {count}: each replica keeps its own state, so "
@@ -89,15 +99,8 @@ def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
             f"cache or database and make {node.id} stateless.",
             evidence={"replicas": node.replicas, "autoscale": node.autoscale is not None},
             fix=Fix(
-                f"Move the state of {node.id} to a new cache {cache.id} and set stateful to false",
-                Compound(
-                    (
-                        AddNode(cache),
-                        AddLink(Link(id=link_id, source=node.id, target=cache.id)),
-                        UpdateNode(node.id, {"stateful": False}),
-                    ),
-                    f"Move the state of {node.id} to {cache.id}",
-                ),
+                f"Move the state of {node.id} to a new cache {cache_id} and set stateful to false",
+                move_state,
             ),
         )
 
@@ -164,12 +167,13 @@ def uncached_hot_database(ctx: LintContext) -> Iterator[Finding]:
             f"{db.id}-cache",
             "cache",
             db.position,
-            dy=-110,
             replicas=2,
             technology="redis",
         )
 
         def add_cache(cache: Node = cache, callers: list[str] = callers, db: str = db.id) -> Edit:
+            # next to the database it stands in front of, in the group it shares with callers
+            cache = placed(ctx, cache, nodes[db].position, (db, *callers))
             taken = set(ctx.links.keys())
             edits: list[AddNode | AddLink] = [AddNode(cache)]
             for caller in callers:
@@ -236,6 +240,7 @@ def long_sync_chain(ctx: LintContext) -> Iterator[Finding]:
             )
 
             def through_queue(cut: Link = cut, queue: Node = queue) -> Edit:
+                queue = placed(ctx, queue, queue.position, (cut.source, cut.target))
                 insert = insert_between(ctx.design, cut.id, queue)
                 new_links = [e.link.id for e in insert.edits if isinstance(e, AddLink)]
                 return Compound(

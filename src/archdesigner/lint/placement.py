@@ -1,0 +1,402 @@
+"""Where a fix puts the component it adds: a free spot near where it belongs.
+
+A fix that adds a node (a load balancer on a link, a cache for a service, ...) asks a
+:class:`Placer` for a spot near an *ideal* point (the middle of the link, the node it
+serves). A spot is free when no card centre lies within ``CLEAR_X`` x ``CLEAR_Y`` of it,
+and it must not lie inside the frame of a group the new node does not belong to. Frames are
+computed as the canvas draws them (``ui/canvas/scene.py``): the bounding box of the members'
+cards and child frames, padded by ``GROUP_PAD`` and a ``GROUP_HEADER`` on top.
+
+In order of preference the new node goes:
+
+1. into its group, at a spot inside the group's frame (the frame does not grow);
+2. into its group, just outside the frame, when the frame can grow there without taking
+   in a card or touching a frame of another group;
+3. outside every frame, without a group;
+4. at the nearest spot free of cards (the design has no better one).
+
+The search is by rows: for each candidate row (``STEP_Y`` apart, nearest rows first) the
+cards and frames that block it are turned into x intervals, and the free x nearest to the
+ideal point is found among them. Cards come from a grid of ``CLEAR_X`` x ``CLEAR_Y``
+cells, frames from bands of ``BAND`` px, so one placement costs the same in a 20-node
+design and a 20,000-node one. A placer remembers what it placed: the fixes of one lint run
+never put two new nodes on one spot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from archdesigner.model.design import Design
+
+#: Card size on the canvas (``ui/theme.py``: NODE_W, NODE_H); positions are card centres.
+CARD_W, CARD_H = 180.0, 64.0
+#: Frame padding around a group's members and the header above them (``ui/theme.py``).
+GROUP_PAD, GROUP_HEADER = 24.0, 26.0
+#: A spot is free when every other card centre is at least this far in x or in y.
+CLEAR_X, CLEAR_Y = 200.0, 90.0
+#: Gap kept between a new card and the frame of a group it does not belong to.
+MARGIN = 12.0
+#: Distance between candidate rows.
+STEP_Y = 30.0
+#: Height of the bands that index group frames.
+BAND = 500.0
+#: Half-widths of the search windows tried in turn (px from the ideal point).
+WINDOWS = (360.0, 1080.0, 3240.0)
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _pad(r: Rect) -> Rect:
+    return (r[0] - GROUP_PAD, r[1] - GROUP_PAD - GROUP_HEADER, r[2] + GROUP_PAD, r[3] + GROUP_PAD)
+
+
+def _union(a: Rect | None, b: Rect) -> Rect:
+    if a is None:
+        return b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _card(x: float, y: float) -> Rect:
+    return (x - CARD_W / 2, y - CARD_H / 2, x + CARD_W / 2, y + CARD_H / 2)
+
+
+def _meets(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def stored_frame(properties: dict[str, object]) -> Rect | None:
+    """The frame an empty group keeps in ``properties["canvas"]`` (x, y, w, h), if any."""
+    geo = properties.get("canvas")
+    if not isinstance(geo, dict):
+        return None
+    try:
+        x, y, w, h = (float(geo[k]) for k in ("x", "y", "w", "h"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
+        return None
+    return (x, y, x + w, y + h)
+
+
+def group_frames(design: Design) -> dict[str, Rect]:
+    """The frame of every group that has one, as the canvas draws it."""
+    boxes: dict[str, Rect] = {}
+    for node in design.nodes:
+        if node.group is not None:
+            x, y = float(node.position.x), float(node.position.y)
+            boxes[node.group] = _union(boxes.get(node.group), _card(x, y))
+    children: dict[str, list[str]] = {}
+    for g in design.groups:
+        if g.parent is not None:
+            children.setdefault(g.parent, []).append(g.id)
+    props = {g.id: g.properties for g in design.groups}
+    frames: dict[str, Rect] = {}
+    busy: set[str] = set()
+
+    def frame(gid: str) -> Rect | None:
+        if gid in frames:
+            return frames[gid]
+        if gid in busy:  # a parent cycle
+            return None
+        busy.add(gid)
+        box = boxes.get(gid)
+        for child in children.get(gid, ()):
+            r = frame(child)
+            if r is not None:
+                box = _union(box, r)
+        out = _pad(box) if box is not None else stored_frame(props.get(gid, {}))
+        if out is not None:
+            frames[gid] = out
+        return out
+
+    for g in design.groups:
+        frame(g.id)
+    return frames
+
+
+@dataclass(frozen=True)
+class Spot:
+    x: float
+    y: float
+    group: str | None
+
+
+class Placer:
+    """Free spots for the nodes fixes add to one design (see the module docs)."""
+
+    def __init__(self, design: Design) -> None:
+        self.parent: dict[str, str | None] = {g.id: g.parent for g in design.groups}
+        self.group_of: dict[str, str | None] = {}
+        self.pos: dict[str, tuple[float, float]] = {}
+        self.cells: dict[tuple[int, int], list[tuple[float, float, str | None]]] = {}
+        for node in design.nodes:
+            x, y = float(node.position.x), float(node.position.y)
+            self.group_of[node.id] = node.group
+            self.pos[node.id] = (x, y)
+            self._occupy(x, y, node.group)
+        self.frames = group_frames(design)
+        self.bands: dict[int, set[str]] = {}
+        for gid, r in self.frames.items():
+            self._band(gid, r)
+        self._chains: dict[str | None, tuple[str, ...]] = {}
+
+    # --- indexes -----------------------------------------------------------------------
+    def _occupy(self, x: float, y: float, group: str | None) -> None:
+        key = (math.floor(x / CLEAR_X), math.floor(y / CLEAR_Y))
+        self.cells.setdefault(key, []).append((x, y, group))
+
+    def _band(self, gid: str, r: Rect) -> None:
+        for b in range(math.floor(r[1] / BAND), math.floor(r[3] / BAND) + 1):
+            self.bands.setdefault(b, set()).add(gid)
+
+    def chain(self, gid: str | None) -> tuple[str, ...]:
+        """``gid`` and its ancestors, innermost first."""
+        if gid in self._chains:
+            return self._chains[gid]
+        out: list[str] = []
+        cur = gid
+        while cur is not None and cur not in out and cur in self.parent:
+            out.append(cur)
+            cur = self.parent[cur]
+        self._chains[gid] = tuple(out)
+        return self._chains[gid]
+
+    def common_group(self, node_ids: Iterable[str]) -> str | None:
+        """The innermost group that holds every one of ``node_ids`` (None if there is none)."""
+        shared: list[str] | None = None
+        for nid in node_ids:
+            chain = self.chain(self.group_of.get(nid))
+            if shared is None:
+                shared = list(chain)
+            else:
+                inside = set(chain)
+                shared = [g for g in shared if g in inside]
+            if not shared:
+                return None
+        return shared[0] if shared else None
+
+    def position(self, node_id: str) -> tuple[float, float]:
+        return self.pos.get(node_id, (0.0, 0.0))
+
+    def _frames_near(self, top: float, bottom: float) -> set[str]:
+        out: set[str] = set()
+        for b in range(math.floor(top / BAND), math.floor(bottom / BAND) + 1):
+            out |= self.bands.get(b, set())
+        return out
+
+    # --- search --------------------------------------------------------------------------
+    def place(self, near: tuple[float, float], group: str | None) -> Spot:
+        """A free spot near ``near`` for a new node of ``group`` (which may come back None,
+        see the module docs), remembered so that the next placement avoids it."""
+        x0, y0 = round(near[0]), round(near[1])
+        spot = self._search(x0, y0, group)
+        self._occupy(spot.x, spot.y, spot.group)
+        need = _card(spot.x, spot.y)
+        for gid in self.chain(spot.group):
+            need = _pad(need)
+            grown = _union(self.frames.get(gid), need)
+            self.frames[gid] = grown
+            self._band(gid, grown)
+        return spot
+
+    def _search(self, x0: float, y0: float, group: str | None) -> Spot:
+        chain = self.chain(group)
+        for half in WINDOWS:
+            if chain:
+                frame = self.frames.get(chain[0])
+                if frame is not None:
+                    inner = (
+                        frame[0] + GROUP_PAD + CARD_W / 2,
+                        frame[1] + GROUP_PAD + GROUP_HEADER + CARD_H / 2,
+                        frame[2] - GROUP_PAD - CARD_W / 2,
+                        frame[3] - GROUP_PAD - CARD_H / 2,
+                    )
+                    found = self._best(x0, y0, half, chain, inner, None)
+                    if found is not None:
+                        return Spot(found[0], found[1], group)
+                found = self._best(x0, y0, half, chain, None, chain)
+                if found is not None:
+                    return Spot(found[0], found[1], group)
+            found = self._best(x0, y0, half, (), None, None)
+            if found is not None:
+                return Spot(found[0], found[1], None)
+        half = WINDOWS[-1]
+        while True:  # only cards left to avoid: there is always room further out
+            half *= 3
+            found = self._best(x0, y0, half, chain, None, None, frames=False)
+            if found is not None:
+                return Spot(found[0], found[1], group)
+
+    def _best(
+        self,
+        x0: float,
+        y0: float,
+        half: float,
+        chain: Sequence[str],
+        inside: Rect | None,
+        grow: Sequence[str] | None,
+        *,
+        frames: bool = True,
+    ) -> tuple[float, float] | None:
+        """The free spot nearest (x0, y0) within ``half`` px: outside the frames of groups
+        not in ``chain``; inside ``inside`` if given; if ``grow`` is given, only where the
+        frames of that chain can grow to take the card in."""
+        best: tuple[float, float] | None = None
+        best_d = math.inf
+        rows = int(half / STEP_Y)
+        own = set(chain)
+        row_cards = self._row_cards(x0 - half - CLEAR_X, x0 + half + CLEAR_X)
+        for k in range(rows + 1):
+            dy = k * STEP_Y
+            if dy >= best_d:
+                break
+            for y in (y0 + dy, y0 - dy) if k else (y0,):
+                if inside is not None and not inside[1] <= y <= inside[3]:
+                    continue
+                lo, hi = x0 - half, x0 + half
+                if inside is not None:
+                    lo, hi = max(lo, inside[0]), min(hi, inside[2])
+                if lo > hi:
+                    continue
+                blocked = self._blocked(y, lo, hi, row_cards, own, frames)
+                if blocked is None:
+                    continue
+                for x in _nearest_free(x0, lo, hi, blocked):
+                    d = math.hypot(x - x0, dy)
+                    if d >= best_d:
+                        continue
+                    if grow is not None and not self._can_grow(x, y, grow):
+                        continue
+                    best, best_d = (x, y), d
+        return best
+
+    def _row_cards(self, x0: float, x1: float) -> Callable[[int], list[tuple[float, float]]]:
+        """Card centres in [x0, x1] by row of cells (each row of cells read once)."""
+        memo: dict[int, list[tuple[float, float]]] = {}
+        first, last = math.floor(x0 / CLEAR_X), math.floor(x1 / CLEAR_X)
+        cells = self.cells
+
+        def row(cy: int) -> list[tuple[float, float]]:
+            found = memo.get(cy)
+            if found is None:
+                found = [
+                    (x, y)
+                    for cx in range(first, last + 1)
+                    for x, y, _ in cells.get((cx, cy), ())
+                    if x0 <= x <= x1
+                ]
+                memo[cy] = found
+            return found
+
+        return row
+
+    def _blocked(
+        self,
+        y: float,
+        lo: float,
+        hi: float,
+        row_cards: Callable[[int], list[tuple[float, float]]],
+        own: set[str],
+        frames: bool,
+    ) -> list[tuple[float, float]] | None:
+        """Open x intervals where a card centred on row ``y`` may not go (None when one
+        frame blocks all of [lo, hi])."""
+        out = []
+        if frames:
+            top, bottom = y - CARD_H / 2 - MARGIN, y + CARD_H / 2 + MARGIN
+            for gid in self._frames_near(top, bottom):
+                if gid in own:
+                    continue
+                f = self.frames[gid]
+                if f[1] < bottom and top < f[3]:
+                    a, b = f[0] - CARD_W / 2 - MARGIN, f[2] + CARD_W / 2 + MARGIN
+                    if a < lo and hi < b:
+                        return None
+                    out.append((a, b))
+        for cy in range(
+            math.floor((y - CLEAR_Y) / CLEAR_Y), math.floor((y + CLEAR_Y) / CLEAR_Y) + 1
+        ):
+            for cx, card_y in row_cards(cy):
+                if abs(card_y - y) < CLEAR_Y:
+                    out.append((cx - CLEAR_X, cx + CLEAR_X))
+        return out
+
+    def _can_grow(self, x: float, y: float, chain: Sequence[str]) -> bool:
+        """Whether every frame of ``chain`` can grow to hold a card at (x, y) without
+        taking in a card or touching a frame of a group outside it."""
+        need = _card(x, y)
+        for gid in chain:
+            need = _pad(need)
+            old = self.frames.get(gid)
+            grown = _union(old, need)
+            for part in _new_parts(old, grown):
+                if not self._part_is_clear(part, gid):
+                    return False
+        return True
+
+    def _part_is_clear(self, part: Rect, gid: str) -> bool:
+        cells_x = (part[2] - part[0] + CARD_W) / CLEAR_X + 2
+        cells_y = (part[3] - part[1] + CARD_H) / CLEAR_Y + 2
+        if cells_x * cells_y > 4000:  # a strip along a huge frame: do not grow there
+            return False
+        x0, y0 = part[0] - CARD_W / 2, part[1] - CARD_H / 2
+        x1, y1 = part[2] + CARD_W / 2, part[3] + CARD_H / 2
+        for cy in range(math.floor(y0 / CLEAR_Y), math.floor(y1 / CLEAR_Y) + 1):
+            for cx in range(math.floor(x0 / CLEAR_X), math.floor(x1 / CLEAR_X) + 1):
+                for x, y, g in self.cells.get((cx, cy), ()):
+                    if _meets(_card(x, y), part) and gid not in self.chain(g):
+                        return False
+        for other in self._frames_near(part[1], part[3]):
+            if other == gid or gid in self.chain(other) or other in self.chain(gid):
+                continue  # itself, a group inside it, or one it is inside
+            if _meets(self.frames[other], part):
+                return False
+        return True
+
+
+def _new_parts(old: Rect | None, grown: Rect) -> list[Rect]:
+    """``grown`` minus ``old`` (``old`` inside ``grown``) as up to four rectangles."""
+    if old is None:
+        return [grown]
+    parts = []
+    if grown[0] < old[0]:
+        parts.append((grown[0], grown[1], old[0], grown[3]))
+    if grown[2] > old[2]:
+        parts.append((old[2], grown[1], grown[2], grown[3]))
+    if grown[1] < old[1]:
+        parts.append((grown[0], grown[1], grown[2], old[1]))
+    if grown[3] > old[3]:
+        parts.append((grown[0], old[3], grown[2], grown[3]))
+    return parts
+
+
+def _nearest_free(
+    x0: float, lo: float, hi: float, blocked: list[tuple[float, float]]
+) -> list[float]:
+    """The free x nearest ``x0`` on each side within [lo, hi], given open blocked
+    intervals (whole pixels, rounded away from the blocking card)."""
+    spans = sorted(b for b in blocked if b[1] > lo and b[0] < hi)
+    merged: list[list[float]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    start = min(max(x0, lo), hi)
+    for a, b in merged:
+        if a < start < b:
+            out = []
+            left, right = math.floor(a), math.ceil(b)
+            if left >= lo and not _inside(left, merged):
+                out.append(float(left))
+            if right <= hi and not _inside(right, merged):
+                out.append(float(right))
+            return out
+    return [float(start)]
+
+
+def _inside(x: float, merged: list[list[float]]) -> bool:
+    return any(a < x < b for a, b in merged)
