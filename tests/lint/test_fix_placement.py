@@ -106,7 +106,7 @@ def check_layout(d: Design, added: set[str]) -> None:
 def run_fix(tmp_path: Path, source: Path) -> tuple[Design, Design]:
     target = tmp_path / source.name
     shutil.copy(source, target)
-    main(["lint", str(target), "--fix", "--fail-on", "never", "--format", "json"])
+    main(["lint", str(target), "--fix", "--fail-on", "never", "-o", str(tmp_path / "out.txt")])
     return load_design(source), load_design(target)
 
 
