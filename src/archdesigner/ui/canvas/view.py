@@ -246,6 +246,31 @@ class CanvasView(QGraphicsView):
             painter.drawImage(where, img)
             s.draw_groups(painter, rect, self.zoom())
             return
+        region = painter.clipRegion() if painter.hasClipping() else None
+        n = region.rectCount() if region is not None else 0
+        if region is None or n <= 1 or not isinstance(painter.device(), QPixmap):
+            # on screen, or one rectangle: draw under the clip as it is
+            areas = [QRectF(r) for r in region] if region is not None and 0 < n <= 64 else None  # type: ignore[attr-defined]
+            self._paint_background(painter, rect, areas)
+            return
+        # Into the cached background with a clip of many rectangles (the pieces along a
+        # link that changed): Qt would clip every span of every line against the region.
+        # Redraw a few rectangles, or their bounding rectangle, under plain rectangular
+        # clips instead; outside the region the cache just gets the same pixels again.
+        passes = [QRectF(r) for r in region] if n <= 8 else [QRectF(region.boundingRect())]  # type: ignore[attr-defined]
+        for area in passes:
+            area = area.adjusted(-1, -1, 1, 1)
+            painter.save()
+            painter.setClipRect(area, Qt.ClipOperation.ReplaceClip)
+            self._paint_background(painter, area, None)
+            painter.restore()
+
+    def _paint_background(
+        self, painter: QPainter, rect: QRectF, areas: list[QRectF] | None
+    ) -> None:
+        """Canvas colour, grid, group frames and links of ``rect`` (or of the ``areas``
+        inside it, for links)."""
+        s = self.design_scene
         tint, frames = self._covering_frames(rect)
         painter.fillRect(rect, tint(s.theme.canvas))
         if self.show_grid:
@@ -253,11 +278,6 @@ class CanvasView(QGraphicsView):
         lod = self.zoom()
         for item in frames:
             item.draw_frame(painter, lod)
-        # when a few small areas are redrawn, look up only their links
-        region = painter.clipRegion()
-        areas = None
-        if painter.hasClipping() and 0 < region.rectCount() <= 64:
-            areas = [QRectF(r) for r in region]  # type: ignore[attr-defined]
         s.links.paint(painter, rect, lod, areas=areas)
 
     def _covering_frames(self, rect: QRectF) -> tuple[Callable[[QColor], QColor], list[GroupItem]]:
