@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from archdesigner.io.load import gc_paused
 from archdesigner.lint.api import Finding
 from archdesigner.lint.engine import LintReport
 from archdesigner.model.design import Design
@@ -89,7 +90,7 @@ def apply_fixes(
     report = lint(design)
     applied: list[Finding] = []
     for _ in range(max_passes):
-        with indexed(design):
+        with gc_paused(), indexed(design):  # a pass allocates much and frees little
             changed = _one_pass(design, report, applied, inverses)
         if not changed:
             break

@@ -29,6 +29,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from archdesigner.io.load import gc_paused
 from archdesigner.model.design import Design
 
 #: Card size on the canvas (``ui/theme.py``: NODE_W, NODE_H); positions are card centres.
@@ -46,7 +47,20 @@ BAND = 500.0
 #: Half-widths of the search windows tried in turn (px from the ideal point).
 WINDOWS = (360.0, 1080.0, 3240.0)
 
+#: Largest area (in grid cells) a frame may grow by to take a new node in.
+MAX_CELLS = 4000
+
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _may_grow(frame: Rect | None, y0: float, half: float) -> bool:
+    """False when no spot within ``half`` of row ``y0`` can grow ``frame``: it is too tall to
+    grow sideways (see MAX_CELLS) and the window stays clear of its top and bottom."""
+    if frame is None:
+        return True
+    tall = (CARD_W / CLEAR_X + 2) * ((frame[3] - frame[1] + CARD_H) / CLEAR_Y + 2) > MAX_CELLS
+    within = y0 - half > frame[1] + 200 and y0 + half < frame[3] - 200
+    return not (tall and within)
 
 
 def _pad(r: Rect) -> Rect:
@@ -132,11 +146,18 @@ class Placer:
         self.group_of: dict[str, str | None] = {}
         self.pos: dict[str, tuple[float, float]] = {}
         self.cells: dict[tuple[int, int], list[tuple[float, float, str | None]]] = {}
-        for node in design.nodes:
-            x, y = float(node.position.x), float(node.position.y)
-            self.group_of[node.id] = node.group
-            self.pos[node.id] = (x, y)
-            self._occupy(x, y, node.group)
+        with gc_paused():
+            cells, group_of, pos = self.cells, self.group_of, self.pos
+            for node in design.nodes:
+                x, y = float(node.position.x), float(node.position.y)
+                group_of[node.id] = node.group
+                pos[node.id] = (x, y)
+                key = (math.floor(x / CLEAR_X), math.floor(y / CLEAR_Y))
+                found = cells.get(key)
+                if found is None:
+                    cells[key] = [(x, y, node.group)]
+                else:
+                    found.append((x, y, node.group))
         self.frames = group_frames(design)
         self.bands: dict[int, set[str]] = {}
         for gid, r in self.frames.items():
@@ -217,9 +238,10 @@ class Placer:
                     found = self._best(x0, y0, half, chain, inner, None)
                     if found is not None:
                         return Spot(found[0], found[1], group)
-                found = self._best(x0, y0, half, chain, None, chain)
-                if found is not None:
-                    return Spot(found[0], found[1], group)
+                if _may_grow(frame, y0, half):
+                    found = self._best(x0, y0, half, chain, None, chain)
+                    if found is not None:
+                        return Spot(found[0], found[1], group)
             found = self._best(x0, y0, half, (), None, None)
             if found is not None:
                 return Spot(found[0], found[1], None)
@@ -340,7 +362,7 @@ class Placer:
     def _part_is_clear(self, part: Rect, gid: str) -> bool:
         cells_x = (part[2] - part[0] + CARD_W) / CLEAR_X + 2
         cells_y = (part[3] - part[1] + CARD_H) / CLEAR_Y + 2
-        if cells_x * cells_y > 4000:  # a strip along a huge frame: do not grow there
+        if cells_x * cells_y > MAX_CELLS:  # a strip along a huge frame: do not grow there
             return False
         x0, y0 = part[0] - CARD_W / 2, part[1] - CARD_H / 2
         x1, y1 = part[2] + CARD_W / 2, part[3] + CARD_H / 2
