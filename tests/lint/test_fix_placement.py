@@ -376,3 +376,24 @@ def test_a_generated_design_gets_no_overlapping_new_cards() -> None:
     added = {n.id for n in d.nodes} - before
     assert len(added) > 50
     check_layout(d, added)
+
+
+def test_a_new_node_keeps_out_of_an_empty_groups_stored_frame() -> None:
+    # the middle of the link is inside the frame the app keeps for an empty group
+    stored = {"canvas": {"x": 200.0, "y": -100.0, "w": 300.0, "h": 200.0}}
+    d = make(
+        {
+            "a": ("service", {"position": {"x": 0, "y": 0}}),
+            "b": ("service", {"position": {"x": 700, "y": 0}, "replicas": 2}),
+        },
+        [("a", "b", {"timeout_ms": 500.0})],
+        groups=[Group(id="later", kind="network", properties=stored)],
+    )
+    report = lint(d, select=["SCL001"])
+    (f,) = report.active
+    assert f.fix is not None
+    f.fix.edit.apply(d)
+    lb = next(n for n in d.nodes if n.kind == "load_balancer")
+    assert lb.group is None
+    assert not meets(card(lb), (200.0, -100.0, 500.0, 100.0))
+    assert abs(lb.position.x - 350) <= 400 and abs(lb.position.y) <= 400
