@@ -397,3 +397,45 @@ def test_a_new_node_keeps_out_of_an_empty_groups_stored_frame() -> None:
     assert lb.group is None
     assert not meets(card(lb), (200.0, -100.0, 500.0, 100.0))
     assert abs(lb.position.x - 350) <= 400 and abs(lb.position.y) <= 400
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_crowded_designs_keep_the_layout_rules_and_undo_exactly(seed: int) -> None:
+    """Cards at random (some overlapping already), groups nested at random: every node a
+    fix adds still gets a free spot outside foreign frames, and the run undoes exactly."""
+    rng = random.Random(seed)
+    groups = [Group(id="r", kind="region")]
+    groups += [
+        Group(id=f"g{i}", kind="zone", parent=rng.choice([None, "r"]))
+        for i in range(rng.randint(0, 4))
+    ]
+    gids = [None, *(g.id for g in groups)]
+    nodes = []
+    for i in range(rng.randint(3, 40)):
+        kind = rng.choice(["client", "service", "service", "service", "database"])
+        extra: dict[str, Any] = {}
+        if kind == "service":
+            extra = {"replicas": rng.choice([1, 2, 3]), "stateful": rng.random() < 0.3}
+        nodes.append(
+            Node(
+                id=f"n{i}",
+                kind=kind,
+                group=None if kind == "client" else rng.choice(gids),
+                position={"x": rng.randrange(0, 1500, 20), "y": rng.randrange(0, 900, 10)},
+                **extra,
+            )
+        )
+    links = []
+    for i in range(len(nodes) * 2):
+        a, b = rng.sample(nodes, 2)
+        if b.kind != "client":
+            links.append(Link(id=f"l{i}", source=a.id, target=b.id, timeout_ms=500.0))
+    d = Design(format="archdesigner.design", version=1, nodes=nodes, links=links, groups=groups)
+    before_ids = {n.id for n in d.nodes}
+    before = dumps_design(d)
+    inverses: list[Edit] = []
+    apply_fixes(d, lint, inverses=inverses)
+    check_layout(d, {n.id for n in d.nodes} - before_ids)
+    for inverse in reversed(inverses):
+        inverse.apply(d)
+    assert dumps_design(d) == before
