@@ -271,6 +271,16 @@ class Placer:
         rows = int(half / STEP_Y)
         own = set(chain)
         row_cards = self._row_cards(x0 - half - CLEAR_X, x0 + half + CLEAR_X)
+        margin = CARD_H / 2 + MARGIN
+        walls = (
+            [
+                self.frames[gid]
+                for gid in self._frames_near(y0 - half - margin, y0 + half + margin)
+                if gid not in own
+            ]
+            if frames
+            else []
+        )
         for k in range(rows + 1):
             dy = k * STEP_Y
             if dy >= best_d:
@@ -283,7 +293,7 @@ class Placer:
                     lo, hi = max(lo, inside[0]), min(hi, inside[2])
                 if lo > hi:
                     continue
-                blocked = self._blocked(y, lo, hi, row_cards, own, frames)
+                blocked = self._blocked(y, lo, hi, row_cards, walls)
                 if blocked is None:
                     continue
                 for x in _nearest_free(x0, lo, hi, blocked):
@@ -321,23 +331,18 @@ class Placer:
         lo: float,
         hi: float,
         row_cards: Callable[[int], list[tuple[float, float]]],
-        own: set[str],
-        frames: bool,
+        walls: list[Rect],
     ) -> list[tuple[float, float]] | None:
-        """Open x intervals where a card centred on row ``y`` may not go (None when one
-        frame blocks all of [lo, hi])."""
+        """Open x intervals where a card centred on row ``y`` may not go, given the frames
+        it must stay out of (None when one frame blocks all of [lo, hi])."""
         out = []
-        if frames:
-            top, bottom = y - CARD_H / 2 - MARGIN, y + CARD_H / 2 + MARGIN
-            for gid in self._frames_near(top, bottom):
-                if gid in own:
-                    continue
-                f = self.frames[gid]
-                if f[1] < bottom and top < f[3]:
-                    a, b = f[0] - CARD_W / 2 - MARGIN, f[2] + CARD_W / 2 + MARGIN
-                    if a < lo and hi < b:
-                        return None
-                    out.append((a, b))
+        top, bottom = y - CARD_H / 2 - MARGIN, y + CARD_H / 2 + MARGIN
+        for f in walls:
+            if f[1] < bottom and top < f[3]:
+                a, b = f[0] - CARD_W / 2 - MARGIN, f[2] + CARD_W / 2 + MARGIN
+                if a < lo and hi < b:
+                    return None
+                out.append((a, b))
         for cy in range(
             math.floor((y - CLEAR_Y) / CLEAR_Y), math.floor((y + CLEAR_Y) / CLEAR_Y) + 1
         ):
