@@ -34,6 +34,47 @@ from benchmarks.gen import generate
 TICK_MS = 5
 
 
+class StackSampler:
+    """Samples the main thread's innermost project frames every millisecond (``--where``)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.main = threading.main_thread().ident
+        self.samples: list[tuple[float, str]] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import sys
+
+        while self.running:
+            frame = sys._current_frames().get(self.main or 0)
+            where: list[str] = []
+            while frame is not None and len(where) < 4:
+                name = frame.f_code.co_filename
+                if "archdesigner" in name or "benchmarks" in name:
+                    short = name.rsplit("/", 1)[-1]
+                    where.append(f"{short}:{frame.f_lineno} {frame.f_code.co_name}")
+                frame = frame.f_back
+            self.samples.append((time.perf_counter(), " < ".join(where)))
+            time.sleep(0.001)
+
+    def report(self, gap: float) -> None:
+        import collections
+
+        now = time.perf_counter()
+        recent = [w for t, w in self.samples if t > now - gap / 1000 - 0.005]
+        self.samples.clear()
+        print(f"  stall {gap:.0f} ms, UI thread samples ({len(recent)}):")
+        for where, n in collections.Counter(recent).most_common(5):
+            print(f"    {n:4d}  {where or '(Qt, outside project code)'}")
+
+    def stop(self) -> None:
+        self.running = False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=10_000)
@@ -52,6 +93,11 @@ def main() -> None:
         "--no-lint",
         action="store_true",
         help="baseline: the same edits with live lint switched off (the editor and canvas alone)",
+    )
+    parser.add_argument(
+        "--where",
+        action="store_true",
+        help="sample the UI thread's stack and print where it was during stalls over 40 ms",
     )
     args = parser.parse_args()
 
@@ -96,10 +142,14 @@ def main() -> None:
     clock.start()
     last = {"t": clock.nsecsElapsed()}
 
+    sampler = StackSampler() if args.where else None
+
     def tick() -> None:
         now = clock.nsecsElapsed()
         gap = (now - last["t"]) / 1e6 - TICK_MS
         stall["max"] = max(stall["max"], gap)
+        if sampler is not None and gap > 40:
+            sampler.report(gap)
         last["t"] = now
 
     ticker = QTimer()
@@ -180,6 +230,8 @@ def main() -> None:
         f"{'ok' if max(latencies) < 2 else 'MISSED'})"
     )
     print(f"{'median lint run in the worker':<44} {statistics.median(runs) * 1000:8.0f} ms")
+    if sampler is not None:
+        sampler.stop()
     features.shutdown()
     window.editor.undo_stack.setClean()
     window.close()

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from PySide6.QtCore import (
     QEvent,
     QLineF,
-    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -27,7 +26,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPaintEvent,
     QPen,
     QPixmap,
     QResizeEvent,
@@ -39,6 +37,7 @@ from archdesigner.model.edits import AddNode, EditError, MoveNodes
 from archdesigner.ui import operations as ops
 from archdesigner.ui.canvas import tools
 from archdesigner.ui.canvas.items import GroupItem, NodeItem
+from archdesigner.ui.canvas.minimap import Minimap
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.commands import NUDGE_ID
 from archdesigner.ui.editor import Editor
@@ -105,7 +104,7 @@ class CanvasView(QGraphicsView):
             s.set_theme(theme)
             self.resetCachedContent()
             self.viewport().update()
-            self.minimap.update()
+            self.minimap.redraw()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -527,97 +526,3 @@ class CanvasView(QGraphicsView):
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         self.minimap.update()
-
-
-class Minimap(QWidget):
-    """An overview of the whole design in the view's corner; click or drag to move there."""
-
-    W, H = 200, 130
-
-    def __init__(self, view: CanvasView) -> None:
-        super().__init__(view)
-        self.view = view
-        self.setFixedSize(self.W, self.H)
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.enabled_by_user = True
-        self._scaled: tuple[tuple[int, int, int], QPixmap] | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(300)
-        self._timer.timeout.connect(self.refresh)
-        self.place()
-
-    def schedule(self) -> None:
-        self._timer.start()
-
-    def refresh(self) -> None:
-        self.place()
-        self.update()
-
-    def place(self) -> None:
-        vp = self.view.viewport().geometry()
-        self.move(vp.right() - self.W - 12, vp.bottom() - self.H - 12)
-        design = self.view.design_scene.design_rect()
-        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        self.setVisible(
-            self.enabled_by_user and not design.isNull() and not visible.contains(design)
-        )
-
-    def _mapping(self) -> tuple[QRectF, float, QPointF]:
-        img, where = self.view.design_scene.overview_image()
-        del img
-        s = min((self.W - 8) / where.width(), (self.H - 8) / where.height())
-        off = QPointF(
-            (self.W - where.width() * s) / 2 - where.left() * s,
-            (self.H - where.height() * s) / 2 - where.top() * s,
-        )
-        return where, s, off
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        theme = self.view.design_scene.theme
-        p = QPainter(self)
-        p.fillRect(self.rect(), theme.card)
-        img, where = self.view.design_scene.overview_image()
-        _, s, off = self._mapping()
-        target = QRectF(
-            where.left() * s + off.x(),
-            where.top() * s + off.y(),
-            where.width() * s,
-            where.height() * s,
-        )
-        # the overview picture shrunk once, not at every repaint of the view under it
-        key = (img.cacheKey(), round(target.width()), round(target.height()))
-        if self._scaled is None or self._scaled[0] != key:
-            small = img.scaled(
-                max(1, key[1]),
-                max(1, key[2]),
-                Qt.AspectRatioMode.IgnoreAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            self._scaled = (key, QPixmap.fromImage(small))
-        p.drawPixmap(target.topLeft(), self._scaled[1])
-        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        vr = QRectF(
-            visible.left() * s + off.x(),
-            visible.top() * s + off.y(),
-            visible.width() * s,
-            visible.height() * s,
-        )
-        p.setPen(QPen(theme.selection, 1.5))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(vr.intersected(QRectF(self.rect()).adjusted(1, 1, -1, -1)))
-        p.setPen(QPen(theme.card_border, 1))
-        p.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
-        p.end()
-
-    def _go(self, pos: QPoint) -> None:
-        _, s, off = self._mapping()
-        self.view.centerOn(QPointF((pos.x() - off.x()) / s, (pos.y() - off.y()) / s))
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._go(event.position().toPoint())
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self._go(event.position().toPoint())
