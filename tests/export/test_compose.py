@@ -170,14 +170,18 @@ def test_x_archdesigner_carries_the_whole_design(shop: Design) -> None:
     assert top["format"] == "archdesigner.design" and top["version"] == 1
     for key in ("name", "description", "links", "groups", "lint", "properties"):
         assert top[key] == canonical[key]
-    assert "nodes" not in top
+    # nodes compose does not run (here: client, cdn, external without images) are kept whole
     nodes = {
         s["x-archdesigner"]["node"]["id"]: s["x-archdesigner"]["node"]
         for s in data["services"].values()
     }
+    kept = {d["id"]: d for d in top["nodes"]}
+    assert top["node_order"] == [n["id"] for n in canonical["nodes"]]
     for node in canonical["nodes"]:
         if node["kind"] not in ("client", "cdn", "dns", "external"):
-            assert nodes[node["id"]] == node
+            assert nodes[node["id"]] == node and node["id"] not in kept
+        else:
+            assert kept[node["id"]] == node and node["id"] not in nodes
 
 
 @pytest.mark.parametrize("name", ["shop", "hostile"])

@@ -21,7 +21,7 @@ from typing import Any
 
 from archdesigner.export.base import BaseExporter, ExportError, ExportOption, ExportResult
 from archdesigner.export.text import env_name
-from archdesigner.export.yamlout import dump
+from archdesigner.export.yamlout import Verbatim, dump
 from archdesigner.io import design_to_data
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
@@ -35,6 +35,7 @@ NETWORK_GROUP_KINDS = frozenset({"network", "zone"})
 SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 PLACEHOLDER_REGISTRY = "registry.example.invalid/replace-me"
 MAX_REPORT_NAMES = 12
+XARCH = "x-archdesigner"
 
 
 def _derive(name: str) -> str:
@@ -43,15 +44,29 @@ def _derive(name: str) -> str:
     return s or "service"
 
 
-def service_names(nodes: Iterable[Node]) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Compose service name per node id, and the (id, name) pairs that had to be changed."""
+def service_names(
+    nodes: Iterable[Node], preferred: dict[str, str] | None = None
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Compose service name per node id, and the (id, name) pairs that had to be changed.
+
+    ``preferred``: a name to use instead of the id (the service name an import kept) when it
+    is valid and free."""
     nodes = list(nodes)
-    taken = {n.id for n in nodes if SERVICE_RE.match(n.id)}
+    preferred = preferred or {}
+    wanted = {n.id: preferred.get(n.id, n.id) for n in nodes}
+    for nid, name in list(wanted.items()):
+        if name != nid and not SERVICE_RE.match(name):
+            wanted[nid] = nid
+    counts: dict[str, int] = {}
+    for name in wanted.values():
+        counts[name] = counts.get(name, 0) + 1
+    taken = {name for name in wanted.values() if SERVICE_RE.match(name) and counts[name] == 1}
     out: dict[str, str] = {}
     renamed: list[tuple[str, str]] = []
     for node in nodes:
-        if SERVICE_RE.match(node.id):
-            out[node.id] = node.id
+        name = wanted[node.id]
+        if name in taken:
+            out[node.id] = name
             continue
         base = _derive(node.id)
         name = base
@@ -61,7 +76,8 @@ def service_names(nodes: Iterable[Node]) -> tuple[dict[str, str], list[tuple[str
             i += 1
         taken.add(name)
         out[node.id] = name
-        renamed.append((node.id, name))
+        if name != node.id:
+            renamed.append((node.id, name))
     return out, renamed
 
 
@@ -81,21 +97,102 @@ def _slug(text: str) -> str:
     return s[:63].rstrip("-_")
 
 
+def _compose_data(node: Node) -> dict[str, Any] | None:
+    """The compose keys an import kept for the node (``properties.compose``), if any."""
+    data = node.properties.get("compose")
+    return data if isinstance(data, dict) else None
+
+
+def is_exported(node: Node) -> bool:
+    """Whether the node becomes a service: any deployable kind, and a client, CDN, DNS or
+    external node that has an image or compose data of its own (pihole, mailhog, ...)."""
+    return node.kind not in NOT_DEPLOYED or bool(node.image) or _compose_data(node) is not None
+
+
+_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^${}]*)?\}")
+
+
+def compose_value(text: str) -> str:
+    """An environment value in Compose's form: ``${NAME}`` and ``${NAME:-default}`` (and
+    ``${NAME-default}``) stay interpolation references, every other ``$`` is doubled."""
+    if "$" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _REFERENCE.finditer(text):
+        out.append(text[pos : m.start()].replace("$", "$$"))
+        out.append(m.group())
+        pos = m.end()
+    out.append(text[pos:].replace("$", "$$"))
+    return "".join(out)
+
+
+def _as_deps(value: Any) -> dict[str, Any]:
+    """A ``depends_on`` as written (list or mapping) as a mapping: name -> long form or None."""
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    if isinstance(value, list):
+        return {str(k): None for k in value}
+    return {}
+
+
+def _kept_ports(node: Node, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``ports``/``expose`` as written, while their container ports are the node's."""
+    if "ports" not in data and "expose" not in data:
+        return None
+    from archdesigner.importers.compose import container_ports, expose_ports
+
+    found: set[int] = set()
+    try:
+        for key, parse in (("ports", container_ports), ("expose", expose_ports)):
+            specs = data.get(key) or []
+            if not isinstance(specs, list):
+                return None
+            for spec in specs:
+                found.update(parse(spec))
+    except (ValueError, TypeError):
+        return None
+    if found != set(node.ports):
+        return None
+    return {k: data[k] for k in ("ports", "expose") if k in data}
+
+
+#: Keys of ``properties.compose`` the importer adds about the service (not compose keys).
+_META_KEYS = frozenset({"environment_passthrough", "replicas", "service"})
+#: Keys the exporter works out from the design (the kept value is only a starting point).
+_DERIVED_KEYS = frozenset(
+    {"image", "environment", "deploy", "ports", "expose", "depends_on", "networks", "links"}
+)
+#: Top-level keys of the design's ``properties.compose`` that come back.
+_TOP_KEYS = ("networks", "volumes", "secrets", "configs")
+
+
 def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     """The compose document (a dict in output order) and the mapping report.
 
     String values are as in the design; writing them with ``$`` doubled is the YAML step's job
-    (``dump(doc, escape_dollars=True)``)."""
+    (``dump(doc, escape_dollars=True)``); environment values from the design are
+    :class:`Verbatim` already in Compose's form (see :func:`compose_value`)."""
     report: list[str] = []
     nodes = design.node_map()
-    deployed = [n for n in design.nodes if n.kind not in NOT_DEPLOYED]
+    deployed = [n for n in design.nodes if is_exported(n)]
+    exported = {n.id for n in deployed}
+    kept = {n.id: _compose_data(n) for n in deployed}
     skipped: dict[str, list[str]] = {}
     for n in design.nodes:
-        if n.kind in NOT_DEPLOYED:
+        if n.id not in exported:
             skipped.setdefault(n.kind, []).append(n.id)
     for kind, ids in skipped.items():
-        report.append(f"not exported ({kind}, outside what compose runs): {_names(ids)}")
-    names, renamed = service_names(deployed)
+        report.append(
+            f"not exported ({kind}, outside what compose runs; kept in x-archdesigner): "
+            + _names(ids)
+        )
+    preferred: dict[str, str] = {}
+    for n in deployed:
+        svc_name = (kept[n.id] or {}).get("service")
+        if isinstance(svc_name, str):
+            preferred[n.id] = svc_name
+    names, renamed = service_names(deployed, preferred)
     if renamed:
         report.append(
             "renamed to valid compose service names: "
@@ -111,10 +208,34 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
         preset = presets.get(node.id)
         return preset.ports[0] if preset is not None and preset.ports else None
 
+    def healthcheck(node: Node) -> dict[str, Any] | None:
+        data = kept[node.id]
+        if data is not None:
+            check = data.get("healthcheck")
+            if isinstance(check, dict) and not check.get("disable"):
+                return check
+            return None
+        preset = presets[node.id]
+        if preset is None or preset.healthcheck is None:
+            return None
+        hc = preset.healthcheck
+        return {
+            "test": list(hc.test),
+            "interval": hc.interval,
+            "timeout": hc.timeout,
+            "retries": hc.retries,
+        }
+
+    checks = {n.id: healthcheck(n) for n in deployed}
+
     # networks
     groups = design.group_map()
     ancestors = group_ancestors(design)
     net_groups = [g for g in design.groups if g.kind in NETWORK_GROUP_KINDS]
+    net_name: dict[str, str] = {"default": "default"}
+    for g in net_groups:
+        wanted = g.properties.get("network")
+        net_name[g.id] = wanted if isinstance(wanted, str) and wanted else g.id
     own_nets: dict[str, list[str]] = {}
     if net_groups:
         for n in deployed:
@@ -129,13 +250,14 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     used_stems: set[str] = set()
     generated: dict[str, dict[str, str]] = {n.id: {} for n in deployed}
     depends: dict[str, dict[str, str]] = {n.id: {} for n in deployed}  # source -> target -> link
+    kept_deps = {n.id: _as_deps((kept[n.id] or {}).get("depends_on")) for n in deployed}
     joined_nets: dict[str, list[str]] = {n.id: [] for n in deployed}
     for link in design.links:
         src = nodes[link.source]
         dst = nodes[link.target]
-        if src.kind in NOT_DEPLOYED and dst.kind not in NOT_DEPLOYED:
+        if src.id not in exported and dst.id in exported:
             outside_callers.add(dst.id)
-        if src.kind in NOT_DEPLOYED or dst.kind in NOT_DEPLOYED or src.id == dst.id:
+        if src.id not in exported or dst.id not in exported or src.id == dst.id:
             continue
         stem = env_stems.get(dst.id)
         if stem is None:
@@ -156,7 +278,9 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
             preset = presets.get(dst.id)
             if preset is not None and preset.scheme:
                 conn[f"{stem}_URL"] = f"{preset.scheme}://{host}:{port}"
-        if link.required:
+        # an inferred link (an import found the name in a value) is no dependency unless
+        # the service declared it
+        if link.required and (not link.properties.get("inferred") or host in kept_deps[src.id]):
             depends[src.id].setdefault(dst.id, link.id)
         if net_groups:
             mine = own_nets[src.id]
@@ -166,6 +290,7 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
 
     _break_cycles(deployed, depends, names, report)
 
+    service_set = set(names.values())
     services: dict[str, Any] = {}
     volumes: dict[str, Any] = {}
     placeholders: list[str] = []
@@ -176,18 +301,41 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     for n in deployed:
         name = names[n.id]
         preset = presets[n.id]
+        data = kept[n.id]
+        pres: dict[str, Any] = data or {}
         svc: dict[str, Any] = {}
         if n.image:
             svc["image"] = n.image
+        elif "build" in pres:
+            pass  # built from source, as the original service was
         elif preset is not None and preset.image:
             svc["image"] = preset.image
         else:
             svc["image"] = _image_ref(name)
             placeholders.append(n.id)
+        for key, value in pres.items():
+            if key not in _META_KEYS and key not in _DERIVED_KEYS and key != XARCH:
+                svc[key] = value
+        legacy_links = pres.get("links")
+        if isinstance(legacy_links, list):
+            alive = [e for e in legacy_links if str(e).split(":", 1)[0] in service_set]
+            if alive:
+                svc["links"] = alive
+        deploy = pres.get("deploy")
+        deploy = (
+            {k: v for k, v in deploy.items() if k != "replicas"} if isinstance(deploy, dict) else {}
+        )
         if n.replicas > 1:
-            svc["deploy"] = {"replicas": n.replicas}
+            deploy["replicas"] = n.replicas
+        elif pres.get("replicas") == 0:
+            deploy["replicas"] = 0  # the service was scaled to nothing; the design cannot say so
+        if deploy:
+            svc["deploy"] = deploy
+        as_written = _kept_ports(n, pres) if data is not None else None
         unique_ports = list(dict.fromkeys(n.ports))  # Compose refuses a port listed twice
-        if unique_ports:
+        if as_written is not None:
+            svc.update(as_written)
+        elif unique_ports:
             if n.kind in ENTRY_KINDS or n.id in outside_callers:
                 single = n.replicas == 1 and n.autoscale is None
                 ports = []
@@ -202,41 +350,57 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
                 svc["ports"] = ports
             else:
                 svc["expose"] = [str(p) for p in unique_ports]
-        env: dict[str, str] = {k: v for k, v in n.env.items() if k}
+        env: dict[str, str | None] = {k: Verbatim(compose_value(v)) for k, v in n.env.items() if k}
         if len(env) != len(n.env):
             no_name.append(n.id)
         added: list[str] = []
-        extra = dict(preset.env) if preset is not None else {}
+        extra = dict(preset.env) if preset is not None and data is None else {}
         extra.update(generated[n.id])
         for key, value in extra.items():
             if key not in env:
                 env[key] = value
                 added.append(key)
+        passthrough = pres.get("environment_passthrough")
+        for key in passthrough if isinstance(passthrough, list) else []:
+            if isinstance(key, str) and key and key not in env:
+                env[key] = None  # taken from the environment of 'docker compose up'
+                added.append(key)
         if env:
             svc["environment"] = env
         if depends[n.id]:
-            svc["depends_on"] = {
-                names[t]: {"condition": _condition(presets[t])} for t in depends[n.id]
-            }
-        if preset is not None and preset.healthcheck is not None:
-            hc = preset.healthcheck
-            svc["healthcheck"] = {
-                "test": list(hc.test),
-                "interval": hc.interval,
-                "timeout": hc.timeout,
-                "retries": hc.retries,
-            }
-        if n.is_stateful and (preset is None or preset.data_path):
+            deps: dict[str, Any] = {}
+            for t in depends[n.id]:
+                target = names[t]
+                before = kept_deps[n.id].get(target, False)
+                if isinstance(before, dict):
+                    deps[target] = before  # the condition (and restart, required) as written
+                elif before is None:
+                    deps[target] = {"condition": "service_started"}  # short syntax
+                else:
+                    has_check = checks[t] is not None
+                    deps[target] = {
+                        "condition": "service_healthy" if has_check else "service_started"
+                    }
+            svc["depends_on"] = deps
+        if data is None and checks[n.id] is not None:
+            svc["healthcheck"] = checks[n.id]
+        if data is None and n.is_stateful and (preset is None or preset.data_path):
             path = preset.data_path if preset is not None else "/data"
             if preset is None:
                 no_data_path.append(n.id)
             vol = f"{name}-data"
             volumes[vol] = {}
             svc["volumes"] = [f"{vol}:{path}"]
-        if net_groups:
-            nets = own_nets[n.id] or ["default"]
-            svc["networks"] = list(dict.fromkeys([*nets, *joined_nets[n.id]]))
-        svc["x-archdesigner"] = {"node": node_data[n.id], "generated_env": sorted(added)}
+        if "network_mode" not in pres:
+            nets = _service_networks(
+                pres.get("networks"),
+                [net_name[g] for g in (own_nets.get(n.id) or ["default"]) + joined_nets[n.id]]
+                if net_groups
+                else [],
+            )
+            if nets:
+                svc["networks"] = nets
+        svc[XARCH] = {"node": node_data[n.id], "generated_env": sorted(added)}
         services[name] = svc
 
     if placeholders:
@@ -265,19 +429,46 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     if slug and re.match(r"^[a-z0-9]", slug):
         doc["name"] = slug
     doc["services"] = services
-    if net_groups:
-        doc["networks"] = {g.id: {} for g in net_groups}
+    top_kept = design.properties.get("compose")
+    top_kept = top_kept if isinstance(top_kept, dict) else {}
+    networks: dict[str, Any] = {}
+    if isinstance(top_kept.get("networks"), dict):
+        networks.update(top_kept["networks"])
+    for g in net_groups:
+        networks.setdefault(net_name[g.id], {})
+    if networks:
+        doc["networks"] = networks
+    if isinstance(top_kept.get("volumes"), dict):
+        volumes = {**top_kept["volumes"], **volumes}
     if volumes:
         doc["volumes"] = volumes
+    for key in _TOP_KEYS[2:]:
+        if isinstance(top_kept.get(key), dict) and top_kept[key]:
+            doc[key] = top_kept[key]
+    for key, value in top_kept.items():
+        if isinstance(key, str) and key.startswith("x-") and key != XARCH:
+            doc[key] = value
     top: dict[str, Any] = {"format": FORMAT, "version": design.version}
     top.update((k, v) for k, v in canonical.items() if k not in ("format", "version", "nodes"))
-    doc["x-archdesigner"] = top
+    if len(exported) != len(design.nodes):
+        top["nodes"] = [d for d in canonical.get("nodes", []) if d["id"] not in exported]
+        top["node_order"] = [n.id for n in design.nodes]
+    doc[XARCH] = top
     return doc, report
 
 
-def _condition(preset: catalog.TechnologyPreset | None) -> str:
-    has_check = preset is not None and preset.healthcheck is not None
-    return "service_healthy" if has_check else "service_started"
+def _service_networks(written: Any, from_groups: list[str]) -> Any:
+    """The networks a service joins: those it was written with, plus its groups' networks."""
+    if isinstance(written, dict) and written:
+        out = dict(written)
+        for net in from_groups:
+            if net != "default" or len(from_groups) > 1:
+                out.setdefault(net, None)
+        return out
+    if isinstance(written, list) and written:
+        extra = [net for net in from_groups if net != "default" or len(from_groups) > 1]
+        return list(dict.fromkeys([*written, *extra]))
+    return list(dict.fromkeys(from_groups))
 
 
 def _break_cycles(

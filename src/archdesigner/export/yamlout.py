@@ -36,6 +36,10 @@ _NAMED = {
 }
 
 
+class Verbatim(str):
+    """A string value already in Compose's form: written without doubling its ``$``."""
+
+
 def _escape_char(m: re.Match[str]) -> str:
     ch = m.group(0)
     named = _NAMED.get(ch)
