@@ -324,6 +324,7 @@ class _Builder:
         if "environment" in svc:
             env = {k: v for k, v in self._environment(name, svc).items() if k not in generated}
             env_clean = {k: v for k, v in env.items() if v is not None}
+            env_clean = _references_kept(env_clean, data.get("env") or {}, self.env)
             if env_clean != (data.get("env") or {}):
                 data["env"] = env_clean
         try:
@@ -504,6 +505,26 @@ class _Builder:
             if node.id in positions:
                 x, y = positions[node.id]
                 node.position = Position(x=x, y=y + dy)
+
+
+def _references_kept(
+    env: dict[str, str], node_env: Mapping[str, Any], variables: Mapping[str, str]
+) -> dict[str, str]:
+    """The exporter writes ``${VAR}`` references of the node's env as references (docs/
+    export.md): a value that is what the node's reference gives is that reference."""
+    from archdesigner.export.compose import compose_value
+    from archdesigner.importers.compose_yaml import InterpolationError, Interpolator
+
+    out = dict(env)
+    for key, value in env.items():
+        mine = node_env.get(key)
+        if isinstance(mine, str) and "${" in mine and mine != value:
+            try:
+                if Interpolator(variables).string(compose_value(mine)) == value:
+                    out[key] = mine
+            except InterpolationError:
+                pass
+    return out
 
 
 def _placeholder(image: str) -> bool:
