@@ -203,15 +203,16 @@ def test_an_imported_file_keeps_its_own_settings(imported: Design, tmp_path: Pat
 
 def test_the_design_wins_over_what_was_kept(imported: Design, tmp_path: Path) -> None:
     nodes = imported.node_map()
-    nodes["web"].ports = [80, 443]  # no longer the written ports: generated from the design
+    nodes["web"].ports = [80, 443]  # 9090 dropped, 443 added
     nodes["web"].image = "ghcr.io/acme/web:2"
     nodes["api"].replicas = 3
     imported.links = [lk for lk in imported.links if lk.target != "db"]
     data = yaml.safe_load(export_to(imported, tmp_path).read_text())
     web = data["services"]["web"]
     assert web["image"] == "ghcr.io/acme/web:2" and web["build"] == "./web"
-    assert "9090:9090" not in web.get("ports", []) and "9090" not in web.get("expose", [])
-    assert set(web.get("ports", web.get("expose", []))) == {"80", "443"}
+    # the entry for 80 stays as written, 9090 is gone, 443 is new (web has no outside caller)
+    assert web["ports"] == ["127.0.0.1:8080:80/tcp"]
+    assert web["expose"] == ["443"]
     assert "depends_on" not in web  # the link to db was removed
     assert data["services"]["api"]["deploy"] == {"replicas": 3}
 

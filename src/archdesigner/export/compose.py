@@ -136,25 +136,27 @@ def _as_deps(value: Any) -> dict[str, Any]:
     return {}
 
 
-def _kept_ports(node: Node, data: dict[str, Any]) -> dict[str, Any] | None:
-    """The ``ports``/``expose`` as written, while their container ports are the node's."""
-    if "ports" not in data and "expose" not in data:
-        return None
+def _kept_ports(node: Node, data: dict[str, Any]) -> tuple[dict[str, list[Any]], set[int]]:
+    """The ``ports`` and ``expose`` entries as written whose container ports are still the
+    node's, and the ports they cover (the others are written from the design)."""
     from archdesigner.importers.compose import container_ports, expose_ports
 
-    found: set[int] = set()
-    try:
-        for key, parse in (("ports", container_ports), ("expose", expose_ports)):
-            specs = data.get(key) or []
-            if not isinstance(specs, list):
-                return None
-            for spec in specs:
-                found.update(parse(spec))
-    except (ValueError, TypeError):
-        return None
-    if found != set(node.ports):
-        return None
-    return {k: data[k] for k in ("ports", "expose") if k in data}
+    wanted = set(node.ports)
+    out: dict[str, list[Any]] = {}
+    covered: set[int] = set()
+    for key, parse in (("ports", container_ports), ("expose", expose_ports)):
+        specs = data.get(key)
+        if not isinstance(specs, list):
+            continue
+        for spec in specs:
+            try:
+                found = set(parse(spec))
+            except (ValueError, TypeError, AttributeError):
+                continue  # not a port entry this version understands: written from the design
+            if found and found <= wanted:
+                out.setdefault(key, []).append(spec)
+                covered |= found
+    return out, covered
 
 
 #: Keys of ``properties.compose`` the importer adds about the service (not compose keys).
@@ -331,11 +333,11 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
             deploy["replicas"] = 0  # the service was scaled to nothing; the design cannot say so
         if deploy:
             svc["deploy"] = deploy
-        as_written = _kept_ports(n, pres) if data is not None else None
-        unique_ports = list(dict.fromkeys(n.ports))  # Compose refuses a port listed twice
-        if as_written is not None:
-            svc.update(as_written)
-        elif unique_ports:
+        kept_ports, covered = _kept_ports(n, pres) if data is not None else ({}, set())
+        svc.update(kept_ports)
+        # a port listed twice is written once (Compose refuses it)
+        unique_ports = [p for p in dict.fromkeys(n.ports) if p not in covered]
+        if unique_ports:
             if n.kind in ENTRY_KINDS or n.id in outside_callers:
                 single = n.replicas == 1 and n.autoscale is None
                 ports = []
@@ -347,9 +349,9 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
                         if single:
                             port_clash.append(f"{n.id}:{p}")
                         ports.append(str(p))
-                svc["ports"] = ports
+                svc["ports"] = [*svc.get("ports", []), *ports]
             else:
-                svc["expose"] = [str(p) for p in unique_ports]
+                svc["expose"] = [*svc.get("expose", []), *(str(p) for p in unique_ports)]
         env: dict[str, str | None] = {k: Verbatim(compose_value(v)) for k, v in n.env.items() if k}
         if len(env) != len(n.env):
             no_name.append(n.id)
