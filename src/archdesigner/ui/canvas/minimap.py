@@ -52,6 +52,7 @@ class Minimap(QWidget):
         self._where = QRectF()
         self._stale = True
         self._job: Iterator[bool] | None = None
+        self._design = QRectF()
         #: slices the last finished drawing took (tests and benchmarks read it)
         self.slices = 0
         self._timer = QTimer(self)
@@ -99,9 +100,20 @@ class Minimap(QWidget):
         return self._image, QRectF(self._where)
 
     def place(self) -> None:
+        """Moves to the view's corner; shown when the view does not show all the design."""
+        self._design = self.view.design_scene.design_rect()
+        self._place()
+
+    def follow_view(self) -> None:
+        """The view zoomed or scrolled: show or hide, and repaint the view's frame (the
+        design's extent is the one of the last :meth:`place`: no walk over all nodes)."""
+        self._place()
+        self.update()
+
+    def _place(self) -> None:
         vp = self.view.viewport().geometry()
         self.move(vp.right() - self.W - 12, vp.bottom() - self.H - 12)
-        design = self.view.design_scene.design_rect()
+        design = self._design
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         show = self.enabled_by_user and not design.isNull() and not visible.contains(design)
         self.setVisible(show)

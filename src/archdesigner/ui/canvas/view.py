@@ -160,7 +160,7 @@ class CanvasView(QGraphicsView):
     def _quick_done(self) -> None:
         self.design_scene.links.quick = False
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        self.minimap.update()
+        self.minimap.follow_view()
         cards, self._gesture_cards = self._gesture_cards, []
         for item in cards:
             if item.scene() is self.design_scene:  # not removed meanwhile
@@ -206,7 +206,7 @@ class CanvasView(QGraphicsView):
         self.design_scene.set_overview(self.zoom() < OVERVIEW_SCALE)
         self.zoom_changed.emit(self.zoom())
         if not self.design_scene.links.quick:  # while zooming, it follows after the pause
-            self.minimap.update()
+            self.minimap.follow_view()
 
     def focus_item(self, kind: str, item_id: str) -> None:
         s = self.design_scene
@@ -245,6 +245,15 @@ class CanvasView(QGraphicsView):
             painter.drawImage(where, img)
             s.draw_groups(painter, rect, self.zoom())
             return
+        # Qt may ask for far more than the device shows (after a new document it passed
+        # 20,000,000 units square: ten seconds of grid lines); draw only what can show
+        device = painter.device()
+        back, ok = painter.worldTransform().inverted()
+        if device is not None and ok:
+            shows = back.mapRect(QRectF(0, 0, device.width(), device.height()))
+            rect = rect.intersected(shows.adjusted(-2, -2, 2, 2))
+            if rect.isEmpty():
+                return
         region = painter.clipRegion() if painter.hasClipping() else None
         n = region.rectCount() if region is not None else 0
         if region is None or n <= 1 or not isinstance(painter.device(), QPixmap):
@@ -525,4 +534,4 @@ class CanvasView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        self.minimap.update()
+        self.minimap.follow_view()
