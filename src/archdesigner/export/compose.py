@@ -1,16 +1,24 @@
 """docker-compose export: a draft a team can start from (Compose Specification, no ``version``).
 
 One service per deployable node (clients, CDNs, DNS and external systems are outside what
-compose runs and go into the report). Images come from the node or its technology preset;
-links become connection variables (``ORDERS_DB_HOST=orders-db``, ``_PORT``, ``_URL``) and,
-when required, ``depends_on`` (with ``condition: service_healthy`` when the target has a
-health check; cycles, which Compose rejects, are broken and reported). Stateful nodes get named
-volumes, ``network`` and ``zone`` groups become networks. Every service carries an
-``x-archdesigner`` extension with the node, and the file carries the rest of the design, so an
-import restores the design exactly (see docs/export.md for the contract).
+compose runs unless they have an image or compose settings of their own; the others are kept
+in the top-level ``x-archdesigner.nodes`` and listed in the report). Images come from the node
+or its technology preset; links become connection variables (``ORDERS_DB_HOST=orders-db``,
+``_PORT``, ``_URL``) and, when required, ``depends_on`` (with ``condition: service_healthy``
+when the target has a health check; cycles, which Compose rejects, are broken and reported).
+Stateful nodes get named volumes, ``network`` and ``zone`` groups become networks. Every
+service carries an ``x-archdesigner`` extension with the node, and the file carries the rest
+of the design, so an import restores the design exactly (see docs/export.md for the contract).
+
+A node imported from compose keeps its service's own settings in ``properties.compose``; the
+export starts from them (build, command, volumes, ports as written, long-syntax
+``depends_on`` conditions, networks, ...) and applies what the design says on top, so that
+import -> export gives Docker Compose the same system. Links an import only inferred from
+values (``properties.inferred``) wire variables but are no ``depends_on``.
 
 Compose interpolates ``$`` in every string value, extensions included; the exporter writes a
-literal ``$`` as ``$$`` (what Compose reads back as ``$``).
+literal ``$`` as ``$$`` (what Compose reads back as ``$``), except ``${NAME}`` and
+``${NAME:-default}`` references in a node's environment, which stay references.
 """
 
 from __future__ import annotations
