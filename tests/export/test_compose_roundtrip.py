@@ -29,6 +29,12 @@ from archdesigner.model.design import Design
 from .conftest import ROOT, compose_binary
 
 CORPUS_FILES = sorted((ROOT / "tests" / "data" / "compose").glob("*.yaml"))
+FIXTURES = ROOT / "tests" / "data" / "compose-fixtures"
+#: Importer fixtures for what the corpus lacks: anchors, extends, odd names, profiles, ...
+FIXTURE_FILES = [
+    FIXTURES / f"{name}.yaml"
+    for name in ("anchors", "env-wiring", "extends", "names", "profiles", "replicas")
+] + [FIXTURES / "legacy-v2.yaml", FIXTURES / "yaml12.yaml"]
 EXAMPLES = sorted((ROOT / "resources" / "examples").rglob("*.arch.json"))
 
 
@@ -81,13 +87,12 @@ def export_to(design: Design, folder: Path) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CORPUS_FILES + FIXTURE_FILES, ids=lambda p: p.name)
 def test_a_corpus_file_comes_back_as_the_same_system(path: Path, tmp_path: Path) -> None:
     names = sorted(set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", path.read_text())))
     env = {name: f"/placeholder/{name.lower()}" for name in names}
     original = tmp_path / "original" / path.name
-    original.parent.mkdir()
-    shutil.copy(path, original)
+    shutil.copytree(path.parent, original.parent)  # with the files it extends
     before = system(config(original, env))
     design = ComposeImporter().import_files([original], env=env).design
     # the build context is relative to the file: export beside the original

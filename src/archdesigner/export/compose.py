@@ -41,6 +41,8 @@ NOT_DEPLOYED = frozenset({"client", "cdn", "dns", "external"})
 ENTRY_KINDS = frozenset({"load_balancer", "api_gateway"})
 NETWORK_GROUP_KINDS = frozenset({"network", "zone"})
 SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+#: What Docker Compose itself accepts: the name a service had in a file that was imported.
+COMPOSE_NAME_RE = re.compile(r"^[a-zA-Z0-9._-]+$")
 PLACEHOLDER_REGISTRY = "registry.example.invalid/replace-me"
 MAX_REPORT_NAMES = 12
 XARCH = "x-archdesigner"
@@ -57,18 +59,23 @@ def service_names(
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Compose service name per node id, and the (id, name) pairs that had to be changed.
 
-    ``preferred``: a name to use instead of the id (the service name an import kept) when it
-    is valid and free."""
+    ``preferred``: the name a service had in an imported file, used when Docker Compose
+    accepts it and it is free."""
     nodes = list(nodes)
     preferred = preferred or {}
     wanted = {n.id: preferred.get(n.id, n.id) for n in nodes}
     for nid, name in list(wanted.items()):
-        if name != nid and not SERVICE_RE.match(name):
+        if name != nid and not COMPOSE_NAME_RE.match(name):
             wanted[nid] = nid
     counts: dict[str, int] = {}
     for name in wanted.values():
         counts[name] = counts.get(name, 0) + 1
-    taken = {name for name in wanted.values() if SERVICE_RE.match(name) and counts[name] == 1}
+    taken = {
+        name
+        for nid, name in wanted.items()
+        if counts[name] == 1
+        and (SERVICE_RE.match(name) or (nid in preferred and COMPOSE_NAME_RE.match(name)))
+    }
     out: dict[str, str] = {}
     renamed: list[tuple[str, str]] = []
     for node in nodes:
@@ -197,11 +204,12 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
             f"not exported ({kind}, outside what compose runs; kept in x-archdesigner): "
             + _names(ids)
         )
-    preferred: dict[str, str] = {}
+    preferred: dict[str, str] = {}  # the names services had in an imported file
     for n in deployed:
-        svc_name = (kept[n.id] or {}).get("service")
-        if isinstance(svc_name, str):
-            preferred[n.id] = svc_name
+        data = kept[n.id]
+        if data is not None:
+            svc_name = data.get("service")
+            preferred[n.id] = svc_name if isinstance(svc_name, str) else n.id
     names, renamed = service_names(deployed, preferred)
     if renamed:
         report.append(
