@@ -314,6 +314,7 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     placeholders: list[str] = []
     no_name: list[str] = []
     no_data_path: list[str] = []
+    unnamed: list[str] = []
     published: set[int] = set()
     port_clash: list[str] = []
     for n in deployed:
@@ -334,6 +335,9 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
         for key, value in pres.items():
             if key not in _META_KEYS and key not in _DERIVED_KEYS and key != XARCH:
                 svc[key] = value
+        if "container_name" in svc and (n.replicas > 1 or n.autoscale is not None):
+            del svc["container_name"]  # Compose refuses one container name for many replicas
+            unnamed.append(n.id)
         legacy_links = pres.get("links")
         if isinstance(legacy_links, list):
             alive = [e for e in legacy_links if str(e).split(":", 1)[0] in service_set]
@@ -435,6 +439,11 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
         report.append(
             "stateful without a known data folder; a volume is mounted at /data for: "
             + _names(no_data_path)
+        )
+    if unnamed:
+        report.append(
+            "container_name left out (several replicas cannot share one container name): "
+            + _names(unnamed)
         )
     if port_clash:
         report.append(
