@@ -252,3 +252,14 @@ def test_clients_and_externals_without_an_image_are_no_services(tmp_path: Path) 
     f.write_text(result.data, encoding="utf-8")
     back = ComposeImporter().import_files([f], env={}).design
     assert back.model_dump() == design.model_dump()
+
+
+def test_kept_networks_and_volumes_without_definitions_are_declared(
+    imported: Design, tmp_path: Path
+) -> None:
+    top = imported.properties["compose"]
+    del top["networks"], top["volumes"]  # removed by hand (secrets need theirs: a file)
+    exported = export_to(imported, tmp_path)
+    data = yaml.safe_load(exported.read_text())
+    assert set(data["networks"]) == {"front", "back"} and set(data["volumes"]) == {"pgdata"}
+    assert set(config(exported, {})["services"]) == {"web", "api", "db", "dns"}

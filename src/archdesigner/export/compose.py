@@ -463,10 +463,19 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
         networks.update(top_kept["networks"])
     for g in net_groups:
         networks.setdefault(net_name[g.id], {})
+    for svc in services.values():  # a kept service network whose definition is gone
+        for net in svc.get("networks") or []:
+            if isinstance(net, str) and net != "default":
+                networks.setdefault(net, {})
     if networks:
         doc["networks"] = networks
     if isinstance(top_kept.get("volumes"), dict):
         volumes = {**top_kept["volumes"], **volumes}
+    for svc in services.values():  # a kept named volume whose definition is gone
+        for spec in svc.get("volumes") or []:
+            source = _named_volume(spec)
+            if source:
+                volumes.setdefault(source, {})
     if volumes:
         doc["volumes"] = volumes
     for key in _TOP_KEYS[2:]:
@@ -482,6 +491,18 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
         top["node_order"] = [n.id for n in design.nodes]
     doc[XARCH] = top
     return doc, report
+
+
+def _named_volume(spec: Any) -> str:
+    """The named volume a service ``volumes`` entry mounts ("" for bind mounts and tmpfs)."""
+    if isinstance(spec, dict):
+        source = spec.get("source")
+        kind = spec.get("type", "volume")
+        return source if kind == "volume" and isinstance(source, str) else ""
+    if not isinstance(spec, str) or ":" not in spec:
+        return ""
+    source = spec.split(":", 1)[0]
+    return source if re.match(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", source) else ""
 
 
 def _service_networks(written: Any, from_groups: list[str]) -> Any:
