@@ -263,3 +263,35 @@ def test_kept_networks_and_volumes_without_definitions_are_declared(
     data = yaml.safe_load(exported.read_text())
     assert set(data["networks"]) == {"front", "back"} and set(data["volumes"]) == {"pgdata"}
     assert set(config(exported, {})["services"]) == {"web", "api", "db", "dns"}
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        {"volumes": 5},
+        {"networks": 7},
+        {"ports": "x", "expose": 3},
+        {"depends_on": 1, "deploy": []},
+        {"environment_passthrough": "A", "links": {"a": 1}, "service": 5},
+        {"ports": [{"x": 1}, None, "a:b"]},
+    ],
+    ids=str,
+)
+def test_odd_kept_settings_written_by_hand_do_not_break_the_export(kept: dict[str, Any]) -> None:
+    design = Design.model_validate(
+        {
+            "format": "archdesigner.design",
+            "version": 1,
+            "nodes": [
+                {"id": "a", "kind": "service", "ports": [80], "properties": {"compose": kept}},
+                {"id": "b", "kind": "service", "image": "b:1"},
+            ],
+            "links": [{"id": "l", "source": "b", "target": "a"}],
+            "properties": {"compose": {"networks": 5, "volumes": []}},
+        }
+    )
+    result = ComposeExporter().export(design)
+    assert isinstance(result.data, str)
+    svc = yaml.safe_load(result.data)["services"]
+    assert svc["b"]["depends_on"] == {"a": {"condition": "service_started"}}
+    assert "80" in [*svc["a"].get("expose", []), *svc["a"].get("ports", [])]

@@ -464,7 +464,8 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     for g in net_groups:
         networks.setdefault(net_name[g.id], {})
     for svc in services.values():  # a kept service network whose definition is gone
-        for net in svc.get("networks") or []:
+        nets = svc.get("networks")
+        for net in nets if isinstance(nets, list | dict) else []:
             if isinstance(net, str) and net != "default":
                 networks.setdefault(net, {})
     if networks:
@@ -472,7 +473,8 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     if isinstance(top_kept.get("volumes"), dict):
         volumes = {**top_kept["volumes"], **volumes}
     for svc in services.values():  # a kept named volume whose definition is gone
-        for spec in svc.get("volumes") or []:
+        mounts = svc.get("volumes")
+        for spec in mounts if isinstance(mounts, list) else []:
             source = _named_volume(spec)
             if source:
                 volumes.setdefault(source, {})
