@@ -120,3 +120,35 @@ def test_plugin_copy_is_equal_but_shares_nothing_mutable() -> None:
     copy.lint.ignore.append("SPF")
     copy.properties["owner"]["team"] = "y"
     assert d.model_dump() == before
+
+
+def test_zoomed_out_view_follows_a_move_after_the_user_pauses(
+    qtbot: Any, make_window: Callable[..., Any]
+) -> None:
+    from PySide6.QtCore import QPointF
+
+    w = make_window(grid(12, hole=(6, 6)))
+    view = w.view
+    view.set_zoom(0.05, fitting=True)
+    view.centerOn(5.5 * SPACING, 5.5 * SPACING)
+    assert view.design_scene.overview  # far out: one picture instead of cards
+
+    def seen(x: float, y: float) -> Any:
+        image = view.viewport().grab().toImage()
+        p = view.mapFromScene(QPointF(x, y))
+        dpr = image.devicePixelRatio()
+        return image.pixelColor(round(p.x() * dpr), round(p.y() * dpr))
+
+    hole = (6 * SPACING, 6 * SPACING)
+    old = (3 * SPACING, 4 * SPACING)
+    empty = seen(*hole)
+    assert seen(*old) != empty
+    before, _ = view.overview.picture()
+
+    w.editor.apply(MoveNodes({"n3-4": hole}, "Move"))
+    assert view.overview.drawing
+    assert view.overview.picture()[0] is before  # the previous picture until the new one
+    qtbot.waitUntil(lambda: not view.overview.drawing, timeout=5000)
+    assert view.overview.picture()[0] is not before
+    assert seen(*hole) != empty
+    assert seen(*old) == empty

@@ -13,16 +13,17 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QLineF, QObject, QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from archdesigner.model import catalog
-from archdesigner.ui.theme import NODE_H, NODE_W
+from archdesigner.ui.theme import NODE_H, NODE_W, Theme
 
 if TYPE_CHECKING:
+    from archdesigner.ui.canvas.scene import DesignScene
     from archdesigner.ui.canvas.view import CanvasView
 
 #: Milliseconds one slice of drawing may take before the event loop gets its turn.
@@ -150,89 +151,16 @@ class Minimap(QWidget):
 
     def _draw(self) -> Iterator[bool]:
         """Draws the picture; yields True after each slice, then installs it."""
-        scene = self.view.design_scene
-        theme = scene.theme
         where, scale, w, h = self._frame()
-        img = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
-        img.setDevicePixelRatio(1.0)
-        img.fill(Qt.GlobalColor.transparent)
-        # what to draw, as it is now: later edits restart the drawing anyway
-        segments = list(scene.links.geom.values())
-        nodes = list(scene.pos_of.items())
-        budget = self.slice_ms / 1000
-
-        def painter() -> QPainter:
-            p = QPainter(img)
-            p.scale(scale, scale)
-            p.translate(-where.topLeft())
-            return p
-
-        # Small batches, each drawn at once: the time of a slice counts the drawing (a
-        # few thousand long lines take tens of ms to rasterize), not just their making.
-        # Links without antialiasing (2-3x cheaper), nodes with it (they are specks).
-        p = painter()
-        try:
-            link = QColor(theme.link)
-            link.setAlpha(140)
-            pen = QPen(link, 0)
-            p.setPen(pen)
-            start = time.perf_counter()
-            lines: list[QLineF] = []
-            for k, segs in enumerate(segments):
-                lines.extend(QLineF(*s) for s in segs)
-                if k % 64 == 63:
-                    p.drawLines(lines)
-                    lines = []
-                    if time.perf_counter() - start > budget:
-                        p.end()
-                        yield True
-                        p = painter()
-                        p.setPen(pen)
-                        start = time.perf_counter()
-            p.drawLines(lines)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            by_cat: dict[str, list[QRectF]] = {}
-            kinds = scene.nodes
-            category: dict[str, str] = {}
-            for k, (nid, (x, y)) in enumerate(nodes):
-                item = kinds.get(nid)
-                if item is not None:
-                    kind = item.node.kind
-                    cat = category.get(kind)
-                    if cat is None:
-                        info = catalog.kind_info(kind)
-                        cat = category[kind] = info.category if info else ""
-                    by_cat.setdefault(cat, []).append(
-                        QRectF(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H)
-                    )
-                if k % 256 == 255:
-                    self._draw_nodes(p, by_cat)
-                    by_cat = {}
-                    if time.perf_counter() - start > budget:
-                        p.end()
-                        yield True
-                        p = painter()
-                        p.setPen(Qt.PenStyle.NoPen)
-                        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-                        start = time.perf_counter()
-            self._draw_nodes(p, by_cat)
-        finally:
-            if p.isActive():
-                p.end()
-        self._image = img
-        self._pixmap = QPixmap.fromImage(img)
-        self._where = where
-        self.update()
+        for img in draw_design(self.view.design_scene, where, scale, w, h, self):
+            if img is None:
+                yield True
+                continue
+            self._image = img
+            self._pixmap = QPixmap.fromImage(img)
+            self._where = where
+            self.update()
         yield False
-
-    def _draw_nodes(self, p: QPainter, by_cat: dict[str, list[QRectF]]) -> None:
-        theme = self.view.design_scene.theme
-        for cat, rects in by_cat.items():
-            color = QColor(theme.category(cat))
-            color.setAlpha(220)
-            p.setBrush(color)
-            p.drawRects(rects)
 
     # --- showing -------------------------------------------------------------------------
     def _mapping(self) -> tuple[float, QPointF]:
@@ -286,3 +214,190 @@ class Minimap(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if event.buttons() & Qt.MouseButton.LeftButton:
             self._go(event.position().toPoint())
+
+
+class _Budget(Protocol):
+    slice_ms: float
+
+
+def draw_design(
+    scene: DesignScene, where: QRectF, scale: float, w: int, h: int, budget: _Budget
+) -> Iterator[QImage | None]:
+    """Draws all links and nodes of ``scene`` inside ``where`` into a ``w`` x ``h`` image at
+    ``scale`` pixels per scene unit. Yields None each time ``budget.slice_ms`` is used up
+    (the caller lets the event loop run), then the finished image."""
+    theme = scene.theme
+    img = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(1.0)
+    img.fill(Qt.GlobalColor.transparent)
+    # what to draw, as it is now: later edits restart the drawing anyway
+    segments = list(scene.links.geom.values())
+    nodes = list(scene.pos_of.items())
+
+    def painter() -> QPainter:
+        p = QPainter(img)
+        p.scale(scale, scale)
+        p.translate(-where.topLeft())
+        return p
+
+    def spent() -> bool:
+        return time.perf_counter() - start > budget.slice_ms / 1000
+
+    # Small batches, each drawn at once: the time of a slice counts the drawing (a few
+    # thousand long lines take tens of ms to rasterize), not just their making. Links
+    # without antialiasing (2-3x cheaper), nodes with it (when small they are specks).
+    p = painter()
+    try:
+        link = QColor(theme.link)
+        link.setAlpha(140)
+        pen = QPen(link, 0)
+        p.setPen(pen)
+        start = time.perf_counter()
+        lines: list[QLineF] = []
+        for k, segs in enumerate(segments):
+            lines.extend(QLineF(*s) for s in segs)
+            if k % 64 == 63:
+                p.drawLines(lines)
+                lines = []
+                if spent():
+                    p.end()
+                    yield None
+                    p = painter()
+                    p.setPen(pen)
+                    start = time.perf_counter()
+        p.drawLines(lines)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        by_cat: dict[str, list[QRectF]] = {}
+        kinds = scene.nodes
+        category: dict[str, str] = {}
+        for k, (nid, (x, y)) in enumerate(nodes):
+            item = kinds.get(nid)
+            if item is not None:
+                kind = item.node.kind
+                cat = category.get(kind)
+                if cat is None:
+                    info = catalog.kind_info(kind)
+                    cat = category[kind] = info.category if info else ""
+                by_cat.setdefault(cat, []).append(
+                    QRectF(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H)
+                )
+            if k % 256 == 255:
+                _draw_nodes(p, by_cat, theme)
+                by_cat = {}
+                if spent():
+                    p.end()
+                    yield None
+                    p = painter()
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                    start = time.perf_counter()
+        _draw_nodes(p, by_cat, theme)
+    finally:
+        if p.isActive():
+            p.end()
+    yield img
+
+
+def _draw_nodes(p: QPainter, by_cat: dict[str, list[QRectF]], theme: Theme) -> None:
+    for cat, rects in by_cat.items():
+        color = QColor(theme.category(cat))
+        color.setAlpha(220)
+        p.setBrush(color)
+        p.drawRects(rects)
+
+
+class _Unlimited:
+    slice_ms = math.inf
+
+
+class OverviewPicture(QObject):
+    """The picture the view shows instead of cards and links when zoomed far out.
+
+    Drawn at once when the view first needs it (a zoom step); after an edit the previous
+    picture stays on screen while the new one is drawn in slices (as for the minimap), then
+    the view's background is refreshed. At 10,000 nodes the scene's own overview image took
+    100-190 ms to redraw after every edit, on the UI thread.
+    """
+
+    #: Longest side of the picture, in pixels.
+    MAX_PX = 2048
+
+    def __init__(self, view: CanvasView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.slice_ms = SLICE_MS
+        self._image: QImage | None = None
+        self._where = QRectF()
+        self._stale = False
+        self._job: Iterator[QImage | None] | None = None
+        self._job_where = QRectF()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(QUIET_MS // 2)
+        self._timer.timeout.connect(self._start)
+        self._slicer = QTimer(self)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._step)
+        view.editor.document_changed.connect(self.schedule)
+        view.editor.document_reset.connect(self.drop)
+
+    @property
+    def drawing(self) -> bool:
+        return self._job is not None or self._timer.isActive()
+
+    def schedule(self) -> None:
+        """The document changed: while the view shows the overview, redraw after a pause;
+        otherwise when it is next shown."""
+        self._stale = True
+        if self.view.design_scene.overview:
+            self._timer.start()
+
+    def drop(self) -> None:
+        """A new document or theme: the picture is drawn afresh when next needed."""
+        self._image = None
+        self._job = None
+        self._slicer.stop()
+        self._timer.stop()
+
+    def picture(self) -> tuple[QImage, QRectF]:
+        """The picture to show and the scene rectangle it covers."""
+        if self._image is None or (self._stale and not self.drawing):
+            where, scale, w, h = self._frame()
+            for img in draw_design(self.view.design_scene, where, scale, w, h, _Unlimited()):
+                if img is not None:
+                    self._image, self._where = img, where
+            self._stale = False
+        assert self._image is not None
+        return self._image, QRectF(self._where)
+
+    def _frame(self) -> tuple[QRectF, float, int, int]:
+        where = self.view.design_scene.design_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        if where.isNull():
+            where = QRectF(0, 0, 1, 1)
+        scale = min(0.25, self.MAX_PX / where.width(), self.MAX_PX / where.height())
+        w = max(1, int(where.width() * scale))
+        h = max(1, int(where.height() * scale))
+        return where, scale, w, h
+
+    def _start(self) -> None:
+        self._stale = False
+        where, scale, w, h = self._frame()
+        self._job = draw_design(self.view.design_scene, where, scale, w, h, self)
+        self._job_where = where
+        self._slicer.start()
+
+    def _step(self) -> None:
+        job = self._job
+        if job is None:
+            self._slicer.stop()
+            return
+        img = next(job, None)
+        if img is None:
+            return
+        self._slicer.stop()
+        self._job = None
+        self._image, self._where = img, self._job_where
+        scene = self.view.design_scene
+        if scene.overview:
+            scene.invalidate(scene.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)

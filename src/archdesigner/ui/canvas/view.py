@@ -37,7 +37,7 @@ from archdesigner.model.edits import AddNode, EditError, MoveNodes
 from archdesigner.ui import operations as ops
 from archdesigner.ui.canvas import tools
 from archdesigner.ui.canvas.items import GroupItem, NodeItem
-from archdesigner.ui.canvas.minimap import Minimap
+from archdesigner.ui.canvas.minimap import Minimap, OverviewPicture
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.commands import NUDGE_ID
 from archdesigner.ui.editor import Editor
@@ -80,6 +80,8 @@ class CanvasView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.minimap = Minimap(self)
+        #: what the view shows when zoomed far out (redrawn in slices after edits)
+        self.overview = OverviewPicture(self)
         self._gesture_cards: list[NodeItem] = []
         self._quick_timer = QTimer(self)
         self._quick_timer.setSingleShot(True)
@@ -102,6 +104,7 @@ class CanvasView(QGraphicsView):
         theme = current_theme()
         if theme is not s.theme:
             s.set_theme(theme)
+            self.overview.drop()
             self.resetCachedContent()
             self.viewport().update()
             self.minimap.redraw()
@@ -240,7 +243,7 @@ class CanvasView(QGraphicsView):
         s = self.design_scene
         if s.overview:
             painter.fillRect(rect, s.theme.canvas)
-            img, where = s.overview_image()
+            img, where = self.overview.picture()
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(where, img)
             s.draw_groups(painter, rect, self.zoom())
