@@ -124,6 +124,11 @@ def main() -> None:
         help="baseline: the same edits with live lint switched off (the editor and canvas alone)",
     )
     parser.add_argument(
+        "--zoomed-out",
+        action="store_true",
+        help="fit the whole design in the view (its overview picture instead of cards)",
+    )
+    parser.add_argument(
         "--where",
         action="store_true",
         help="sample the UI thread's stack and print where it was during stalls over 40 ms",
@@ -202,6 +207,13 @@ def main() -> None:
         app.processEvents()
         time.sleep(0.001)
     print(f"canvas link drawings built {time.perf_counter() - start:.2f} s after opening")
+    if args.zoomed_out:
+        window.view.fit_all()
+        window.view.minimap.place()
+        for _ in range(20):
+            app.processEvents()
+        shown = window.view.design_scene.overview
+        print(f"# zoomed out to {window.view.zoom():.3f}: overview picture {shown}")
     if args.no_lint:
         lint.enabled = False
     report = lint.report
