@@ -411,6 +411,7 @@ class _Builder:
     # --- links -----------------------------------------------------------------------------
     def _links(self, from_xarch: set[str]) -> list[Link]:
         links: dict[tuple[str, str], Link] = {}
+        declared_links: list[Link] = []  # every x-archdesigner link, parallel ones included
         used_ids: set[str] = set()
         if self.xarch is not None:
             node_ids = {n.id for n in [*self.nodes.values(), *self.extra_nodes]}
@@ -425,6 +426,7 @@ class _Builder:
                     self.report.append(f"link {link.id} dropped: its service is gone")
                     continue
                 links.setdefault((link.source, link.target), link)
+                declared_links.append(link)
                 used_ids.add(link.id)
             declared_pairs = set(links)
         else:
@@ -479,7 +481,8 @@ class _Builder:
         for owner, store in pair_by_name(triples):
             if owner in fresh_ids:
                 add(by_id[owner], by_id[store], False, f"named after it ({by_id[store]})")
-        out = list(links.values())
+        kept = {id(link) for link in declared_links}
+        out = declared_links + [link for link in links.values() if id(link) not in kept]
         inferred = [link for link in out if link.properties.get("inferred")]
         for link in inferred:
             why = "; ".join(link.properties["inferred_from"])
