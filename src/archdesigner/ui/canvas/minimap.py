@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QLineF, QObject, QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
@@ -332,6 +332,15 @@ class OverviewPicture(QObject):
         self._stale = False
         self._job: Iterator[QImage | None] | None = None
         self._job_where = QRectF()
+        # Where the picture changes, so that only that part of the view is repainted when
+        # a new picture replaces the old one (at 10,000 nodes in view, a full repaint of the
+        # cards' badges costs a few hundred ms): positions and link lines as last seen,
+        # and the area touched by edits since (None: all of it).
+        self._pos: dict[str, tuple[float, float]] = {}
+        self._geom: dict[str, Any] = {}
+        self._dirty: QRectF | None = QRectF()
+        self._job_dirty: QRectF | None = QRectF()
+        self._mirror()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(QUIET_MS // 2)
@@ -339,8 +348,11 @@ class OverviewPicture(QObject):
         self._slicer = QTimer(self)
         self._slicer.setInterval(0)
         self._slicer.timeout.connect(self._step)
-        view.editor.document_changed.connect(self.schedule)
-        view.editor.document_reset.connect(self.drop)
+        editor = view.editor
+        editor.nodes_changed.connect(self._nodes_changed)
+        editor.links_changed.connect(self._links_changed)
+        editor.document_changed.connect(self.schedule)
+        editor.document_reset.connect(self.drop)
 
     @property
     def drawing(self) -> bool:
@@ -355,6 +367,7 @@ class OverviewPicture(QObject):
 
     def drop(self) -> None:
         """A new document or theme: the picture is drawn afresh when next needed."""
+        self._mirror()
         self._image = None
         self._job = None
         self._slicer.stop()
@@ -368,6 +381,9 @@ class OverviewPicture(QObject):
                 if img is not None:
                     self._image, self._where = img, where
             self._stale = False
+            if self._dirty is None:
+                self._mirror()
+            self._dirty = QRectF()  # the picture shows every edit so far
         assert self._image is not None
         return self._image, QRectF(self._where)
 
@@ -380,8 +396,62 @@ class OverviewPicture(QObject):
         h = max(1, int(where.height() * scale))
         return where, scale, w, h
 
+    # --- what changed ---------------------------------------------------------------------
+    def _mirror(self) -> None:
+        scene = self.view.design_scene
+        self._pos = dict(scene.pos_of)
+        self._geom = dict(scene.links.geom)
+        self._dirty = None
+
+    def _touch(self, rect: QRectF) -> None:
+        if self._dirty is not None:
+            self._dirty = rect if self._dirty.isNull() else self._dirty.united(rect)
+
+    def _touch_link(self, lid: str) -> None:
+        current = self.view.design_scene.links.geom.get(lid)
+        for segs in (self._geom.get(lid), current):
+            for x1, y1, x2, y2 in segs or ():
+                self._touch(QRectF(QPointF(x1, y1), QPointF(x2, y2)).normalized())
+        if current is None:
+            self._geom.pop(lid, None)
+        else:
+            self._geom[lid] = current
+
+    def _nodes_changed(self, ids: set[str]) -> None:
+        if len(ids) > 500 or self._dirty is None:
+            self._mirror()
+            return
+        scene = self.view.design_scene
+        for nid in ids:
+            new = scene.pos_of.get(nid)
+            for pos in (self._pos.get(nid), new):
+                if pos is not None:
+                    x, y = pos
+                    self._touch(QRectF(x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H))
+            if new is None:
+                self._pos.pop(nid, None)
+            else:
+                self._pos[nid] = new
+            for lid in scene.links.by_node.get(nid, ()):
+                self._touch_link(lid)
+
+    def _links_changed(self, ids: set[str]) -> None:
+        if len(ids) > 500 or self._dirty is None:
+            self._mirror()
+            return
+        for lid in ids:
+            self._touch_link(lid)
+
+    # --- drawing in slices ---------------------------------------------------------------
     def _start(self) -> None:
         self._stale = False
+        # the picture begun now shows the edits so far; later ones are for the next one
+        if self._dirty is None or self._job_dirty is None:
+            self._job_dirty = None
+        elif not self._dirty.isNull():
+            d = self._dirty
+            self._job_dirty = d if self._job_dirty.isNull() else self._job_dirty.united(d)
+        self._dirty = QRectF()
         where, scale, w, h = self._frame()
         self._job = draw_design(self.view.design_scene, where, scale, w, h, self)
         self._job_where = where
@@ -397,7 +467,18 @@ class OverviewPicture(QObject):
             return
         self._slicer.stop()
         self._job = None
+        same_frame = self._job_where == self._where
         self._image, self._where = img, self._job_where
+        dirty, self._job_dirty = self._job_dirty, QRectF()
         scene = self.view.design_scene
-        if scene.overview:
+        if not scene.overview:
+            return
+        if dirty is None or not same_frame:
             scene.invalidate(scene.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+        elif not dirty.isNull():
+            pad = 4 / self._scale_of(self._where)  # a few pixels of the picture
+            area = dirty.adjusted(-pad, -pad, pad, pad)
+            scene.invalidate(area, QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def _scale_of(self, where: QRectF) -> float:
+        return min(0.25, self.MAX_PX / where.width(), self.MAX_PX / where.height())
