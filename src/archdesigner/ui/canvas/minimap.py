@@ -243,13 +243,15 @@ def draw_design(
     def spent() -> bool:
         return time.perf_counter() - start > budget.slice_ms / 1000
 
-    # Small batches, each drawn at once: the time of a slice counts the drawing (a few
-    # thousand long lines take tens of ms to rasterize), not just their making. Links
-    # without antialiasing (2-3x cheaper), nodes with it (when small they are specks).
+    # Small batches, each drawn at once: the time of a slice counts the drawing, not just
+    # the making of the lines. Links without antialiasing (2-3x cheaper), nodes with it
+    # (when small they are specks).
     p = painter()
     try:
+        # an opaque pen: Qt's solid line path (a translucent one blends every pixel of every
+        # line, 10x slower when thousands of lines run the length of the picture)
         link = QColor(theme.link)
-        link.setAlpha(140)
+        link.setAlpha(255)
         pen = QPen(link, 0)
         p.setPen(pen)
         start = time.perf_counter()
