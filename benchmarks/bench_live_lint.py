@@ -13,11 +13,12 @@ replicas, which changes findings, and moving a node). For each edit it measures:
   the quiet-time delay before lint starts (target < 2 s).
 
 Prints the medians (and the worst edit) plus the time of the first lint after opening.
-``--no-minimap`` hides the canvas overview, whose redraw after each edit is most of the
-baseline stall at this size (see ``--no-lint``). ``--builtin-only`` leaves installed plugin
-rules out: the engine gives plugin rules a private copy of the design, made by pydantic in
-one call that holds the interpreter lock (about 0.2-0.45 s at 10,000 nodes), which the UI
-thread then has to wait for.
+Edits start once the canvas has built its link drawings after opening (idle start-up work).
+``--no-minimap`` hides the overview in the corner, ``--builtin-only`` leaves installed plugin
+rules out, ``--no-lint`` measures the editor and canvas alone, ``--zoomed-out`` fits the
+whole design in the view (its overview picture instead of cards). ``--where`` samples the
+UI and lint threads and prints where they were during every stall over 60 ms, with the
+garbage collections that ran then. docs/app-findings.md records the figures.
 """
 
 from __future__ import annotations
