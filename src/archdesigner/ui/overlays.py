@@ -124,6 +124,7 @@ class Overlays:
         editor.nodes_changed.connect(self._nodes_moved)
         editor.links_changed.connect(lambda ids: self._place_badges(ids))
         editor.document_reset.connect(self._reset)
+        scene.overview_toggled.connect(self._overview_toggled)
 
     # --- inputs ------------------------------------------------------------------------------
     def set_findings(self, findings: Iterable[Finding]) -> None:
@@ -298,7 +299,9 @@ class Overlays:
         if a is None or b is None:
             badge.hide()
             return
-        badge.show()
+        # zoomed far out the overview picture replaces cards and links: badges of thousands
+        # of links would only be dots, and painting them all took 250-1,000 ms per repaint
+        badge.setVisible(not self.scene.overview)
         # a third of the way from the source: the middle is where the link's label sits
         badge.setPos(a[0] + (b[0] - a[0]) * BADGE_AT, a[1] + (b[1] - a[1]) * BADGE_AT)
 
@@ -308,8 +311,17 @@ class Overlays:
             if badge is not None:
                 self._place(badge)
 
+    def _overview_toggled(self, on: bool) -> None:
+        """Hides the link badges while the overview picture shows; zooming back in places
+        them again (links may have moved meanwhile)."""
+        for badge in self._badges.values():
+            if on:
+                badge.hide()
+            else:
+                self._place(badge)
+
     def _nodes_moved(self, node_ids: set[str]) -> None:
-        if not self._badges:
+        if not self._badges or self.scene.overview:
             return
         for lid, badge in self._badges.items():
             link = self.editor.link(lid)
