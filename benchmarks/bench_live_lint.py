@@ -16,9 +16,9 @@ Prints the medians (and the worst edit) plus the time of the first lint after op
 Edits start once the canvas has built its link drawings after opening (idle start-up work).
 ``--no-minimap`` hides the overview in the corner, ``--builtin-only`` leaves installed plugin
 rules out, ``--no-lint`` measures the editor and canvas alone, ``--zoomed-out`` fits the
-whole design in the view (its overview picture instead of cards). ``--where`` samples the
-UI and lint threads and prints where they were during every stall over 60 ms, with the
-garbage collections that ran then. docs/app-findings.md records the figures.
+whole design in the view (its overview picture instead of cards). ``--where [MS]`` samples
+the UI and lint threads and prints where they were during every stall over MS (default 60)
+ms, with the garbage collections that ran then. docs/app-findings.md records the figures.
 """
 
 from __future__ import annotations
@@ -131,8 +131,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--where",
-        action="store_true",
-        help="sample the UI thread's stack and print where it was during stalls over 40 ms",
+        nargs="?",
+        type=float,
+        const=60.0,
+        default=None,
+        metavar="MS",
+        help="sample the UI thread's stack and print where it was during stalls over MS "
+        "milliseconds (default 60)",
     )
     args = parser.parse_args()
 
@@ -177,13 +182,13 @@ def main() -> None:
     clock.start()
     last = {"t": clock.nsecsElapsed()}
 
-    sampler = StackSampler() if args.where else None
+    sampler = StackSampler() if args.where is not None else None
 
     def tick() -> None:
         now = clock.nsecsElapsed()
         gap = (now - last["t"]) / 1e6 - TICK_MS
         stall["max"] = max(stall["max"], gap)
-        if sampler is not None and gap > 60:
+        if sampler is not None and gap > args.where:
             sampler.report(gap)
         last["t"] = now
 
