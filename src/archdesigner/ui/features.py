@@ -58,6 +58,8 @@ class Features(QObject):
         self.view = window.view
         self.plugin_dirs = list(plugin_dirs)
         self._told_plugin_errors = False
+        #: the last report and its counts per severity (the status bar asks twice per result)
+        self._counted: tuple[object, dict[str, int]] = (None, {})
         self.overlays = Overlays(editor, window.scene)
         self.lint = LintController(
             editor, rules=rules, plugin_dirs=plugin_dirs, delay_ms=lint_delay_ms, parent=self
@@ -173,7 +175,9 @@ class Features(QObject):
         if report is None:
             text = "Checking…" if self.lint.busy else ""
         else:
-            c = report.counts()
+            if self._counted[0] is not report:
+                self._counted = (report, report.counts())
+            c = self._counted[1]
             parts = [
                 f"<span style='color:#dc2626'>● {c['error']} errors</span>",
                 f"<span style='color:#d97706'>● {c['warning']} warnings</span>",
