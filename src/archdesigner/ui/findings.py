@@ -76,6 +76,8 @@ class FindingsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.all: list[Finding] = []
+        #: unsuppressed findings in ``all``
+        self.active = 0
         self.shown: list[Finding] = []
         self.severities: set[str] = set(SEVERITIES)
         self.rule = ""
@@ -86,6 +88,7 @@ class FindingsModel(QAbstractTableModel):
 
     def set_findings(self, findings: list[Finding]) -> None:
         self.all = list(findings)
+        self.active = sum(1 for f in self.all if not f.suppressed)
         self.refilter()
 
     def refilter(self) -> None:
@@ -96,9 +99,10 @@ class FindingsModel(QAbstractTableModel):
         )
         if plain and (column, order) == (0, Qt.SortOrder.AscendingOrder):
             # the engine sorts by severity, rule and subject already: nothing to do per row
-            out = self.all if self.show_suppressed else [f for f in self.all if not f.suppressed]
+            everything = self.show_suppressed or self.active == len(self.all)
+            out = list(self.all) if everything else [f for f in self.all if not f.suppressed]
             self.beginResetModel()
-            self.shown = list(out)
+            self.shown = out
             self.endResetModel()
             return
         out = []
@@ -309,7 +313,7 @@ class FindingsPanel(QWidget):
         self._update_status()
 
     def _update_status(self) -> None:
-        total = sum(1 for f in self.model.all if not f.suppressed)
+        total = self.model.active
         shown = len(self.model.shown)
         if total == 0:
             self.empty_label.setText("No findings: the design passes every selected rule.")
