@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QToolBar,
     QVBoxLayout,
@@ -290,6 +291,8 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Tools")
         for k in ("mode_select", "mode_link", "mode_group"):
             m.addAction(A[k])
+        self.help_menu = bar.addMenu("&Help")
+        self.about_action = self.help_menu.addAction("&About archdesigner", self.show_about)
         tb = QToolBar("Main")
         tb.setObjectName("main_toolbar")
         tb.setMovable(False)
@@ -304,6 +307,18 @@ class MainWindow(QMainWindow):
             else:
                 tb.addAction(A[item])
         self.addToolBar(tb)
+
+    def about_text(self) -> str:
+        from archdesigner import __version__
+
+        return (
+            f"<h3>archdesigner {__version__}</h3>"
+            "<p>Design backend architectures and find where they will not scale or survive "
+            "a failure.</p><p>MIT licence.</p>"
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About archdesigner", self.about_text())
 
     def _undo_text(self, text: str) -> None:
         self.actions_["tb_undo"].setToolTip(f"Undo {text}" if text else "Undo")

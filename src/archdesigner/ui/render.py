@@ -6,18 +6,27 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmapCache
+from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
+from archdesigner import __version__
 from archdesigner.model.design import Design
+from archdesigner.resources import resources_dir
 
 
 def ensure_app() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
-        app.setApplicationName("archdesigner")
-        app.setOrganizationName("archdesigner")
+    app.setApplicationName("archdesigner")
+    app.setOrganizationName("archdesigner")
+    app.setApplicationVersion(__version__)
+    # the desktop file's name (packaging/linux): Wayland uses it for the icon and grouping
+    app.setDesktopFileName("dev.archdesigner.ArchDesigner")
+    if app.windowIcon().isNull():
+        icon = resources_dir() / "icons" / "archdesigner.svg"
+        if icon.is_file():
+            app.setWindowIcon(QIcon(str(icon)))
     # the default 10 MB thrashes with thousands of cached node cards (PERFORMANCE.md)
     QPixmapCache.setCacheLimit(256 * 1024)
     return app
