@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 export QT_QPA_PLATFORM=offscreen
-echo "== ruff check"; .venv/bin/ruff check src tests benchmarks plugins packaging
-echo "== ruff format --check"; .venv/bin/ruff format --check src tests benchmarks plugins packaging
+echo "== ruff check"; .venv/bin/ruff check src tests benchmarks plugins packaging tools
+echo "== ruff format --check"; .venv/bin/ruff format --check src tests benchmarks plugins packaging tools
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/python -m pytest "$@"
