@@ -29,13 +29,14 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from archdesigner import geometry
 from archdesigner.io.load import gc_paused
 from archdesigner.model.design import Design
 
-#: Card size on the canvas (``ui/theme.py``: NODE_W, NODE_H); positions are card centres.
-CARD_W, CARD_H = 180.0, 64.0
-#: Frame padding around a group's members and the header above them (``ui/theme.py``).
-GROUP_PAD, GROUP_HEADER = 24.0, 26.0
+#: Card size on the canvas (shared with the app); positions are card centres.
+CARD_W, CARD_H = geometry.NODE_W, geometry.NODE_H
+#: Frame padding around a group's members and the header above them.
+GROUP_PAD, GROUP_HEADER = geometry.GROUP_PAD, geometry.GROUP_HEADER
 #: A spot is free when every other card centre is at least this far in x or in y.
 CLEAR_X, CLEAR_Y = 200.0, 90.0
 #: Gap kept between a new card and the frame of a group it does not belong to.
@@ -82,16 +83,11 @@ def _meets(a: Rect, b: Rect) -> bool:
 
 
 def stored_frame(properties: dict[str, object]) -> Rect | None:
-    """The frame an empty group keeps in ``properties["canvas"]`` (x, y, w, h), if any."""
-    geo = properties.get("canvas")
-    if not isinstance(geo, dict):
+    """The frame an empty group keeps in ``properties["canvas"]``, as a rectangle."""
+    frame = geometry.stored_frame(properties)
+    if frame is None:
         return None
-    try:
-        x, y, w, h = (float(geo[k]) for k in ("x", "y", "w", "h"))
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
-        return None
+    x, y, w, h = frame
     return (x, y, x + w, y + h)
 
 

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-#: Node card size in scene units (the position of a node is the card's centre).
-NODE_W = 180.0
-NODE_H = 64.0
+# Card and frame sizes are shared with the headless core (lint fixes place new cards).
+from archdesigner.geometry import GROUP_HEADER as GROUP_HEADER
+from archdesigner.geometry import GROUP_PAD as GROUP_PAD
+from archdesigner.geometry import NODE_H as NODE_H
+from archdesigner.geometry import NODE_W as NODE_W
+
 GRID = 20.0
-GROUP_PAD = 24.0
-GROUP_HEADER = 26.0
 
 CATEGORY_COLORS = {
     "edge": "#3b82f6",

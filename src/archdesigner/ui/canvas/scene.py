@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from archdesigner import geometry
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import Node
@@ -21,18 +20,10 @@ EMPTY_FRAME = (280.0, 160.0)
 
 
 def stored_frame(properties: dict[str, object]) -> QRectF | None:
-    """The frame stored for an empty group: ``properties["canvas"] = {"x", "y", "w",
-    "h"}`` (scene units, top-left corner and size), or None when absent or unusable."""
-    geo = properties.get("canvas")
-    if not isinstance(geo, dict):
-        return None
-    try:
-        x, y, w, h = (float(geo[k]) for k in ("x", "y", "w", "h"))
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
-        return None
-    return QRectF(x, y, w, h)
+    """The frame stored for an empty group (``properties["canvas"]``, see
+    :func:`archdesigner.geometry.stored_frame`), or None when absent or unusable."""
+    frame = geometry.stored_frame(properties)
+    return None if frame is None else QRectF(*frame)
 
 
 #: Longest side of the overview picture drawn when zoomed far out.
