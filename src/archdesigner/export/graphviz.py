@@ -28,7 +28,14 @@ from typing import Any
 
 from archdesigner.export import overlay
 from archdesigner.export.base import BaseExporter, ExportError, ExportOption, ExportResult
-from archdesigner.export.text import dot_string, html_escape, one_line, text_width, truncate
+from archdesigner.export.text import (
+    dot_string,
+    html_escape,
+    one_line,
+    text_width,
+    truncate,
+    walk_groups,
+)
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node
@@ -447,12 +454,8 @@ def build_dot(
             attrs.append(f'pos="{_fmt(x)},{_fmt(y)}"')
         w(f'{indent}"{nid}" [{", ".join(attrs)}];')
 
-    # emit groups depth-first with an explicit stack (no recursion limit on deep nesting)
-    work: list[tuple[str, str, int]] = [
-        ("open", g, 1) for g in reversed(children.get(None, [])) if g in nonempty
-    ]
-    while work:
-        action, gid, depth = work.pop()
+    # emit groups depth-first (walk_groups keeps an explicit stack: no recursion limit)
+    for action, gid, depth in walk_groups(children, nonempty):
         indent = "  " * depth
         if action == "close":
             w(f"{indent}}}")
@@ -482,10 +485,6 @@ def build_dot(
         w(f"{indent}  graph [{', '.join(attrs)}];")
         for nid in members.get(gid, []):
             emit_node(nid, indent + "  ")
-        work.append(("close", gid, depth))
-        work.extend(
-            ("open", c, depth + 1) for c in reversed(children.get(gid, [])) if c in nonempty
-        )
     for nid in members.get(None, []):
         emit_node(nid, "  ")
 

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from archdesigner.export.base import BaseExporter, ExportOption, ExportResult
-from archdesigner.export.text import one_line, truncate
+from archdesigner.export.text import one_line, truncate, walk_groups
 from archdesigner.export.yamlout import quote
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node
@@ -121,11 +121,7 @@ def build_mermaid(design: Design, direction: str = "LR") -> tuple[str, list[str]
             parent = groups[gid].parent
             gid = parent if parent in groups else None
 
-    work: list[tuple[str, str, int]] = [
-        ("open", g, 1) for g in reversed(children.get(None, [])) if g in nonempty
-    ]
-    while work:
-        action, gid, depth = work.pop()
+    for action, gid, depth in walk_groups(children, nonempty):
         indent = "    " * depth
         if action == "close":
             w(f"{indent}end")
@@ -134,10 +130,6 @@ def build_mermaid(design: Design, direction: str = "LR") -> tuple[str, list[str]
         w(f'{indent}subgraph {group_ids[gid]}["{mermaid_text(one_line(g.label) or gid)}"]')
         for n in members.get(gid, []):
             emit_node(n, indent + "    ")
-        work.append(("close", gid, depth))
-        work.extend(
-            ("open", c, depth + 1) for c in reversed(children.get(gid, [])) if c in nonempty
-        )
     for n in members.get(None, []):
         emit_node(n, "    ")
     for link in design.links:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container, Iterator, Mapping
 
 # Characters XML 1.0 forbids (and so Graphviz's HTML-like labels, SVG and expat): C0 controls
 # other than tab/newline/return, unpaired surrogates, U+FFFE and U+FFFF.
@@ -99,3 +100,22 @@ def env_name(text: str) -> str:
     """An environment variable stem: ``orders-db`` -> ``ORDERS_DB``."""
     stem = _ENV_BAD.sub("_", text.upper()).strip("_") or "NODE"
     return "_" + stem if stem[0].isdigit() else stem
+
+
+def walk_groups(
+    children: Mapping[str | None, list[str]], keep: Container[str]
+) -> Iterator[tuple[str, str, int]]:
+    """``("open" | "close", group id, depth)`` events for the group tree, depth-first from the
+    top-level groups (depth 1), skipping groups not in ``keep``. An explicit stack: no
+    recursion limit on deeply nested groups."""
+    work: list[tuple[str, str, int]] = [
+        ("open", g, 1) for g in reversed(children.get(None, [])) if g in keep
+    ]
+    while work:
+        action, gid, depth = work.pop()
+        yield action, gid, depth
+        if action == "open":
+            work.append(("close", gid, depth))
+            work.extend(
+                ("open", c, depth + 1) for c in reversed(children.get(gid, [])) if c in keep
+            )
