@@ -31,6 +31,7 @@ from archdesigner.export.base import BaseExporter, ExportError, ExportOption, Ex
 from archdesigner.export.text import (
     dot_string,
     html_escape,
+    node_facts,
     one_line,
     text_width,
     truncate,
@@ -98,18 +99,6 @@ class DotDocument:
     @property
     def command(self) -> str:
         return " ".join([self.engine, *self.engine_args])
-
-
-def _tech_text(node: Node) -> str:
-    parts = []
-    if node.technology:
-        preset = catalog.technology(node.technology)
-        parts.append(preset.display_name if preset else node.technology)
-    if node.autoscale is not None:
-        parts.append(f"x{node.autoscale.min}-{node.autoscale.max} auto")
-    elif node.replicas > 1:
-        parts.append(f"x{node.replicas}")
-    return " \u00b7 ".join(parts)
 
 
 def _category(kind: str) -> str:
@@ -307,7 +296,7 @@ def build_dot(
     widest = 0.0
     for node in design.nodes:
         title = one_line(node.label) or node.id
-        sub = _tech_text(node)
+        sub = node_facts(node)
         widest = max(widest, text_width(title, TITLE_PT, True), text_width(sub, SUB_PT))
         cards[node.id] = _Card(
             node, title, sub, CATEGORY_COLORS.get(_category(node.kind), "#4a5568")
@@ -520,7 +509,7 @@ def _no_icon(kind: str) -> Path | None:
 def _tooltip(node: Node, card: _Card) -> str:
     lines = [f"{node.label} ({node.id})", _kind_name(node.kind)]
     if card.sub:
-        lines.append(_tech_text(node))
+        lines.append(node_facts(node))
     if card.findings is not None:
         lines.extend(card.findings.messages)
     return "\n".join(lines)

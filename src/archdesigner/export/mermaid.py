@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from archdesigner.export.base import BaseExporter, ExportOption, ExportResult
-from archdesigner.export.text import one_line, truncate, walk_groups
+from archdesigner.export.text import node_facts, one_line, truncate, walk_groups
 from archdesigner.export.yamlout import quote
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node
@@ -72,17 +72,10 @@ def _ids(values: list[str], prefix: str) -> dict[str, str]:
 
 def _node_text(node: Node) -> str:
     title = mermaid_text(truncate(one_line(node.label) or node.id, 260, 11, True))
-    parts = []
-    if node.technology:
-        preset = catalog.technology(node.technology)
-        parts.append(preset.display_name if preset else node.technology)
-    if node.autoscale is not None:
-        parts.append(f"x{node.autoscale.min}-{node.autoscale.max} auto")
-    elif node.replicas > 1:
-        parts.append(f"x{node.replicas}")
-    if not parts:
+    facts = node_facts(node)
+    if not facts:
         return title
-    sub = mermaid_text(truncate(" \u00b7 ".join(parts), 260, 9))
+    sub = mermaid_text(truncate(facts, 260, 9))
     return f"{title}<br/><small>{sub}</small>"
 
 

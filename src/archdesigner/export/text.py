@@ -11,6 +11,9 @@ import re
 import unicodedata
 from collections.abc import Container, Iterator, Mapping
 
+from archdesigner.model import catalog
+from archdesigner.model.design import Node
+
 # Characters XML 1.0 forbids (and so Graphviz's HTML-like labels, SVG and expat): C0 controls
 # other than tab/newline/return, unpaired surrogates, U+FFFE and U+FFFF.
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -119,3 +122,17 @@ def walk_groups(
             work.extend(
                 ("open", c, depth + 1) for c in reversed(children.get(gid, [])) if c in keep
             )
+
+
+def node_facts(node: Node) -> str:
+    """A node's technology and instance count for a diagram: ``PostgreSQL · x3``,
+    ``x2-6 auto``, or ``""`` when there is nothing to say."""
+    parts = []
+    if node.technology:
+        preset = catalog.technology(node.technology)
+        parts.append(preset.display_name if preset else node.technology)
+    if node.autoscale is not None:
+        parts.append(f"x{node.autoscale.min}-{node.autoscale.max} auto")
+    elif node.replicas > 1:
+        parts.append(f"x{node.replicas}")
+    return " \u00b7 ".join(parts)
