@@ -5,25 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from canvas_helpers import check_undo_redo, dump, vp_point
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
-
-
-def dump(window: Any) -> dict[str, Any]:
-    return window.editor.design.model_dump()  # type: ignore[no-any-return]
-
-
-def check_undo_redo(window: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
-    assert dump(window) == after
-    window.editor.undo()
-    assert dump(window) == before
-    window.editor.redo()
-    assert dump(window) == after
-
-
-def vp_point(window: Any, x: float, y: float) -> QPoint:
-    return window.view.mapFromScene(QPointF(x, y))  # type: ignore[no-any-return]
 
 
 def test_drop_kind_from_palette_adds_node_where_dropped(make_window: Any) -> None:

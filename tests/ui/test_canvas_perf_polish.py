@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from canvas_helpers import check_undo_redo as check_exactly
+from canvas_helpers import dump, vp_point
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
@@ -28,22 +30,11 @@ def sample() -> Any:
     )
 
 
-def dump(window: Any) -> dict[str, Any]:
-    return window.editor.design.model_dump()  # type: ignore[no-any-return]
-
-
 def check_undo_redo(window: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
-    assert dump(window) == after
+    """As in test_canvas, then undone once more: the test goes on from ``before``."""
+    check_exactly(window, before, after)
     window.editor.undo()
     assert dump(window) == before
-    window.editor.redo()
-    assert dump(window) == after
-    window.editor.undo()
-    assert dump(window) == before
-
-
-def vp_point(window: Any, x: float, y: float) -> QPoint:
-    return window.view.mapFromScene(QPointF(x, y))  # type: ignore[no-any-return]
 
 
 def pixel(window: Any, x: float, y: float) -> QColor:
