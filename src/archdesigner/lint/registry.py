@@ -103,9 +103,9 @@ def load_rules(
     )
     out = RuleSet(errors=list(found.errors))
     if load_kinds:
-        from archdesigner.plugins import load_kind_plugins
+        from archdesigner.plugins import load_kind_plugins, merge_errors
 
-        out.errors.extend(load_kind_plugins(plugin_dirs))
+        out.errors = merge_errors(out.errors, load_kind_plugins(plugin_dirs))
     taken: dict[str, str] = {}
     for c in found.contributions:
         problem = rule_problem(c.obj, c.plugin)

@@ -233,6 +233,19 @@ def _collect(found: Discovery, group: str, name: str, load: Any) -> None:
     found.contributions.extend(Contribution(obj, name) for obj in _as_list(value))
 
 
+def merge_errors(*groups: Iterable[PluginError]) -> list[PluginError]:
+    """The errors of several discoveries, each problem once, in order: a plugin file that
+    fails to import fails for every group that asked, and is reported once."""
+    out: list[PluginError] = []
+    seen: set[tuple[str, str]] = set()
+    for errors in groups:
+        for e in errors:
+            if (e.plugin, e.message) not in seen:
+                seen.add((e.plugin, e.message))
+                out.append(e)
+    return out
+
+
 def plugin_dirs_from(values: Iterable[str | Path] | None) -> list[Path]:
     return [Path(v) for v in values or ()]
 
@@ -281,6 +294,7 @@ __all__ = [
     "PluginError",
     "discover",
     "load_kind_plugins",
+    "merge_errors",
     "plugin_dirs_from",
     "user_plugin_dir",
 ]

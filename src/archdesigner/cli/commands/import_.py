@@ -44,11 +44,11 @@ def run(args: argparse.Namespace) -> int:
     from archdesigner.importers import ImportError_, importer_for, load_importers
     from archdesigner.importers.compose_yaml import read_env_file
     from archdesigner.io import atomic_write_text, dumps_design
-    from archdesigner.plugins import load_kind_plugins
+    from archdesigner.plugins import load_kind_plugins, merge_errors
 
-    problems = [*load_kind_plugins(args.plugins)]
+    kind_errors = load_kind_plugins(args.plugins)
     importers, errors = load_importers(args.plugins)
-    problems.extend(errors)
+    problems = merge_errors(kind_errors, errors)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.importer:
