@@ -30,7 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", metavar="FORMAT", help="dot, svg, png, pdf, compose, mermaid (or a plugin's)"
     )
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="output file (default or '-': stdout)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="allow -o to be the input design itself"
+    )
     parser.add_argument(
         "--layout",
         choices=("keep", "auto"),
@@ -123,7 +128,8 @@ def _list(exporters: dict[str, Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     from archdesigner.cli import CommandError
     from archdesigner.export import ExportError, guess_format, load_exporters
-    from archdesigner.io import DesignError, atomic_write_bytes, load_design
+    from archdesigner.io import DesignError, load_design
+    from archdesigner.io.output import OutputError, check_output, write_output
 
     exporters, errors = load_exporters(args.plugins)
     for err in errors:
@@ -149,8 +155,10 @@ def run(args: argparse.Namespace) -> int:
     if reg.plugin == "built-in" and options.get("findings"):
         options["plugin_dirs"] = list(args.plugins)  # lint rule plugins for the overlay
     try:
+        if args.output:
+            check_output(args.output, [args.file], force=args.force)
         design = load_design(args.file)
-    except DesignError as exc:
+    except (DesignError, OutputError) as exc:
         raise CommandError(str(exc)) from None
     try:
         result = reg.exporter.export(design, **options)
@@ -164,9 +172,9 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     if args.output:
         try:
-            atomic_write_bytes(args.output, result.as_bytes())
-        except OSError as exc:
-            raise CommandError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+            write_output(args.output, result.as_bytes())
+        except OutputError as exc:
+            raise CommandError(str(exc)) from None
     elif isinstance(result.data, str):
         sys.stdout.flush()
         sys.stdout.buffer.write(result.as_bytes())

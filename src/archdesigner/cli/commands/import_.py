@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the design here")
     parser.add_argument(
+        "-f", "--force", action="store_true", help="overwrite an existing file given with -o"
+    )
+    parser.add_argument(
         "--from",
         dest="importer",
         metavar="ID",
@@ -43,9 +46,18 @@ def run(args: argparse.Namespace) -> int:
     from archdesigner.cli import CommandError
     from archdesigner.importers import ImportError_, importer_for, load_importers
     from archdesigner.importers.compose_yaml import read_env_file
-    from archdesigner.io import atomic_write_text, dumps_design
+    from archdesigner.io import dumps_design
+    from archdesigner.io.load import MAX_FILE_BYTES
+    from archdesigner.io.output import OutputError, check_output, write_output
     from archdesigner.plugins import load_kind_plugins, merge_errors
 
+    if args.output:
+        try:
+            check_output(
+                args.output, [*args.files, *args.env_file], force=args.force, refuse_existing=True
+            )
+        except OutputError as exc:
+            raise CommandError(str(exc)) from None
     kind_errors = load_kind_plugins(args.plugins)
     importers, errors = load_importers(args.plugins)
     problems = merge_errors(kind_errors, errors)
@@ -75,15 +87,16 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"{where}: importer {importer.id!r} failed: {type(exc).__name__}: {exc}"
         ) from None
-    text = dumps_design(result.design)
-    if args.output:
-        try:
-            atomic_write_text(args.output, text)
-        except OSError as exc:
-            raise CommandError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    payload = dumps_design(result.design).encode("utf-8")
+    if len(payload) > MAX_FILE_BYTES:
+        raise CommandError(
+            f"{', '.join(args.files)}: the design would be {len(payload) / 1e6:.0f} MB; design "
+            f"files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MiB, nothing was written"
+        )
+    try:
+        write_output(args.output or "-", payload)
+    except OutputError as exc:
+        raise CommandError(str(exc)) from None
     if not args.quiet:
         for line in result.report:
             print(line, file=sys.stderr)

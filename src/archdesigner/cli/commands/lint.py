@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
     parser.add_argument(
+        "--force", action="store_true", help="allow -o to be one of the design files"
+    )
+    parser.add_argument(
         "--select", action="append", metavar="RULES", help="only these rule ids or prefixes"
     )
     parser.add_argument(
@@ -90,14 +93,20 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from archdesigner.cli import CommandError
-    from archdesigner.io import DesignError, atomic_write_text, loads_design, save_design
+    from archdesigner.io import DesignError, dumps_design, loads_design
     from archdesigner.io.load import read_text
+    from archdesigner.io.output import OutputError, check_output, write_output, write_output_text
     from archdesigner.lint import DEFAULT_TIME_LIMIT, LintConfigError, lint_design, load_rules
     from archdesigner.lint.engine import unmatched_selectors
     from archdesigner.lint.fixing import apply_fixes
     from archdesigner.lint.output import FileResult, render
     from archdesigner.model.design import Design
 
+    if args.output:
+        try:
+            check_output(args.output, args.files, force=args.force)
+        except OutputError as exc:
+            raise CommandError(str(exc)) from None
     rules = load_rules(args.plugins)
     ids = [r.rule.id for r in rules.rules]
     select, ignore = _refs(args.select), _refs(args.ignore)
@@ -131,12 +140,12 @@ def run(args: argparse.Namespace) -> int:
                 report, applied = apply_fixes(design, lint)
                 fixed = [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
                 if fixed:
-                    save_design(design, file)
-                    text = read_text(Path(file))
+                    text = dumps_design(design)
+                    write_output(file, text.encode("utf-8"))
             else:
                 report, fixed = lint(design), []
-        except LintConfigError as exc:
-            print(f"{file}: {exc}", file=sys.stderr)
+        except (LintConfigError, OutputError) as exc:
+            print(f"{file}: {exc}" if isinstance(exc, LintConfigError) else exc, file=sys.stderr)
             broken = True
             continue
         if args.format != "text":
@@ -147,7 +156,11 @@ def run(args: argparse.Namespace) -> int:
         results.append(FileResult(file, text, report, fixed))
     out = render(args.format, results, color=_use_color(args), verbose=args.show_suppressed)
     if args.output:
-        atomic_write_text(args.output, out)
+        try:
+            write_output_text(args.output, out)
+        except OutputError as exc:
+            print(f"archdesigner lint: {exc}", file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(out)
         sys.stdout.flush()

@@ -20,6 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=int, default=1600, help="picture width in pixels (1600)")
     parser.add_argument("--height", type=int, default=1000, help="picture height in pixels (1000)")
     parser.add_argument(
+        "--force", action="store_true", help="allow -o to be the design file itself"
+    )
+    parser.add_argument(
         "--theme", choices=("light", "dark"), default="light", help="colours (light)"
     )
 
@@ -27,23 +30,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from archdesigner.cli import CommandError
     from archdesigner.io import DesignError, load_design
+    from archdesigner.io.output import OutputError, check_output, write_output
 
     if not (16 <= args.width <= 16384 and 16 <= args.height <= 16384):
         raise CommandError("--width and --height must be between 16 and 16384 pixels")
     try:
+        check_output(args.output, [args.file], force=args.force)
         design = load_design(args.file)
-    except DesignError as exc:
+    except (DesignError, OutputError) as exc:
         raise CommandError(str(exc)) from None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from archdesigner.ui.render import render_design
+        from archdesigner.ui.render import render_png
     except ImportError as exc:
         raise CommandError(f"rendering needs PySide6 and Qt's libraries ({exc})") from None
     out = Path(args.output)
     try:
-        render_design(design, out, args.width, args.height, dark=args.theme == "dark")
+        payload = render_png(design, args.width, args.height, dark=args.theme == "dark")
+        write_output(args.output, payload)
+    except OutputError as exc:
+        raise CommandError(str(exc)) from None
     except OSError as exc:
-        raise CommandError(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise CommandError(f"cannot draw {args.file}: {exc.strerror or exc}") from None
     print(f"wrote {out} ({args.width}x{args.height}, {len(design.nodes)} nodes)")
     return 0

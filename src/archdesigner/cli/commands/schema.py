@@ -18,9 +18,13 @@ def run(args: argparse.Namespace) -> int:
 
     text = schema_text()
     if args.output:
-        from archdesigner.io import atomic_write_text
+        from archdesigner.cli import CommandError
+        from archdesigner.io.output import OutputError, write_output_text
 
-        atomic_write_text(args.output, text)
+        try:
+            write_output_text(args.output, text)
+        except OutputError as exc:
+            raise CommandError(str(exc)) from None
     else:
         sys.stdout.write(text)
     return 0
