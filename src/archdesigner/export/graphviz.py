@@ -18,9 +18,12 @@ from __future__ import annotations
 import html
 import itertools
 import math
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -544,6 +547,48 @@ def find_program(name: str) -> str:
     return path
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the kernel kills the child when the process that started it dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def run_contained(args: list[str], stdin: bytes, timeout: float) -> tuple[int, bytes, bytes]:
+    """Runs a helper program in its own process group; the whole group is killed when it
+    times out, when we are interrupted, and (Linux) when we die."""
+    posix = os.name == "posix"
+    proc = subprocess.Popen(
+        args,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=posix,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
+    try:
+        out, err = proc.communicate(stdin, timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc)
+    return proc.returncode, out, err
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except OSError:
+        pass
+    proc.wait()
+
+
 def render(doc: DotDocument, fmt: str, *, timeout: float = 120.0, dpi: float = 0) -> bytes:
     """Runs the Graphviz program on ``doc`` and returns the rendered bytes."""
     program = find_program(doc.engine)
@@ -551,9 +596,7 @@ def render(doc: DotDocument, fmt: str, *, timeout: float = 120.0, dpi: float = 0
     if dpi:
         args.append(f"-Gdpi={dpi:g}")
     try:
-        proc = subprocess.run(
-            args, input=doc.text.encode("utf-8"), capture_output=True, timeout=timeout, check=False
-        )
+        returncode, out, err_bytes = run_contained(args, doc.text.encode("utf-8"), timeout)
     except subprocess.TimeoutExpired:
         hint = " (use --layout keep for large designs)" if doc.engine != "neato" else ""
         raise ExportError(
@@ -561,13 +604,13 @@ def render(doc: DotDocument, fmt: str, *, timeout: float = 120.0, dpi: float = 0
         ) from None
     except OSError as exc:
         raise ExportError(f"cannot run Graphviz '{doc.engine}': {exc}") from None
-    if proc.returncode != 0 or not proc.stdout:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    if returncode != 0 or not out:
+        err = err_bytes.decode("utf-8", "replace").strip().splitlines()
         msg = next((line for line in err if line.startswith("Error")), err[0] if err else "")
         raise ExportError(
-            f"Graphviz '{doc.engine}' failed (exit {proc.returncode}): {msg or 'no output'}"
+            f"Graphviz '{doc.engine}' failed (exit {returncode}): {msg or 'no output'}"
         )
-    return proc.stdout
+    return out
 
 
 _IMAGE_RE = re.compile(r'<image xlink:href="([^"]*)" width="([^"]*)" height="([^"]*)"([^>]*)/>')
