@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
@@ -35,7 +35,19 @@ def ensure_app() -> QApplication:
 def render_design(
     design: Design, out: Path, width: int, height: int, *, dark: bool = False
 ) -> None:
-    """Writes a ``width`` x ``height`` PNG of the canvas fitted to the design."""
+    """Writes a ``width`` x ``height`` PNG of the canvas fitted to the design, atomically (a
+    failed write leaves the previous picture whole)."""
+    from archdesigner.io.output import OutputError, write_output
+
+    payload = render_png(design, width, height, dark=dark)
+    try:
+        write_output(out, payload)
+    except OutputError as exc:
+        raise OSError(str(exc)) from None
+
+
+def render_png(design: Design, width: int, height: int, *, dark: bool = False) -> bytes:
+    """The PNG bytes of a ``width`` x ``height`` picture of the canvas fitted to the design."""
     ensure_app()
     from archdesigner.ui.canvas.scene import DesignScene
     from archdesigner.ui.canvas.view import CanvasView
@@ -55,7 +67,11 @@ def render_design(
     view.fit_all()
     view.minimap.place()
     image = view.grab()
-    if not image.save(str(out), "PNG"):
-        raise OSError(f"Qt could not write a PNG to {out}")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(buffer, "PNG")
     view.close()
     view.deleteLater()
+    if not ok:
+        raise OSError("Qt could not encode the picture as PNG")
+    return bytes(buffer.data().data())
