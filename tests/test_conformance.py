@@ -1,5 +1,6 @@
-"""The conformance design gives exactly the expected findings (tests/data/conformance), and a
-well-built design gives no error and no warning."""
+"""The conformance designs give exactly the expected findings and impacts of the rule spec,
+version 2 (tests/data/conformance, MOD004's no-entry design included), and a well-built
+design gives no error and no warning."""
 
 from __future__ import annotations
 
@@ -22,11 +23,37 @@ def test_conformance_findings_match_exactly(case: str, capsys: pytest.CaptureFix
     design = CONF / case.split()[0]
     code = main(["lint", str(design), "--format", "json", *spec["args"]])
     out = json.loads(capsys.readouterr().out)
-    got = sorted(
-        [f["rule"], f["subject"]] for f in out["files"][0]["findings"] if not f["suppressed"]
-    )
+    active = [f for f in out["files"][0]["findings"] if not f["suppressed"]]
+    got = sorted([f["rule"], f["subject"]] for f in active)
     assert got == sorted(spec["findings"])
-    assert code == 1  # the conformance design has errors
+    impacts = {f"{f['rule']} {f['subject']}": f["impact"] for f in active}
+    assert impacts == pytest.approx(spec["impacts"], abs=0.0015)
+    # one-of-each has errors; no-entry has only warnings
+    assert code == (1 if any(f["severity"] == "error" for f in active) else 0)
+    assert any(f["severity"] == "error" for f in active) == ("no-entry" not in case)
+
+
+def test_conformance_covers_every_builtin_rule_and_the_no_entry_design() -> None:
+    seen = {rule for spec in EXPECTED.values() for rule, _ in spec["findings"]}
+    assert "MOD004" in seen
+    assert "no-entry.arch.json" in EXPECTED
+    from archdesigner.lint import builtin_rules
+
+    # a crash cannot be drawn, and the spec's designs keep to catalog kinds
+    not_in_designs = {"MOD900", "MOD002"}
+    assert {r.rule.id for r in builtin_rules().rules} - not_in_designs <= seen
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_findings_are_ordered_by_severity_then_impact(
+    case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = EXPECTED[case]
+    main(["lint", str(CONF / case.split()[0]), "--format", "json", *spec["args"]])
+    found = json.loads(capsys.readouterr().out)["files"][0]["findings"]
+    rank = {"error": 0, "warning": 1, "info": 2}
+    keys = [(rank[f["severity"]], -f["impact"], f["rule"], f["subject"]) for f in found]
+    assert keys == sorted(keys)
 
 
 WELL_BUILT = """{

@@ -85,17 +85,18 @@ def test_json_is_versioned_documented_and_stable(
     entry = doc["files"][0]
     assert entry["file"] == str(design)
     assert entry["summary"] == {
-        "error": 7, "warning": 13, "info": 5, "suppressed": 0, "fixable": 18,
+        "error": 7, "warning": 14, "info": 5, "suppressed": 0, "fixable": 18,
     }  # fmt: skip
     f = entry["findings"][0]
     assert list(f) == [
-        "rule", "name", "severity", "subject", "subject_type", "message", "related",
+        "rule", "name", "severity", "subject", "subject_type", "message", "impact", "related",
         "evidence", "fix", "fingerprint", "suppressed", "source",
     ]  # fmt: skip
-    assert (f["rule"], f["subject"], f["fix"]) == (
+    assert (f["rule"], f["subject"], f["impact"], f["fix"]) == (
         "CAP001",
-        "catalog",
-        {"description": "Set replicas of catalog to 3"},
+        "search-api",  # before catalog: more requests touch it (0.694 > 0.611)
+        0.694,
+        {"description": "Set replicas of search-api to 2"},
     )
 
 
@@ -114,7 +115,8 @@ def test_sarif_validates_and_locates_each_result_on_its_id_line(
         validator.validate(doc)
         lines = design.read_text().splitlines()
         results = doc["runs"][0]["results"]
-        assert len(results) == (24 if rewrite else 25)
+        assert len(results) == (25 if rewrite else 26)
+        assert all(r["rank"] == round(100 * r["properties"]["impact"]) for r in results)
         for r in results:
             subject = r["properties"]["subject"]
             line = lines[r["locations"][0]["physicalLocation"]["region"]["startLine"] - 1]
@@ -150,7 +152,7 @@ def test_text_output_is_grouped_with_summary_and_no_colour_when_piped(
     assert "\033[" not in out
     assert out.splitlines()[0] == str(design)
     assert out.rstrip().endswith(
-        "Found 24 findings in 1 file: 6 errors, 13 warnings, 5 info "
+        "Found 25 findings in 1 file: 6 errors, 14 warnings, 5 info "
         "(1 suppressed; 17 fixable with --fix)."
     )
     assert "[suppressed]" not in out

@@ -27,16 +27,17 @@ def ids(findings: list[Finding]) -> list[tuple[str, str]]:
     return [(f.rule_id, f.subject) for f in findings]
 
 
-def test_findings_sorted_by_severity_rule_and_subject() -> None:
+def test_findings_sorted_by_severity_impact_rule_and_subject() -> None:
     report = lint(sample())
     assert ids(report.active) == [
         ("SPF001", "db"),
         ("EDG001", "web-api"),
         ("RES004", "api-pay"),
         ("SCL001", "web-api"),
-        ("MOD001", "spare"),
-        ("RES002", "api-pay"),
+        ("RES002", "api-pay"),  # every request crosses api-pay: impact 1
+        ("MOD001", "spare"),  # nothing reaches spare: impact 0
     ]
+    assert [f.impact for f in report.active] == [1, 1, 1, 1, 1, 0]
 
 
 def test_prefix_selection_is_ruff_like() -> None:

@@ -13,7 +13,7 @@ def loaded(load: float, replicas: int = 2, capacity: float = 500, **api: object)
             "api": ("service", {"replicas": replicas, "capacity_rps": capacity, **api}),
             "db": ("database", {"replicas": 2}),
         },
-        [("web", "lb"), ("lb", "api", {"calls_per_request": 2}), ("api", "db")],
+        [("web", "lb", {"calls_per_request": 2}), ("lb", "api"), ("api", "db")],
     )
 
 

@@ -79,3 +79,44 @@ def test_mod002_unknown_kind_and_twin() -> None:
     f = only(design, "MOD002")
     assert f.subject == "a" and "'mainframe'" in f.message
     assert pairs(make({"a": "database", "b": "service"}, [("b", "a")]), "MOD002") == []
+
+
+def test_dat001_covers_a_shared_cache_without_claiming_a_schema() -> None:
+    design = make(
+        {"a": ("service", {"replicas": 2}), "b": ("worker", {"replicas": 2}),
+         "c": ("cache", {"replicas": 2})},
+        [("a", "c"), ("b", "c")],
+    )  # fmt: skip
+    f = only(design, "DAT001")
+    assert f.subject == "c" and f.message.startswith("Cache c is used by 2 services")
+    assert "overload or outage" in f.message and "coupled through its schema" not in f.message
+    queue = make(
+        {"a": ("service", {"replicas": 2}), "b": ("worker", {"replicas": 2}),
+         "q": ("queue", {"replicas": 2})},
+        [("a", "q"), ("b", "q")],
+    )  # fmt: skip
+    assert pairs(queue, "DAT001") == []  # a queue is meant to be shared
+
+
+def test_mod004_no_entry_names_the_blind_rules_and_the_untargeted_nodes() -> None:
+    design = make(
+        {"db": ("database", {"replicas": 2}), "api": "service", "cron": "worker"},
+        [("api", "db"), ("cron", "db")],
+    )
+    f = only(design, "MOD004")
+    assert f.subject == "api" and f.severity == "warning" and f.fix is None
+    assert "SPF001, SPF002, SCL005, RES003, CAP001 and CAP002" in f.message
+    assert "Nothing calls api and cron" in f.message
+    assert f.impact == 1.0
+
+
+def test_mod004_subject_is_the_first_node_when_every_node_is_targeted() -> None:
+    design = make({"x": "service", "y": "service"}, [("x", "y"), ("y", "x")])
+    assert only(design, "MOD004").subject == "x"
+
+
+def test_mod004_twins_an_entry_or_only_clients() -> None:
+    with_load = make({"api": ("service", {"load_rps": 5}), "db": "database"}, [("api", "db")])
+    assert pairs(with_load, "MOD004") == []
+    assert pairs(make({"u": "client", "v": "client"}), "MOD004") == []
+    assert pairs(make({}), "MOD004") == []

@@ -1,6 +1,7 @@
 """Whole-design analyses that several rules share, each linear in the design.
 
-* :func:`load_flow`: offered load per node (capacity rules, the app's load tint).
+* :func:`load_flow` (from :mod:`archdesigner.lint.flow`, re-exported here): offered load
+  per node (capacity rules, the app's load tint).
 * :func:`sync_paths`: the worst sync path from every node, by length and by retry
   amplification, by dynamic programming over the condensation of the sync graph.
 
@@ -10,75 +11,13 @@ once per node.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 from archdesigner.graph import Condensation, DesignGraph
+from archdesigner.lint.flow import LoadFlow, load_flow
 from archdesigner.model.design import Link
 
-
-@dataclass(frozen=True)
-class LoadFlow:
-    """``offered[i]``: requests per second node ``i`` receives (its own ``load_rps`` x load
-    factor included); ``capacity[i]``: what it sustains, or None when unknown."""
-
-    offered: list[float]
-    capacity: list[float | None]
-
-
-def load_flow(graph: DesignGraph, load_factor: float = 1.0) -> LoadFlow:
-    """Propagates every entry's load along all links (sync and async), in topological order
-    of the condensation. Within a cycle each link carries load at most once: members are
-    visited breadth-first from where load enters, and a link back to a member visited
-    earlier carries nothing (load flowing around a cycle is counted once)."""
-    nodes = graph.node_list
-    n = len(nodes)
-    inflow = [0.0] * n
-    for i, node in enumerate(nodes):
-        if node.load_rps:
-            inflow[i] = node.load_rps * load_factor
-    out: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    for link, (s, t) in zip(graph.design.links, graph.link_ends, strict=True):
-        out[s].append((t, link.calls_per_request))
-    cond = graph.all_cond
-    comp_of = cond.comp_of
-    offered = [0.0] * n
-    for c in reversed(range(cond.count)):
-        members = cond.members[c]
-        if not cond.cyclic[c]:
-            v = members[0]
-            load = inflow[v]
-            offered[v] = load
-            if load > 0:
-                for t, cpr in out[v]:
-                    if t != v:
-                        inflow[t] += load * cpr
-            continue
-        order: dict[int, int] = {}
-        queue = deque(m for m in members if inflow[m] > 0)
-        for m in queue:
-            order[m] = len(order)
-        visit: list[int] = []
-        while queue:
-            v = queue.popleft()
-            visit.append(v)
-            for t, _ in out[v]:
-                if comp_of[t] == c and t not in order:
-                    order[t] = len(order)
-                    queue.append(t)
-        for v in visit:
-            load = inflow[v]
-            offered[v] = load
-            if load <= 0:
-                continue
-            for t, cpr in out[v]:
-                if comp_of[t] != c or order[t] > order[v]:
-                    inflow[t] += load * cpr
-    capacity: list[float | None] = [
-        node.capacity_rps * node.max_instances if node.capacity_rps is not None else None
-        for node in nodes
-    ]
-    return LoadFlow(offered, capacity)
+__all__ = ["LoadFlow", "PathStep", "SyncPaths", "load_flow", "path_nodes", "sync_paths"]
 
 
 @dataclass(frozen=True)

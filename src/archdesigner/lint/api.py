@@ -80,6 +80,7 @@ class Finding:
     ``evidence`` is JSON-able data (numbers, paths, lists of ids) for tools. ``fingerprint``
     is stable across runs and layout changes (it depends on the rule, the subject and
     ``key``); ``suppressed`` is true when a ``lint_ignore`` entry of the subject matched.
+    ``impact`` is the share of the entries' requests that touch the subject (0 to 1).
     """
 
     rule_id: str
@@ -97,6 +98,9 @@ class Finding:
     key: str = ""
     #: where the rule comes from: "built-in" or the plugin's name
     source: str = "built-in"
+    #: share of the entries' requests that touch the subject, 0..1 (set by the engine;
+    #: lint-rules.md v2, "impact")
+    impact: float = 0.0
 
     @property
     def fixable(self) -> bool:

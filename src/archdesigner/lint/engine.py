@@ -4,7 +4,8 @@ One engine serves the command line and the app. Steps: load rules (built-ins and
 resolve the configuration (the design's ``lint`` block plus the caller's arguments), run each
 rule (built-ins in this thread, plugin rules isolated with a time limit), apply severity
 overrides and ``lint_ignore`` suppressions, add MOD003 (unused suppressions) and MOD900
-(crashed rules), fingerprint and sort.
+(crashed rules), compute each finding's impact (:mod:`archdesigner.lint.impact`),
+fingerprint and sort.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ from archdesigner.lint.api import (
     LintContext,
     Severity,
 )
+from archdesigner.lint.flow import (
+    DEFAULT_UTILIZATION_TARGET,
+    LoadFlow,
+    RequestFlow,
+    load_flow,
+    request_flow,
+    utilization_target,
+)
+from archdesigner.lint.impact import set_impacts
 from archdesigner.lint.isolation import run_with_time_limit
 from archdesigner.lint.registry import RegisteredRule, RuleSet, load_rules
 from archdesigner.model.design import Design, Group, Link, Node
@@ -52,15 +62,18 @@ class LintConfigError(ValueError):
 class LintReport:
     """What a lint run found.
 
-    ``findings`` are sorted by severity, rule id and subject id (suppressed ones included,
-    marked). ``errors`` are plugin load problems. ``utilization`` maps each node with a
-    capacity to ``(offered_rps, capacity_rps)``. ``rules`` are the rules that ran.
-    ``warnings`` are notes about the configuration (a selector that matches no rule).
+    ``findings`` are sorted by severity, impact (highest first), rule id and subject id
+    (suppressed ones included, marked). ``errors`` are plugin load problems.
+    ``utilization`` maps each node with a capacity to ``(offered_rps, capacity_rps)`` and
+    ``utilization_target`` is the share of capacity the design wants to stay under (CAP002's
+    ``max_utilization``). ``rules`` are the rules that ran. ``warnings`` are notes about the
+    configuration (a selector that matches no rule).
     """
 
     findings: list[Finding] = field(default_factory=list)
     errors: list[PluginError] = field(default_factory=list)
     utilization: dict[str, tuple[float, float]] = field(default_factory=dict)
+    utilization_target: float = DEFAULT_UTILIZATION_TARGET
     rules: list[RegisteredRule] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -364,9 +377,14 @@ def _run(
     else:
         for c in crashes:
             report.warnings.append(c.message)
+    requests: RequestFlow = shared.get(f"request_flow:{load_factor!r}") or request_flow(
+        graph, load_factor
+    )
+    set_impacts(findings, graph, requests)
     findings.sort(
         key=lambda f: (
             SEVERITY_RANK[severity.get(f.rule_id, f.severity)],
+            -round(f.impact, 6),
             f.rule_id,
             f.subject,
             f.key,
@@ -383,6 +401,7 @@ def _run(
         f.severity = severity.get(f.rule_id, f.severity)
     report.findings = final
     report.utilization = _utilization(graph, load_factor, shared)
+    report.utilization_target = utilization_target(design)
     return report
 
 
@@ -391,8 +410,6 @@ def _utilization(
 ) -> dict[str, tuple[float, float]]:
     if not any(n.capacity_rps is not None for n in graph.node_list):
         return {}
-    from archdesigner.lint.analysis import LoadFlow, load_flow
-
     key = f"load_flow:{load_factor!r}"
     lf: LoadFlow = shared.get(key) or load_flow(graph, load_factor)
     return {

@@ -163,7 +163,9 @@ class Features(QObject):
                     f"{n} plugin{'s' if n != 1 else ''} failed to load: see Tools > Plugins", 15000
                 )
             self.overlays.set_grouped(outcome.by_subject, outcome.changed)
-            self.overlays.set_utilization(report.utilization, outcome.load_factor)
+            self.overlays.set_utilization(
+                report.utilization, outcome.load_factor, report.utilization_target
+            )
             self.panel.set_findings(report.findings)
         self._update_status()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from archdesigner.lint import Finding
 from archdesigner.lint.api import SEVERITY_RANK
+from archdesigner.lint.flow import DEFAULT_UTILIZATION_TARGET
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.editor import Decoration, Editor
 
@@ -34,8 +35,9 @@ UTIL_AMBER = QColor(245, 158, 11, 95)
 UTIL_RED = QColor(220, 38, 38, 95)
 FAIL_OUTLINE = QColor("#b91c1c")
 FAIL_TINT = QColor(239, 68, 68, 80)
-#: utilization above this is amber (CAP002's default max_utilization)
-AMBER_AT = 0.8
+#: utilization above this is amber unless the design sets another target (CAP002's
+#: default max_utilization; the lint report carries the design's own)
+AMBER_AT = DEFAULT_UTILIZATION_TARGET
 #: decorations handed to the canvas per event-loop turn
 CHUNK = 400
 #: where a link's badge sits, as a fraction of the way from source to target
@@ -50,10 +52,11 @@ def worst(findings: Iterable[Finding]) -> str:
     return min((f.severity for f in findings), key=lambda s: SEVERITY_RANK[s], default="info")
 
 
-def utilization_color(ratio: float) -> QColor:
+def utilization_color(ratio: float, amber_at: float = AMBER_AT) -> QColor:
+    """Red above capacity, amber above the utilization target ``amber_at``, else green."""
     if ratio > 1.0:
         return UTIL_RED
-    if ratio > AMBER_AT:
+    if ratio > amber_at:
         return UTIL_AMBER
     return UTIL_GREEN
 
@@ -114,6 +117,7 @@ class Overlays:
         self.failure_roots: set[str] = set()
         self.utilization: dict[str, tuple[float, float]] = {}
         self.show_utilization = False
+        self.utilization_target = AMBER_AT
         self.load_factor = 1.0
         self._badges: dict[str, LinkBadge] = {}
         self._pending: set[str] = set()
@@ -164,10 +168,15 @@ class Overlays:
             self._chunk_timer.start(0)
         self.refresh(ids["node"])
 
-    def set_utilization(self, util: dict[str, tuple[float, float]], factor: float) -> None:
+    def set_utilization(
+        self, util: dict[str, tuple[float, float]], factor: float, target: float = AMBER_AT
+    ) -> None:
+        """Load per node ``(offered, capacity)`` at load ``factor``; ``target`` is the
+        design's utilization target (the lint report's ``utilization_target``)."""
         touched = set(util) | set(self.utilization)
         self.utilization = dict(util)
         self.load_factor = factor
+        self.utilization_target = target
         if self.show_utilization:
             self.refresh(touched)
 
@@ -199,7 +208,7 @@ class Overlays:
         if self.show_utilization and node_id in self.utilization:
             offered, capacity = self.utilization[node_id]
             ratio = offered / capacity if capacity else float("inf")
-            tint = utilization_color(ratio)
+            tint = utilization_color(ratio, self.utilization_target)
             tips.append(
                 f"<b>Load at {self.load_factor:g}x</b>: {_fmt(offered)} of {_fmt(capacity)} "
                 f"req/s ({ratio * 100:.0f}% of capacity)"

@@ -24,6 +24,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "subject": f.subject,
         "subject_type": f.subject_type,
         "message": f.message,
+        "impact": round(f.impact, 3),
         "related": list(f.related),
         "evidence": f.evidence,
         "fix": {"description": f.fix.description} if f.fix is not None else None,

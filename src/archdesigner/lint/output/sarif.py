@@ -85,9 +85,11 @@ def render_sarif(results: list[FileResult]) -> str:
                     }
                 ],
                 "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+                "rank": round(100 * f.impact),
                 "properties": {
                     "subject": f.subject,
                     "subjectType": f.subject_type,
+                    "impact": round(f.impact, 3),
                     "related": list(f.related),
                     "evidence": f.evidence,
                     "fix": f.fix.description if f.fix is not None else None,

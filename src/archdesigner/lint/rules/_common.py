@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from archdesigner.lint.analysis import LoadFlow, SyncPaths, load_flow, sync_paths
+from archdesigner.lint.analysis import SyncPaths, sync_paths
 from archdesigner.lint.api import LintContext
+from archdesigner.lint.flow import (
+    ROUTING,
+    LoadFlow,
+    RequestFlow,
+    load_flow,
+    request_flow,
+    utilization_target,
+)
 from archdesigner.lint.placement import Placer
 from archdesigner.model.design import Node, Position
 from archdesigner.model.edits import unique_id
@@ -14,6 +22,7 @@ from archdesigner.model.edits import unique_id
 SERVICE_LIKE = frozenset({"service", "worker", "function"})
 DATASTORE = frozenset({"database", "cache", "queue", "search", "object_storage"})
 FRONT_DOOR = frozenset({"load_balancer", "api_gateway", "cdn", "dns"})
+ROUTING_NODE = ROUTING
 
 
 def is_service_like(node: Node) -> bool:
@@ -26,6 +35,20 @@ def flow(ctx: LintContext) -> LoadFlow:
         f"load_flow:{ctx.load_factor!r}", lambda: load_flow(ctx.graph, ctx.load_factor)
     )
     return result
+
+
+def requests(ctx: LintContext) -> RequestFlow:
+    """Where the entries' requests go (impact), computed once per run."""
+    result: RequestFlow = ctx.shared(
+        f"request_flow:{ctx.load_factor!r}", lambda: request_flow(ctx.graph, ctx.load_factor)
+    )
+    return result
+
+
+def target_utilization(ctx: LintContext) -> float:
+    """The design's utilization target (CAP002's ``max_utilization``, see
+    :func:`archdesigner.lint.flow.utilization_target`)."""
+    return utilization_target(ctx.design)
 
 
 def paths(ctx: LintContext) -> SyncPaths:

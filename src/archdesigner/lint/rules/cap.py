@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 
 from archdesigner.lint.api import Finding, Fix, LintContext, Option, number, plural, rule
-from archdesigner.lint.rules._common import flow
+from archdesigner.lint.rules._common import flow, target_utilization
 from archdesigner.model.design import Node
 from archdesigner.model.edits import UpdateNode
 
@@ -36,12 +36,6 @@ def _instances(node: Node) -> str:
     return plural(node.replicas, "replica")
 
 
-def _max_utilization(ctx: LintContext) -> float:
-    opts = ctx.design.lint.options.get("CAP002", {})
-    value = opts.get("max_utilization", 0.8)
-    return float(value) if isinstance(value, int | float) and value > 0 else 0.8
-
-
 @rule(
     "CAP001",
     "overloaded",
@@ -51,7 +45,7 @@ def _max_utilization(ctx: LintContext) -> float:
 )
 def overloaded(ctx: LintContext) -> Iterator[Finding]:
     lf = flow(ctx)
-    target = _max_utilization(ctx)
+    target = target_utilization(ctx)
     for i, node in enumerate(ctx.graph.node_list):
         cap = lf.capacity[i]
         offered = lf.offered[i]

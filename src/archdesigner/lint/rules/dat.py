@@ -7,17 +7,20 @@ from collections.abc import Iterator
 from archdesigner.lint.api import Finding, LintContext, names, plural, rule
 from archdesigner.lint.rules._common import DATASTORE, SERVICE_LIKE
 
+_SHARED_KINDS = ("database", "cache")
+
 
 @rule(
     "DAT001",
     "shared-database",
     "warning",
-    "Several services use one database: they are coupled through its schema.",
+    "Several services use one database or cache: an overload, outage or change of it hits "
+    "all of them.",
 )
 def shared_database(ctx: LintContext) -> Iterator[Finding]:
     nodes = ctx.nodes
     for db in ctx.design.nodes:
-        if db.kind != "database":
+        if db.kind not in _SHARED_KINDS:
             continue
         users = sorted(
             {
@@ -28,13 +31,14 @@ def shared_database(ctx: LintContext) -> Iterator[Finding]:
         )
         if len(users) < 2:
             continue
+        what = "Database" if db.kind == "database" else "Cache"
         yield ctx.finding(
             db,
-            f"Database {db.id} is used by {plural(len(users), 'service')} ({names(users)}): "
-            "they are coupled through its schema and cannot change or scale it alone. Give "
-            "each service its own database.",
+            f"{what} {db.id} is used by {plural(len(users), 'service')} ({names(users)}): "
+            f"one schema change, overload or outage of it hits all of them, and none of them "
+            f"can change or scale it alone. Give each service its own {db.kind}.",
             related=users,
-            evidence={"services": users},
+            evidence={"services": users, "kind": db.kind},
         )
 
 

@@ -1,4 +1,4 @@
-"""The model itself: MOD001, MOD002, and the engine's MOD003 and MOD900.
+"""The model itself: MOD001, MOD002, MOD004, and the engine's MOD003 and MOD900.
 
 MOD003 (unused suppressions) and MOD900 (a rule crashed) are produced by the engine, which
 alone knows which suppressions matched and which rules failed; they are declared here so
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdesigner.lint.api import Finding, LintContext, rule
+from archdesigner.lint.api import Finding, LintContext, names, rule
 from archdesigner.model import catalog
 
 
@@ -52,6 +52,39 @@ def unknown_kind(ctx: LintContext) -> Iterator[Finding]:
         )
 
 
+#: the rules that only look at what entries reach, blind without an entry
+_BLIND = ("SPF001", "SPF002", "SCL005", "RES003", "CAP001", "CAP002")
+
+
+@rule(
+    "MOD004",
+    "no-entry",
+    "warning",
+    "Nothing sends traffic into the design: the rules that follow requests are blind.",
+)
+def no_entry(ctx: LintContext) -> Iterator[Finding]:
+    g = ctx.graph
+    nodes = ctx.design.nodes
+    if g.entries or all(n.kind == "client" for n in nodes):
+        return
+    targeted = {link.target for link in ctx.design.links}
+    tops = [n for n in nodes if n.id not in targeted]
+    subject = tops[0] if tops else nodes[0]
+    where = (
+        f"Nothing calls {names([n.id for n in tops])}, so traffic probably comes in there."
+        if tops
+        else "Every component is called by another, so the way in is not drawn."
+    )
+    yield ctx.finding(
+        subject,
+        f"The design has no entry (no client and no component with load_rps), so "
+        f"{names(list(_BLIND), 6)} have nothing to check. {where} Add a client linked to "
+        "where users come in, or set load_rps on it.",
+        related=[n.id for n in tops[:5]],
+        evidence={"blind_rules": list(_BLIND), "untargeted": [n.id for n in tops]},
+    )
+
+
 def _engine(ctx: LintContext) -> Iterator[Finding]:
     return iter(())
 
@@ -71,4 +104,4 @@ rule_crashed = rule(
     "A rule raised an exception or ran past its time limit.",
 )(_engine)
 
-RULES = [isolated_node, unknown_kind, unused_suppression, rule_crashed]
+RULES = [isolated_node, unknown_kind, unused_suppression, no_entry, rule_crashed]

@@ -90,6 +90,7 @@ def zone_failure(ctx: LintContext) -> Iterator[Finding]:
     failing_count = [0] * len(zones)
     inside_count = [0] * len(zones)
     entries_out: list[list[str]] = [[] for _ in zones]
+    entries_all: list[list[str]] = [[] for _ in zones]
     entry_set = set(g.entry_indexes)
     for i in range(len(g.ids)):
         mask = fails[cond.comp_of[i]]
@@ -97,6 +98,8 @@ def zone_failure(ctx: LintContext) -> Iterator[Finding]:
             continue
         for k in bits_of(mask):
             failing_count[k] += 1
+            if i in entry_set:
+                entries_all[k].append(g.ids[i])
             if inside[i] >> k & 1:
                 inside_count[k] += 1
             elif i in entry_set:
@@ -117,6 +120,7 @@ def zone_failure(ctx: LintContext) -> Iterator[Finding]:
                 "components_inside": inside_count[k],
                 "failing_components": failing_count[k],
                 "entries": out,
+                "entries_failing": sorted(entries_all[k]),
             },
         )
 
