@@ -5,9 +5,10 @@ properties: each is computed at most once, in time linear in the design (no sear
 
 Two layers live here:
 
-* integer indexes in plain Python (:class:`Condensation`, adjacency lists, bitmask
-  propagation over a condensation in topological order). The linter reads only these; they
-  need no third-party import and stay linear at 20,000 nodes.
+* integer indexes in plain Python (:class:`Condensation`, adjacency lists) and the one
+  failure-propagation API (:meth:`DesignGraph.failure_of`, :meth:`DesignGraph.group_failures`,
+  :meth:`DesignGraph.blast_radius`, :meth:`DesignGraph.stopping_entries`). The linter reads
+  only these; they need no third-party import and stay linear (no bitset over all nodes).
 * the NetworkX views (``graph``, ``required_graph``, ...), for code that wants networkx's
   algorithms. networkx costs about 0.6 s to import, so it is imported on first use only.
 """
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from archdesigner.model.design import Design, Group, Link, Node
+from archdesigner.model.design import Design, Group, Link, Node, group_ancestors
 
 
 def _nx() -> Any:
@@ -131,40 +132,93 @@ def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
     return Condensation(comp_of, members, succ, cyclic)
 
 
-def propagate_forward(cond: Condensation, seed: Sequence[int]) -> list[int]:
-    """Bitmask per component: its ``seed`` OR-ed with the masks of every component that
-    reaches it. One pass in topological order (what reaches me)."""
-    masks = list(seed)
-    succ = cond.succ
-    for c in reversed(range(cond.count)):
-        m = masks[c]
-        if m:
-            for s in succ[c]:
-                masks[s] |= m
-    return masks
+@dataclass(frozen=True)
+class Failure:
+    """What fails when some nodes (and groups) fail, as SPF001/SPF002 define it
+    (docs/lint-rules.md): every node with a path through *required* links to a failed node,
+    the failed nodes included. A group failing fails every node in it and in its child
+    groups."""
+
+    roots: frozenset[str]  # the nodes that failed first (group members included)
+    failing: frozenset[str]  # every node that fails, roots included
+    entries: tuple[str, ...]  # the entries that stop (those in ``failing``), design order
 
 
-def propagate_backward(cond: Condensation, seed: Sequence[int]) -> list[int]:
-    """Bitmask per component: its ``seed`` OR-ed with the masks of every component it
-    reaches. One pass in reverse topological order (what I reach)."""
-    masks = list(seed)
-    succ = cond.succ
-    for c in range(cond.count):
-        m = masks[c]
-        for s in succ[c]:
-            m |= masks[s]
-        masks[c] = m
-    return masks
+@dataclass(frozen=True)
+class BlastTable:
+    """Blast radius of every required-graph component at once (see
+    :meth:`DesignGraph.blast_radius`). Both lists are indexed by component of
+    :attr:`DesignGraph.required_cond`; entry tuples are shared along chains of components
+    with one caller, so memory stays close to linear."""
+
+    counts: list[int]  # nodes that fail with the component, its members included
+    entries: list[tuple[int, ...]]  # positions in DesignGraph.entries of the entries that stop
 
 
-def bits_of(mask: int) -> list[int]:
-    """Positions of the set bits of ``mask``, ascending."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
+def blast_table(cond: Condensation, own_entries: Sequence[tuple[int, ...]]) -> BlastTable:
+    """For each component ``c``: how many nodes reach it (its failure set's size) and which
+    entries do. One pass in topological order, without a bitset over all nodes:
+
+    * a component with one predecessor adds its size to that predecessor's count and
+      shares its entry tuple (no set is built);
+    * a set of failing components is built only where paths meet (two or more
+      predecessors) or upstream of such a place, and is handed on (stolen, not copied)
+      by its last reader, then dropped.
+
+    Time and memory are O(nodes + links) plus the size of the sets at the meeting points
+    (bounded by the exact answer there); nothing is quadratic on chains or trees.
+    """
+    n = cond.count
+    pred = cond.pred()
+    size = [len(m) for m in cond.members]
+    unit = all(s == 1 for s in size)
+    need = [False] * n  # builds its set: paths meet here, or a builder downstream reads it
+    readers = [0] * n
+    for c in range(n):  # successors first (reverse topological numbering)
+        for s in cond.succ[c]:
+            if need[s]:
+                readers[c] += 1
+        need[c] = len(pred[c]) > 1 or readers[c] > 0
+    counts = [0] * n
+    entries: list[tuple[int, ...]] = [()] * n
+    sets: dict[int, set[int]] = {}
+
+    def take(p: int) -> set[int]:
+        readers[p] -= 1
+        return sets.pop(p) if readers[p] == 0 else set(sets[p])
+
+    for c in reversed(range(n)):  # predecessors first
+        ps = pred[c]
+        own = own_entries[c]
+        if len(ps) <= 1:
+            base = ps[0] if ps else -1
+            counts[c] = size[c] + (counts[base] if ps else 0)
+            up = entries[base] if ps else ()
+            entries[c] = tuple(sorted(up + own)) if own and up else (own or up)
+            if need[c]:
+                got = take(base) if ps else set()
+                got.add(c)
+                if readers[c]:
+                    sets[c] = got
+            continue
+        biggest = ps[0]
+        for p in ps:  # start from the biggest set: it is the one worth stealing
+            if len(sets[p]) > len(sets[biggest]):
+                biggest = p
+        got = take(biggest)
+        for p in ps:
+            if p != biggest:
+                got |= sets[p]
+                readers[p] -= 1
+                if readers[p] == 0:
+                    del sets[p]
+        got.add(c)
+        counts[c] = len(got) if unit else sum(size[a] for a in got)
+        ents = set(own).union(*(entries[p] for p in ps))
+        entries[c] = tuple(sorted(ents))
+        if readers[c]:
+            sets[c] = got
+    return BlastTable(counts, entries)
 
 
 def build_graph(design: Design) -> Any:
@@ -252,24 +306,6 @@ class DesignGraph:
     def required_condensation(self) -> Any:
         """Condensation of the required graph (``members`` and ``mapping`` attributes)."""
         return _nx().condensation(self.required_graph)
-
-    @cached_property
-    def required_reach(self) -> dict[str, int]:
-        """For each node, a bitmask of the condensation components it reaches through
-        required links (itself included). Computed once in reverse topological order."""
-        cond = self.required_condensation
-        masks: list[int] = [0] * cond.number_of_nodes()
-        for comp in reversed(list(_nx().topological_sort(cond))):
-            mask = 1 << comp
-            for nxt in cond.succ[comp]:
-                mask |= masks[nxt]
-            masks[comp] = mask
-        mapping = cond.graph["mapping"]
-        return {nid: masks[mapping[nid]] for nid in self.nodes}
-
-    def fails_with(self, node_id: str) -> set[str]:
-        """Nodes that fail with ``node_id``: those with a required path to it (itself too)."""
-        return self.reachable_from([node_id], self.required_graph.reverse(copy=False))
 
     def component_of(self, node_id: str) -> int:
         return int(self.required_condensation.graph["mapping"][node_id])
@@ -379,30 +415,108 @@ class DesignGraph:
         idx = self.index
         return [idx[nid] for nid in self.entries]
 
+    # --- the failure-propagation API (SPF001, SPF002, the failure simulation, the report) ---
     @cached_property
-    def entries_failing(self) -> list[int]:
-        """Per required-graph component: bitmask over :attr:`entries` (bit ``k`` is
-        ``entries[k]``) of the entries that fail with it, i.e. that reach it through
-        required links (an entry inside the component included)."""
+    def required_callers(self) -> list[list[int]]:
+        """Predecessor indexes per node index over required links: the way failures go."""
+        callers: list[list[int]] = [[] for _ in self.ids]
+        for s, targets in enumerate(self.required_adj):
+            for t in targets:
+                callers[t].append(s)
+        return callers
+
+    def members_of_groups(self, group_ids: Iterable[str]) -> set[str]:
+        """Every node inside the given groups or their child groups, at any depth."""
+        wanted = set(group_ids)
+        if not wanted:
+            return set()
+        inside = set(wanted)
+        for gid, chain in group_ancestors(self.design).items():
+            if wanted.intersection(chain):
+                inside.add(gid)
+        return {n.id for n in self.design.nodes if n.group in inside}
+
+    def failure_of(self, nodes: Iterable[str] = (), groups: Iterable[str] = ()) -> Failure:
+        """What fails when ``nodes`` and the groups ``groups`` (with their child groups) fail:
+        one backward search over required links, O(nodes + links). Unknown ids are ignored.
+        Use it for one scenario (the app's simulation, a report's "what if"); for every
+        node at once use :meth:`blast_radius` / :meth:`stopping_entries`."""
+        idx = self.index
+        seeds = {idx[nid] for nid in nodes if nid in idx}
+        seeds.update(idx[nid] for nid in self.members_of_groups(groups))
+        callers = self.required_callers
+        seen = [False] * len(self.ids)
+        for i in seeds:
+            seen[i] = True
+        stack = list(seeds)
+        while stack:
+            for j in callers[stack.pop()]:
+                if not seen[j]:
+                    seen[j] = True
+                    stack.append(j)
+        ids = self.ids
+        failing = frozenset(ids[i] for i in range(len(ids)) if seen[i])
+        entries = tuple(ids[i] for i in self.entry_indexes if seen[i])
+        return Failure(frozenset(ids[i] for i in seeds), failing, entries)
+
+    def fails_with(self, node_id: str) -> set[str]:
+        """Nodes that fail with ``node_id``: those with a required path to it (itself too)."""
+        return set(self.failure_of([node_id]).failing)
+
+    def group_failures(self, group_ids: Sequence[str]) -> list[Failure]:
+        """:meth:`failure_of` for each group on its own (zones and regions for SPF002), in one
+        pass over the required condensation with a bitmask over the groups: linear for up
+        to a machine word's worth of groups, O((nodes + links) * groups / 64) beyond."""
         cond = self.required_cond
         seed = [0] * cond.count
+        inside = [0] * len(self.ids)
+        bit = {gid: 1 << k for k, gid in enumerate(group_ids)}
+        ancestors = group_ancestors(self.design)
+        for i, node in enumerate(self.node_list):
+            if node.group is not None:
+                for gid in (node.group, *ancestors.get(node.group, ())):
+                    inside[i] |= bit.get(gid, 0)
+                seed[cond.comp_of[i]] |= inside[i]
+        fails = list(seed)
+        for c in range(cond.count):  # what each component reaches: successors first
+            m = fails[c]
+            for s in cond.succ[c]:
+                m |= fails[s]
+            fails[c] = m
+        failing: list[list[int]] = [[] for _ in group_ids]
+        for i, c in enumerate(cond.comp_of):
+            mask = fails[c]
+            while mask:
+                low = mask & -mask
+                failing[low.bit_length() - 1].append(i)
+                mask ^= low
+        ids = self.ids
+        entry_set = set(self.entry_indexes)
+        return [
+            Failure(
+                frozenset(ids[i] for i in failing[k] if inside[i] >> k & 1),
+                frozenset(ids[i] for i in failing[k]),
+                tuple(ids[i] for i in failing[k] if i in entry_set),
+            )
+            for k in range(len(group_ids))
+        ]
+
+    @cached_property
+    def blast(self) -> BlastTable:
+        """Per required component: failure-set size and entries that stop (:func:`blast_table`)."""
+        cond = self.required_cond
+        own: list[tuple[int, ...]] = [()] * cond.count
         for k, i in enumerate(self.entry_indexes):
-            seed[cond.comp_of[i]] |= 1 << k
-        return propagate_forward(cond, seed)
+            c = cond.comp_of[i]
+            own[c] = (*own[c], k)
+        return blast_table(cond, own)
 
-    @cached_property
-    def failing_counts(self) -> list[int]:
-        """Per required-graph component: how many nodes fail with it (have a required path
-        to it), its own members included. A node bitmask propagated in one pass."""
-        cond = self.required_cond
-        seed = [0] * cond.count
-        for c, members in enumerate(cond.members):
-            m = 0
-            for i in members:
-                m |= 1 << i
-            seed[c] = m
-        return [m.bit_count() for m in propagate_forward(cond, seed)]
+    def blast_radius(self, node_id: str) -> int:
+        """How many nodes fail with ``node_id`` (itself included): ``len(fails_with(id))``,
+        from a table computed once for every node."""
+        return self.blast.counts[self.required_cond.comp_of[self.index[node_id]]]
 
-    def entries_of_mask(self, mask: int) -> list[str]:
-        """Entry ids named by a bitmask over :attr:`entries`."""
-        return [self.entries[k] for k in bits_of(mask)]
+    def stopping_entries(self, node_id: str) -> list[str]:
+        """The entries that stop when ``node_id`` fails (itself if it is one), design order."""
+        comp = self.required_cond.comp_of[self.index[node_id]]
+        return [self.entries[k] for k in self.blast.entries[comp]]

@@ -47,10 +47,10 @@ def test_entries_required_graph_and_fails_with() -> None:
     assert not dg.sync_graph.has_edge("cron", "db")
 
 
-def test_reach_bitmasks_match_searches_and_cycles_share_a_component() -> None:
+def test_cycles_share_a_component_and_fail_together() -> None:
     dg = DesignGraph(design())
     assert dg.component_of("a") == dg.component_of("b")
-    reach = dg.required_reach
     for nid in dg.nodes:
-        got = {m for m in dg.nodes if reach[nid] & (1 << dg.component_of(m))}
-        assert got == dg.reachable_from([nid])
+        failing = dg.fails_with(nid)
+        assert dg.blast_radius(nid) == len(failing)
+        assert dg.stopping_entries(nid) == [e for e in dg.entries if e in failing]

@@ -9,7 +9,7 @@ import pytest
 
 from archdesigner.graph import DesignGraph
 from archdesigner.lint.analysis import load_flow, sync_paths
-from archdesigner.model import Design, Link, Node
+from archdesigner.model import Design, Group, Link, Node
 
 KINDS = ["client", "service", "service", "worker", "database", "cache", "external"]
 
@@ -39,19 +39,20 @@ def random_design(seed: int, dag: bool = False) -> Design:
     return d
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_entries_failing_and_counts_match_reverse_searches(seed: int) -> None:
+@pytest.mark.parametrize("seed", range(200))
+def test_blast_radius_and_stopping_entries_match_reverse_searches(seed: int) -> None:
     d = random_design(seed)
     g = DesignGraph(d)
     req = nx.DiGraph()
     req.add_nodes_from(g.ids)
     req.add_edges_from((x.source, x.target) for x in d.links if x.required)
-    cond = g.required_cond
-    for i, nid in enumerate(g.ids):
+    for nid in g.ids:
         failing = nx.ancestors(req, nid) | {nid}
-        comp = cond.comp_of[i]
-        assert g.failing_counts[comp] == len(failing)
-        assert set(g.entries_of_mask(g.entries_failing[comp])) == failing & set(g.entries)
+        assert g.blast_radius(nid) == len(failing)
+        assert g.stopping_entries(nid) == [e for e in g.entries if e in failing]
+        failure = g.failure_of([nid])
+        assert failure.failing == failing
+        assert failure.entries == tuple(e for e in g.entries if e in failing)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -93,3 +94,26 @@ def test_load_flow_matches_path_sums_on_dags(seed: int) -> None:
                 sent[x.target] += total * x.calls_per_request
     for i, nid in enumerate(g.ids):
         assert flow.offered[i] == pytest.approx(expected[nid] + sent[nid])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_group_failures_match_one_search_per_group(seed: int) -> None:
+    d = random_design(seed)
+    rng = random.Random(seed)
+    d.groups = [
+        Group(id="za", kind="zone"),
+        Group(id="zb", kind="zone"),
+        Group(id="inner", kind="boundary", parent="zb"),
+    ]
+    for node in d.nodes:
+        node.group = rng.choice([None, "za", "zb", "inner"])
+    g = DesignGraph(d)
+    failures = g.group_failures(["za", "zb"])
+    for gid, failure in zip(["za", "zb"], failures, strict=True):
+        inside = {n.id for n in d.nodes if n.group == gid or (gid == "zb" and n.group == "inner")}
+        assert failure.roots == inside
+        assert failure == g.failure_of(groups=[gid])
+        expected = set(inside)
+        for nid in inside:
+            expected |= g.fails_with(nid)
+        assert failure.failing == expected

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdesigner.graph import bits_of, propagate_backward
 from archdesigner.lint.api import Finding, Fix, LintContext, names, plural, rule
-from archdesigner.model.design import group_ancestors
 from archdesigner.model.edits import UpdateNode
 
 
@@ -19,18 +17,17 @@ from archdesigner.model.edits import UpdateNode
 )
 def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
     g = ctx.graph
-    cond = g.required_cond
-    entries_failing = g.entries_failing
-    counts = g.failing_counts
+    comp_of = g.required_cond.comp_of
+    table = g.blast  # the failure-propagation table, computed once for every node
     total = len(g.ids)
     for i, node in enumerate(g.node_list):
         if node.kind in ("client", "external") or node.redundant:
             continue
-        comp = cond.comp_of[i]
-        entries = g.entries_of_mask(entries_failing[comp])
-        if not entries:
+        comp = comp_of[i]
+        if not table.entries[comp]:
             continue
-        others = counts[comp] - 1
+        entries = [g.entries[k] for k in table.entries[comp]]
+        others = table.counts[comp] - 1
         outside = [e for e in entries if e != node.id]
         who = f"entries {names(entries)}" if len(entries) > 1 else f"entry {entries[0]}"
         if outside:
@@ -50,7 +47,7 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
                 "replicas": node.replicas,
                 "autoscale_min": node.autoscale.min if node.autoscale else None,
                 "entries": entries,
-                "failing_components": counts[comp],
+                "failing_components": table.counts[comp],
                 "total_components": total,
             },
             fix=Fix(
@@ -71,56 +68,25 @@ def zone_failure(ctx: LintContext) -> Iterator[Finding]:
     zones = [grp for grp in design.groups if grp.kind in ("zone", "region")]
     if len(zones) < 2:
         return
-    bit = {grp.id: k for k, grp in enumerate(zones)}
-    ancestors = group_ancestors(design)
-    g = ctx.graph
-    cond = g.required_cond
-    inside = [0] * len(g.ids)
-    seed = [0] * cond.count
-    for i, node in enumerate(g.node_list):
-        if node.group is None:
-            continue
-        mask = 0
-        for gid in (node.group, *ancestors.get(node.group, [])):
-            if gid in bit:
-                mask |= 1 << bit[gid]
-        inside[i] = mask
-        seed[cond.comp_of[i]] |= mask
-    fails = propagate_backward(cond, seed)
-    failing_count = [0] * len(zones)
-    inside_count = [0] * len(zones)
-    entries_out: list[list[str]] = [[] for _ in zones]
-    entries_all: list[list[str]] = [[] for _ in zones]
-    entry_set = set(g.entry_indexes)
-    for i in range(len(g.ids)):
-        mask = fails[cond.comp_of[i]]
-        if not mask:
-            continue
-        for k in bits_of(mask):
-            failing_count[k] += 1
-            if i in entry_set:
-                entries_all[k].append(g.ids[i])
-            if inside[i] >> k & 1:
-                inside_count[k] += 1
-            elif i in entry_set:
-                entries_out[k].append(g.ids[i])
-    for k, grp in enumerate(zones):
-        out = sorted(entries_out[k])
+    failures = ctx.graph.group_failures([grp.id for grp in zones])
+    for grp, failure in zip(zones, failures, strict=True):
+        out = sorted(e for e in failure.entries if e not in failure.roots)
+        inside = len(failure.roots)
         if not out:
             continue
         who = f"entries {names(out)}" if len(out) > 1 else f"entry {out[0]}"
         yield ctx.finding(
             grp,
-            f"If {grp.kind} {grp.id} fails ({plural(inside_count[k], 'component')} inside "
-            f"it), {plural(failing_count[k], 'component')} fail in total, including {who} "
+            f"If {grp.kind} {grp.id} fails ({plural(inside, 'component')} inside "
+            f"it), {plural(len(failure.failing), 'component')} fail in total, including {who} "
             f"outside it. Run replicas of what they need in another {grp.kind} as well.",
             related=out,
             evidence={
                 "group_kind": grp.kind,
-                "components_inside": inside_count[k],
-                "failing_components": failing_count[k],
+                "components_inside": inside,
+                "failing_components": len(failure.failing),
                 "entries": out,
-                "entries_failing": sorted(entries_all[k]),
+                "entries_failing": sorted(failure.entries),
             },
         )
 
