@@ -126,3 +126,29 @@ def test_link_findings_get_a_badge_on_the_link(qtbot: Any, app_window: Any) -> N
     # the badge follows when an end moves
     editor.apply(MoveNodes({ids["client"]: (a.x - 200, a.y + 100)}))
     assert abs(badge.pos().x() - (a.x - 200 + (b.x - a.x + 200) * t)) < 1
+
+
+def test_findings_panel_sorts_by_impact_and_shows_it(qtbot: Any) -> None:
+    from archdesigner.lint.api import Finding
+    from archdesigner.ui.findings import COLUMNS, IMPACT_COLUMN, FindingsPanel
+
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+
+    def finding(rule: str, severity: str, subject: str, impact: float) -> Finding:
+        return Finding(rule, "r", severity, "m", subject, "node", impact=impact)  # type: ignore[arg-type]
+
+    panel.set_findings(
+        [
+            finding("SPF001", "error", "db", 0.25),
+            finding("RES002", "info", "api", 1.0),
+            finding("SCL001", "warning", "web", 1.0),
+            finding("MOD001", "info", "spare", 0.0),
+        ]
+    )
+    assert COLUMNS[IMPACT_COLUMN] == "Impact"
+    assert [f.subject for f in panel.model.shown] == ["web", "api", "db", "spare"]
+    model = panel.model
+    texts = [model.data(model.index(r, IMPACT_COLUMN)) for r in range(4)]
+    assert texts == ["100%", "100%", "25%", "0%"]
+    assert panel.table.horizontalHeader().sortIndicatorSection() == IMPACT_COLUMN

@@ -1,6 +1,8 @@
 """The findings panel: every finding of the last lint run, sortable and filterable.
 
-Rows show a severity icon, the rule id, the message and the subject. Filters: severity
+Rows show a severity icon, the rule id, the message, the subject and the impact (the share
+of requests that touch the subject); the list is sorted by impact, highest first, until the
+user clicks another column. Filters: severity
 toggles, a rule chooser, a search box, and the canvas selection (selecting one node shows
 only its findings). Sorting and filtering happen on plain Python lists (a proxy model would
 call back into Python for every comparison, which is slow with thousands of findings).
@@ -39,7 +41,9 @@ from archdesigner.lint import Finding
 from archdesigner.lint.api import SEVERITIES, SEVERITY_RANK
 from archdesigner.ui.overlays import SEVERITY_COLORS
 
-COLUMNS = ("", "Rule", "Message", "Subject")
+COLUMNS = ("", "Rule", "Message", "Subject", "Impact")
+#: the column of the impact; the panel sorts by it (descending) by default
+IMPACT_COLUMN = 4
 _ICONS: dict[str, QIcon] = {}
 
 Index = QModelIndex | QPersistentModelIndex
@@ -69,7 +73,16 @@ def _sort_key(column: int) -> Callable[[Finding], Any]:
         return lambda f: (f.rule_id, f.subject)
     if column == 2:
         return lambda f: f.message.lower()
+    if column == IMPACT_COLUMN:  # ties: the more severe first (the sort is descending)
+        return lambda f: (round(f.impact, 6), -SEVERITY_RANK[f.severity])
     return lambda f: (f.subject, SEVERITY_RANK[f.severity])
+
+
+def impact_text(impact: float) -> str:
+    """``100%``, ``31%``, ``<1%`` (some requests), ``0%`` (none)."""
+    if 0 < impact < 0.005:
+        return "<1%"
+    return f"{impact:.0%}"
 
 
 class FindingsModel(QAbstractTableModel):
@@ -84,7 +97,7 @@ class FindingsModel(QAbstractTableModel):
         self.search = ""
         self.subject = ""
         self.show_suppressed = False
-        self._sort = (0, Qt.SortOrder.AscendingOrder)
+        self._sort = (IMPACT_COLUMN, Qt.SortOrder.DescendingOrder)
 
     def set_findings(self, findings: list[Finding]) -> None:
         self.all = list(findings)
@@ -97,10 +110,10 @@ class FindingsModel(QAbstractTableModel):
         plain = (
             not words and not self.rule and not self.subject and self.severities == set(SEVERITIES)
         )
-        if plain and (column, order) == (0, Qt.SortOrder.AscendingOrder):
-            # the engine sorts by severity, rule and subject already: nothing to do per row
+        if plain:  # no filter: no per-row test, only the sort
             everything = self.show_suppressed or self.active == len(self.all)
             out = list(self.all) if everything else [f for f in self.all if not f.suppressed]
+            out.sort(key=_sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
             self.beginResetModel()
             self.shown = out
             self.endResetModel()
@@ -147,11 +160,16 @@ class FindingsModel(QAbstractTableModel):
                 return f.message
             if col == 3:
                 return f.subject
+            if col == IMPACT_COLUMN:
+                return impact_text(f.impact)
             return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == IMPACT_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return severity_icon(f.severity)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{f.severity}: {f.rule_id} {f.name}\n{f.message}"
+            tip += f"\nImpact: {impact_text(f.impact)} of requests touch {f.subject}"
             if f.fix is not None:
                 tip += f"\nFix: {f.fix.description}"
             if f.suppressed:
@@ -222,7 +240,7 @@ class FindingsPanel(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(IMPACT_COLUMN, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -237,6 +255,7 @@ class FindingsPanel(QWidget):
         h.resizeSection(1, 70)
         h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         h.resizeSection(3, 160)
+        h.resizeSection(IMPACT_COLUMN, 60)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.clicked.connect(self._clicked)
