@@ -43,6 +43,29 @@ def icon_path(kind: str) -> Path:
     return icons_dir() / "unknown.svg"
 
 
+def docs_dirs() -> list[Path]:
+    """Folders holding the project's documentation (``rules/<ID>.md``, ``lint-rules.md``):
+    ``archdesigner/docs`` in a wheel or a frozen bundle, ``docs/`` in a source tree."""
+    here = Path(__file__).resolve().parent
+    out = [here.parent.parent / "docs", here / "docs"]
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        out.insert(0, Path(frozen) / "docs")
+    return [p for p in out if p.is_dir()]
+
+
+def rule_page(rule_id: str) -> str | None:
+    """The Markdown page ``rules/<rule_id>.md`` from :func:`docs_dirs`, or None."""
+    for folder in docs_dirs():
+        page = folder / "rules" / f"{rule_id}.md"
+        if page.is_file():
+            try:
+                return page.read_text(encoding="utf-8")
+            except OSError:
+                continue
+    return None
+
+
 def examples_dir() -> Path:
     return resources_dir() / "examples"
 

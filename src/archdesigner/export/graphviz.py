@@ -312,7 +312,7 @@ def build_dot(
         if marks is not None:
             card.findings = marks.nodes.get(card.node.id)
             if card.findings is not None:
-                card.findings.rules = truncate(card.findings.rules, text_room, SUB_PT)
+                card.findings.rules = overlay.fit_rules(card.findings, text_room, SUB_PT)
 
     n = len(design.nodes)
     keep = layout == "keep"
@@ -457,9 +457,10 @@ def build_dot(
         gmark = marks.groups.get(gid) if marks is not None else None
         if gmark is not None and gmark.outline:
             line = gmark.outline
+        gtag = f"  {gmark.tag}" if gmark is not None and gmark.tag else ""
         attrs = [
             f'id="group-{gid}"',
-            f"label={_cluster_label(one_line(g.label) or gid, g.kind)}",
+            f"label={_cluster_label((one_line(g.label) or gid) + gtag, g.kind)}",
             f'style="{style},filled"',
             f'fillcolor="{fill}"',
             f'color="{line}"',
@@ -483,14 +484,19 @@ def build_dot(
     for link in design.links:
         text = one_line(link.label or link.protocol)
         attrs = [f"id={dot_string('link-' + link.id)}"]
-        if text:
+        lmark = marks.links.get(link.id) if marks is not None else None
+        tag = lmark.tag if lmark is not None else ""
+        if text or tag:
+            shown = html_escape(truncate(text, EDGE_LABEL_MAX, EDGE_PT))
+            if tag:  # numbered findings (the review report) are never cut off
+                color = html_escape(lmark.text_color) if lmark is not None else LINK_COLOR
+                shown += f'{" " if shown else ""}<FONT COLOR="{color}"><B>{tag}</B></FONT>'
             attrs.append(
                 'label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="1" BGCOLOR="white">'
-                f"<TR><TD>{html_escape(truncate(text, EDGE_LABEL_MAX, EDGE_PT))}</TD></TR></TABLE>>"
+                f"<TR><TD>{shown}</TD></TR></TABLE>>"
             )
         if link.mode == "async":
             attrs.append('style="dashed"')
-        lmark = marks.links.get(link.id) if marks is not None else None
         if lmark is not None and lmark.outline:
             attrs.extend([f'color="{lmark.outline}"', "penwidth=2.4"])
         attrs.append("tooltip=" + dot_string(_link_tooltip(link, lmark)))

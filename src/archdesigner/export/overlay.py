@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archdesigner.export.base import ExportError
-from archdesigner.export.text import html_escape, one_line
+from archdesigner.export.text import html_escape, one_line, truncate
 from archdesigner.model.design import Design
 
 SEVERITY_ORDER = ("error", "warning", "info")
@@ -33,6 +33,13 @@ class NodeMarks:
     severity: str = "info"
     rules: str = ""
     messages: list[str] = field(default_factory=list)
+    #: the findings' numbers when the caller numbered them (the review report)
+    numbers: list[int] = field(default_factory=list)
+
+    @property
+    def tag(self) -> str:
+        """The numbers as drawn beside a link or a group's name: ``#2 #5``."""
+        return " ".join(f"#{n}" for n in self.numbers)
 
     @property
     def outline(self) -> str:
@@ -50,6 +57,7 @@ class Marks:
     groups: dict[str, NodeMarks] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITY_ORDER, 0))
     elsewhere: int = 0  # findings about the design as a whole or an unknown subject
+    elsewhere_numbers: list[int] = field(default_factory=list)
 
 
 def _rank(severity: str) -> int:
@@ -57,7 +65,10 @@ def _rank(severity: str) -> int:
 
 
 def marks(design: Design, findings: Sequence[Any]) -> Marks:
-    """Groups unsuppressed findings by subject; the worst severity decides the colour."""
+    """Groups unsuppressed findings by subject; the worst severity decides the colour.
+
+    Findings that carry a ``number`` (the review report numbers its list) are drawn with it:
+    a card lists ``#1 SPF001 #4 CAP002``, a link or a group shows ``#2``."""
     out = Marks()
     tables = {
         "node": (out.nodes, {n.id for n in design.nodes}),
@@ -75,20 +86,35 @@ def marks(design: Design, findings: Sequence[Any]) -> Marks:
         subject_type = str(getattr(f, "subject_type", ""))
         subject = str(getattr(f, "subject", ""))
         table = tables.get(subject_type)
+        number = getattr(f, "number", None)
         if table is None or subject not in table[1]:
             out.elsewhere += 1
+            if isinstance(number, int):
+                out.elsewhere_numbers.append(number)
             continue
         mark = table[0].setdefault(subject, NodeMarks(severity=severity))
         if _rank(severity) < _rank(mark.severity):
             mark.severity = severity
         rule = one_line(str(getattr(f, "rule_id", "")))
         rules = rule_lists.setdefault((subject_type, subject), [])
-        if rule and rule not in rules:
+        if isinstance(number, int):
+            mark.numbers.append(number)
+            rules.append(f"#{number} {rule}".strip())
+        elif rule and rule not in rules:
             rules.append(rule)
         mark.messages.append(f"{severity} {rule}: {one_line(str(getattr(f, 'message', '')))}")
     for (subject_type, subject), rules in rule_lists.items():
         tables[subject_type][0][subject].rules = " ".join(rules)
     return out
+
+
+def fit_rules(mark: NodeMarks, room: float, point_size: float) -> str:
+    """The rules line of a card, cut to ``room`` points; numbered findings are never cut
+    off: when ``#1 SPF001 #4 CAP002`` is too wide the line becomes ``#1 #4``."""
+    fitted = truncate(mark.rules, room, point_size)
+    if not mark.numbers or fitted == mark.rules:
+        return fitted
+    return mark.tag
 
 
 def legend_rows(m: Marks) -> str:
@@ -102,9 +128,11 @@ def legend_rows(m: Marks) -> str:
             f"{html_escape(LEGEND_TEXT[severity])} ({m.counts[severity]})</FONT></TD></TR>"
         )
     if m.elsewhere:
+        numbers = " ".join(f"#{n}" for n in m.elsewhere_numbers)
         rows.append(
             f'<TR><TD></TD><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="#2d3748">'
-            f"{m.elsewhere} finding(s) about the design as a whole</FONT></TD></TR>"
+            f"{m.elsewhere} finding(s) about the design as a whole"
+            f"{': ' + numbers if numbers else ''}</FONT></TD></TR>"
         )
     return "".join(rows)
 

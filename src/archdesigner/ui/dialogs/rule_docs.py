@@ -7,32 +7,17 @@ the rule itself (summary, severity, options) plus its row of docs/lint-rules.md 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from archdesigner.lint import RuleSet
-
-
-def docs_dirs() -> list[Path]:
-    here = Path(__file__).resolve()
-    out = [here.parents[4] / "docs", here.parents[2] / "docs"]
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        out.insert(0, Path(frozen) / "docs")
-    return [p for p in out if p.is_dir()]
+from archdesigner.resources import docs_dirs, rule_page
 
 
 def rule_markdown(rule_id: str, rules: RuleSet) -> str:
     """The Markdown page for ``rule_id``."""
-    for folder in docs_dirs():
-        page = folder / "rules" / f"{rule_id}.md"
-        if page.is_file():
-            try:
-                return page.read_text(encoding="utf-8")
-            except OSError:
-                pass
+    page = rule_page(rule_id)
+    if page is not None:
+        return page
     reg = rules.by_id().get(rule_id)
     if reg is None:
         return f"# {rule_id}\n\nNo rule with this id is installed."
