@@ -27,6 +27,24 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Chromium prints PDF review reports (archdesigner report --format pdf); everything else works
+# without it, so a machine whose package sources lack it only gets a warning.
+if command -v dpkg-query >/dev/null 2>&1 &&
+   ! dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" &&
+   ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else SUDO="none"; fi
+  if [ "$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing chromium (PDF review reports)"
+    { [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] ||
+        $SUDO apt-get update -qq; } &&
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium \
+        >/dev/null ||
+      echo "bootstrap: warning: chromium not installed; 'archdesigner report --format pdf' needs it" >&2
+  else
+    echo "bootstrap: install Chromium by hand for PDF review reports (apt-get install chromium)" >&2
+  fi
+fi
+
 PY=${PYTHON:-}
 if [ -z "$PY" ]; then
   for cand in python3 python3.12 python3.13 python3.11; do
