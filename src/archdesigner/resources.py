@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archdesigner.model.design import Design
+if TYPE_CHECKING:  # the CLI parser lists templates at start-up: no model import here
+    from archdesigner.model.design import Design
 
 
 @cache
@@ -81,6 +83,7 @@ def template_names() -> list[str]:
 def new_design(template: str, name: str = "") -> Design:
     """A new design: empty, or a copy of an example design under a new name."""
     from archdesigner.io import load_design
+    from archdesigner.model.design import Design
 
     if template in ("", "empty"):
         return Design.empty(name)

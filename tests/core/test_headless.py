@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import archdesigner
 
 SRC = Path(archdesigner.__file__).resolve().parent
@@ -74,3 +76,22 @@ def test_startup_does_not_import_networkx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--version"], ["--help"], ["lint", "--help"], ["export", "--help"], ["new", "--help"]],
+)
+def test_version_and_help_import_nothing_heavy(argv: list[str]) -> None:
+    """``--version`` and ``--help`` build the parser without the model (pydantic), the
+    linter, networkx, Qt or YAML: together they made ``--version`` take 0.4 s."""
+    heavy = ["archdesigner.model", "archdesigner.lint", "pydantic", "networkx", "PySide6", "yaml"]
+    code = (
+        "import sys\nfrom archdesigner.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {heavy!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stderr.strip().splitlines()[-1] == "[]"
+    assert "archdesigner" in out.stdout

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -28,14 +28,23 @@ class CommandError(Exception):
 
 
 def command_modules() -> list[ModuleType]:
+    """The command modules, by name (a listing of the package folder: ``pkgutil`` would
+    import ``inspect`` and more, a third of ``--version``'s start-up)."""
     from archdesigner.cli import commands
 
-    mods = []
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        mods.append(importlib.import_module(f"archdesigner.cli.commands.{info.name}"))
-    return mods
+    names = set()
+    for folder in commands.__path__:
+        if os.path.isdir(folder):
+            for entry in os.listdir(folder):
+                stem, ext = os.path.splitext(entry)
+                if ext in (".py", ".pyc") and not stem.startswith("_") and stem.isidentifier():
+                    names.add(stem)
+    if not names:  # a frozen bundle (modules in an archive): ask the import system
+        import pkgutil
+
+        names = {i.name for i in pkgutil.iter_modules(commands.__path__)}
+        names = {name for name in names if not name.startswith("_")}
+    return [importlib.import_module(f"archdesigner.cli.commands.{name}") for name in sorted(names)]
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -51,7 +60,12 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+    only: str | None = None, mods: Sequence[ModuleType] | None = None
+) -> argparse.ArgumentParser:
+    """The whole command line parser; with ``only``, the options of that one command alone
+    (``main`` parses one command line: building every command's options cost most of
+    ``--help``'s and ``--version``'s start-up). Nothing here imports the model."""
     parser = argparse.ArgumentParser(
         prog="archdesigner",
         description=(
@@ -63,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"archdesigner {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     common = common_options()
-    for mod in command_modules():
+    for mod in command_modules() if mods is None else mods:
         p = sub.add_parser(
             mod.NAME,
             help=mod.HELP,
@@ -71,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
             parents=[common],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        mod.add_arguments(p)
+        if only is None or only == mod.NAME:
+            mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser
 
@@ -82,10 +97,11 @@ def _wants_app(argv: Sequence[str], names: set[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    names = {mod.NAME for mod in command_modules()}
+    mods = command_modules()
+    names = {mod.NAME for mod in mods}
     if _wants_app(args_in, names):
         return _open_app(args_in)
+    parser = build_parser(args_in[0] if args_in[0] in names else "", mods)
     args = parser.parse_args(args_in)
     if not getattr(args, "_run", None):
         parser.print_help()
