@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node, group_ancestors
 
 NODE_WIDTH = 180.0
@@ -32,13 +33,8 @@ ROW_PITCH = 104.0  # centre to centre between rows (40 px between cards)
 BAND_GAP = 72.0  # extra space between group bands (frame and title)
 ASPECT = 1.6  # width / height the wrapping aims at
 
-#: Where a kind usually sits from left (entries) to right (datastores).
-KIND_RANK = {
-    "client": 0, "cdn": 1, "dns": 1, "load_balancer": 2, "api_gateway": 3, "service": 4,
-    "function": 4, "worker": 5, "queue": 6, "cache": 7, "database": 8, "search": 8,
-    "object_storage": 8, "external": 9,
-}  # fmt: skip
-_MAX_RANK = 9
+#: Where a kind usually sits from left (entries) to right (datastores): KindInfo.layout_rank.
+_MAX_RANK = catalog.MAX_LAYOUT_RANK
 
 
 def layered_layout(
@@ -55,7 +51,7 @@ def layered_layout(
         return {}
     n = len(nodes)
     index = {node.id: i for i, node in enumerate(nodes)}
-    rank = [KIND_RANK.get(node.kind, 4) for node in nodes]
+    rank = [catalog.layout_rank(node.kind) for node in nodes]
 
     succ: list[list[int]] = [[] for _ in range(n)]
     seen_edges: set[tuple[int, int]] = set()

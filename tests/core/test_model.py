@@ -43,6 +43,8 @@ SPEC_KINDS = {
     "object_storage": (True, "horizontal"),
     "search": (True, "horizontal"),
     "external": (False, "none"),
+    "observability": (True, "horizontal"),  # spec v2
+    "coordination": (True, "vertical"),  # spec v2
 }
 
 

@@ -36,9 +36,10 @@ from archdesigner.model import catalog
 from archdesigner.model.design import FORMAT, Design, Node, group_ancestors
 
 #: Kinds that stand for things outside the deployment; they get no service.
-NOT_DEPLOYED = frozenset({"client", "cdn", "dns", "external"})
-#: Kinds that face traffic from outside; their ports are published on the host.
-ENTRY_KINDS = frozenset({"load_balancer", "api_gateway"})
+NOT_DEPLOYED = catalog.NOT_DEPLOYED
+#: Kinds that face traffic from outside (the routing kinds); their ports are published on the
+#: host.
+ENTRY_KINDS = catalog.ROUTING
 NETWORK_GROUP_KINDS = frozenset({"network", "zone"})
 SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 #: What Docker Compose itself accepts: the name a service had in a file that was imported.

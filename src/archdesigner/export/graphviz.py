@@ -69,6 +69,7 @@ CATEGORY_COLORS = {
     "compute": "#2f855a",
     "data": "#c05621",
     "messaging": "#6b46c1",
+    "platform": "#2c7a7b",
     "external": "#4a5568",
 }
 GROUP_STYLES = {

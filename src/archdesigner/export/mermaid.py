@@ -40,6 +40,7 @@ CLASS_DEFS = {
     "compute": "fill:#f0fff4,stroke:#2f855a,color:#1a202c",
     "data": "fill:#fffaf0,stroke:#c05621,color:#1a202c",
     "messaging": "fill:#faf5ff,stroke:#6b46c1,color:#1a202c",
+    "platform": "fill:#e6fffa,stroke:#2c7a7b,color:#1a202c",
     "external": "fill:#f7fafc,stroke:#4a5568,color:#1a202c,stroke-dasharray:4 3",
 }
 

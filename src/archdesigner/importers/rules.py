@@ -204,7 +204,7 @@ SCHEME_PROTOCOLS = {
 }  # fmt: skip
 
 #: Kinds that hold data: services are paired with datastores named after them.
-DATASTORE_KINDS = frozenset({"database", "cache", "queue", "search", "object_storage"})
+DATASTORE_KINDS = catalog.DATASTORE
 
 _plugin_rules: list[ImageRule] = []
 

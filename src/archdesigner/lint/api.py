@@ -31,6 +31,8 @@ SubjectType = Literal["node", "link", "group", "rule"]
 
 #: Severities from the most to the least severe; findings sort in this order.
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+Applicability = Literal["safe", "unsafe"]
+APPLICABILITIES: tuple[Applicability, ...] = ("safe", "unsafe")
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 
 #: Rule ids: 2 to 8 capital letters (the prefix), then 3 or 4 digits, e.g. ``SEC001``.
@@ -49,12 +51,24 @@ class Fix:
     A rule may pass a function that builds the edit instead of the edit itself; it is called
     the first time ``edit`` is read (a large design has thousands of findings, and building
     every edit up front would cost more than the whole lint).
+
+    ``applicability`` is ``"safe"`` for a fix that only changes fields of existing nodes and
+    links, ``"unsafe"`` for one that adds, removes or reroutes them (docs/lint-rules.md).
     """
 
-    __slots__ = ("_build", "_edit", "description")
+    __slots__ = ("_build", "_edit", "applicability", "description")
 
-    def __init__(self, description: str, edit: Edit | Callable[[], Edit]) -> None:
+    def __init__(
+        self,
+        description: str,
+        edit: Edit | Callable[[], Edit],
+        *,
+        applicability: Applicability = "safe",
+    ) -> None:
+        if applicability not in APPLICABILITIES:
+            raise ValueError(f"fix applicability must be 'safe' or 'unsafe', not {applicability!r}")
         self.description = description
+        self.applicability: Applicability = applicability
         self._edit: Edit | None = edit if isinstance(edit, Edit) else None
         self._build: Callable[[], Edit] | None = None if isinstance(edit, Edit) else edit
 
@@ -316,11 +330,13 @@ def number(value: float) -> str:
 
 
 __all__ = [
+    "APPLICABILITIES",
     "RESERVED_PREFIXES",
     "RULE_ID_RE",
     "RULE_NAME_RE",
     "SEVERITIES",
     "SEVERITY_RANK",
+    "Applicability",
     "CheckFunction",
     "Finding",
     "Fix",

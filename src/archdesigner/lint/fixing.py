@@ -18,36 +18,7 @@ from archdesigner.io.load import gc_paused
 from archdesigner.lint.api import Finding
 from archdesigner.lint.engine import LintReport
 from archdesigner.model.design import Design
-from archdesigner.model.edits import (
-    AddLink,
-    AddNode,
-    Compound,
-    Edit,
-    EditError,
-    RemoveLink,
-    RemoveNode,
-    UpdateLink,
-    UpdateNode,
-    indexed,
-)
-
-
-def touched(edit: Edit) -> set[tuple[str, str]]:
-    """The nodes and links an edit changes, as ``("node"|"link", id)``."""
-    if isinstance(edit, Compound):
-        out: set[tuple[str, str]] = set()
-        for child in edit.edits:
-            out |= touched(child)
-        return out
-    if isinstance(edit, UpdateNode | RemoveNode):
-        return {("node", edit.node_id)}
-    if isinstance(edit, AddNode):
-        return {("node", edit.node.id)}
-    if isinstance(edit, UpdateLink | RemoveLink):
-        return {("link", edit.link_id)}
-    if isinstance(edit, AddLink):
-        return {("link", edit.link.id)}
-    return {("design", type(edit).__name__)}
+from archdesigner.model.edits import Edit, EditError, indexed
 
 
 def _one_pass(
@@ -59,7 +30,7 @@ def _one_pass(
         if f.fix is None:
             continue
         try:  # a fix built lazily may find its link replaced by an earlier fix of this pass
-            scope = touched(f.fix.edit) | {(f.subject_type, f.subject)}
+            scope = f.fix.edit.touches() | {(f.subject_type, f.subject)}
         except EditError:
             continue
         if scope & busy:

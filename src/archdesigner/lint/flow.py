@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archdesigner.graph import DesignGraph
+from archdesigner.model import catalog
 
 if TYPE_CHECKING:
     from archdesigner.model.design import Design
 
 #: Kinds that pass each request on to ONE of their targets (lint-rules.md v2, Terms).
-ROUTING = frozenset({"load_balancer", "api_gateway"})
+ROUTING = catalog.ROUTING  # KindInfo.routing
 #: CAP002's default ``max_utilization``.
 DEFAULT_UTILIZATION_TARGET = 0.8
 

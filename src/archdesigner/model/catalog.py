@@ -3,14 +3,43 @@
 The catalog is data. Plugins add kinds and presets through :func:`register_kind` and
 :func:`register_technology` (the plugin loader calls them for the ``archdesigner.kinds``
 entry point group); the built-in tables below go through the same functions.
+
+What the linter, the importers, the exporters and the layout need to know about a kind (is it
+service-like, a datastore, a front door, is it deployed, where does auto-layout put it) is a
+field of its :class:`KindInfo`, never a set of kind names elsewhere: :data:`SERVICE_LIKE`,
+:data:`DATASTORE`, :data:`FRONT_DOOR`, :data:`ROUTING`, :data:`OUTSIDE` and
+:data:`NOT_DEPLOYED` are live views of those fields, so a plugin kind with ``role="service"``
+is service-like for every built-in rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
+_T = TypeVar("_T")
 Scaling = Literal["horizontal", "vertical", "none"]
+#: What a kind is for (docs/lint-rules.md, "Terms"): ``client`` sends requests into the design;
+#: ``front_door`` receives them first (CDN, DNS, load balancer, gateway); ``service`` is
+#: service-like (answers requests or does work); ``datastore`` holds data; ``external`` is a
+#: system outside the design's control; ``support`` is infrastructure beside the request path
+#: (observability, coordination) that is none of the above; ``other`` is a plugin kind that
+#: did not say.
+Role = Literal["client", "front_door", "service", "datastore", "external", "support", "other"]
+ROLES: tuple[Role, ...] = (
+    "client",
+    "front_door",
+    "service",
+    "datastore",
+    "external",
+    "support",
+    "other",
+)
+#: Layout rank of a kind that does not give one: the service column.
+DEFAULT_LAYOUT_RANK = 4
+MAX_LAYOUT_RANK = 9
 
 
 @dataclass(frozen=True)
@@ -26,6 +55,15 @@ class KindInfo:
     icon: str  # file name under resources/icons/
     technologies: tuple[str, ...] = ()
     source: str = "built-in"
+    role: Role = "other"
+    #: Routes each request on to one of its targets (load balancer, gateway); it also faces
+    #: traffic from outside, so the Compose export publishes its ports.
+    routing: bool = False
+    #: False for what stands outside the deployment (clients, CDN, DNS, third parties): the
+    #: Compose export gives it no service unless it has an image or data of its own.
+    deployed: bool = True
+    #: Column auto-layout puts the kind in, from entries (0) to datastores and externals (9).
+    layout_rank: int = DEFAULT_LAYOUT_RANK
 
 
 @dataclass(frozen=True)
@@ -57,6 +95,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("compute", "Compute"),
     ("data", "Data"),
     ("messaging", "Messaging"),
+    ("platform", "Platform"),
     ("external", "External"),
 )
 
@@ -70,7 +109,22 @@ def register_kind(info: KindInfo, *, replace: bool = False) -> None:
         raise ValueError(f"kind {info.kind!r} must be letters, digits and underscores")
     if info.kind in _KINDS and not replace:
         raise ValueError(f"kind {info.kind!r} is already defined by {_KINDS[info.kind].source}")
+    if info.role not in ROLES:
+        raise ValueError(f"kind {info.kind!r} has unknown role {info.role!r}")
+    if not 0 <= info.layout_rank <= MAX_LAYOUT_RANK:
+        raise ValueError(f"kind {info.kind!r}: layout_rank must be 0 to {MAX_LAYOUT_RANK}")
     _KINDS[info.kind] = info
+    for view in _VIEWS:
+        view.refresh()
+
+
+def unregister_kind(kind: str) -> None:
+    """Removes a plugin kind (for tests and plugin reloads); built-in kinds stay."""
+    info = _KINDS.get(kind)
+    if info is not None and info.source != "built-in":
+        del _KINDS[kind]
+        for view in _VIEWS:
+            view.refresh()
 
 
 def register_technology(preset: TechnologyPreset, *, replace: bool = False) -> None:
@@ -119,6 +173,70 @@ def default_scaling(kind: str) -> Scaling:
     return info.scaling if info else "horizontal"
 
 
+def role_of(kind: str) -> Role:
+    info = _KINDS.get(kind)
+    return info.role if info else "other"
+
+
+def layout_rank(kind: str) -> int:
+    info = _KINDS.get(kind)
+    return info.layout_rank if info else DEFAULT_LAYOUT_RANK
+
+
+def is_deployed(kind: str) -> bool:
+    """False for kinds that stand outside the deployment; unknown kinds are deployed."""
+    info = _KINDS.get(kind)
+    return info.deployed if info else True
+
+
+class KindView(AbstractSet[str]):
+    """The names of the known kinds whose :class:`KindInfo` passes a test, kept current as
+    kinds are registered. Supports ``in``, iteration and set operations (which give a
+    ``frozenset``), so rules write ``kind in SERVICE_LIKE`` and ``SERVICE_LIKE | {"external"}``.
+    """
+
+    def __init__(self, test: Callable[[KindInfo], bool], doc: str) -> None:
+        self._test = test
+        self._kinds: frozenset[str] = frozenset()
+        self.__doc__ = doc
+        _VIEWS.append(self)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._kinds = frozenset(k for k, info in _KINDS.items() if self._test(info))
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._kinds
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._kinds))
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def __hash__(self) -> int:
+        return hash(self._kinds)
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[_T]) -> frozenset[_T]:
+        return frozenset(it)
+
+    def __repr__(self) -> str:
+        return f"KindView({sorted(self._kinds)!r})"
+
+
+_VIEWS: list[KindView] = []
+
+SERVICE_LIKE = KindView(lambda i: i.role == "service", "Service-like kinds.")
+DATASTORE = KindView(lambda i: i.role == "datastore", "Kinds that hold data.")
+FRONT_DOOR = KindView(lambda i: i.role == "front_door", "Kinds that receive requests first.")
+ROUTING = KindView(lambda i: i.routing, "Kinds that route each request to one target.")
+OUTSIDE = KindView(
+    lambda i: i.role in ("client", "external"), "Kinds outside the design's control."
+)
+NOT_DEPLOYED = KindView(lambda i: not i.deployed, "Kinds that stand outside the deployment.")
+
+
 # --- built-in kinds (design-format.md, "Catalog kinds") -----------------------------------
 
 _BUILTIN_KINDS = (
@@ -131,6 +249,9 @@ _BUILTIN_KINDS = (
         "A user or system that sends requests into the design: browser, mobile app, partner.",
         "client.svg",
         ("browser", "mobile", "partner"),
+        role="client",
+        deployed=False,
+        layout_rank=0,
     ),
     KindInfo(
         "cdn",
@@ -141,6 +262,9 @@ _BUILTIN_KINDS = (
         "Content delivery network that serves cached content close to users.",
         "cdn.svg",
         ("cloudfront", "fastly", "cloudflare"),
+        role="front_door",
+        deployed=False,
+        layout_rank=1,
     ),
     KindInfo(
         "dns",
@@ -151,6 +275,9 @@ _BUILTIN_KINDS = (
         "Name resolution that routes clients to the right endpoint.",
         "dns.svg",
         ("route53", "coredns"),
+        role="front_door",
+        deployed=False,
+        layout_rank=1,
     ),
     KindInfo(
         "load_balancer",
@@ -161,6 +288,9 @@ _BUILTIN_KINDS = (
         "Spreads requests over the replicas behind it and takes failed ones out.",
         "load_balancer.svg",
         ("nginx", "haproxy", "envoy", "traefik"),
+        role="front_door",
+        routing=True,
+        layout_rank=2,
     ),
     KindInfo(
         "api_gateway",
@@ -171,6 +301,9 @@ _BUILTIN_KINDS = (
         "Single entry for APIs: routing, authentication, rate limits.",
         "api_gateway.svg",
         ("kong", "envoy", "traefik"),
+        role="front_door",
+        routing=True,
+        layout_rank=3,
     ),
     KindInfo(
         "service",
@@ -180,6 +313,8 @@ _BUILTIN_KINDS = (
         "horizontal",
         "An application that answers requests, such as an HTTP or gRPC API.",
         "service.svg",
+        role="service",
+        layout_rank=4,
     ),
     KindInfo(
         "worker",
@@ -189,6 +324,8 @@ _BUILTIN_KINDS = (
         "horizontal",
         "A background job consumer that takes work from a queue or a schedule.",
         "worker.svg",
+        role="service",
+        layout_rank=5,
     ),
     KindInfo(
         "function",
@@ -199,6 +336,8 @@ _BUILTIN_KINDS = (
         "A serverless function started per event or request.",
         "function.svg",
         ("lambda", "cloud-functions"),
+        role="service",
+        layout_rank=4,
     ),
     KindInfo(
         "database",
@@ -209,6 +348,8 @@ _BUILTIN_KINDS = (
         "Durable store of record; replicas form a replica set or cluster.",
         "database.svg",
         ("postgres", "mysql", "mariadb", "mongodb", "cassandra", "mssql"),
+        role="datastore",
+        layout_rank=8,
     ),
     KindInfo(
         "cache",
@@ -219,6 +360,8 @@ _BUILTIN_KINDS = (
         "In-memory store that absorbs repeated reads in front of slower systems.",
         "cache.svg",
         ("redis", "memcached", "valkey"),
+        role="datastore",
+        layout_rank=7,
     ),
     KindInfo(
         "queue",
@@ -229,6 +372,8 @@ _BUILTIN_KINDS = (
         "Message broker or log that decouples producers from consumers.",
         "queue.svg",
         ("rabbitmq", "kafka", "nats", "sqs", "redpanda"),
+        role="datastore",
+        layout_rank=6,
     ),
     KindInfo(
         "object_storage",
@@ -239,6 +384,8 @@ _BUILTIN_KINDS = (
         "Blob store for files, media and backups.",
         "object_storage.svg",
         ("s3", "minio"),
+        role="datastore",
+        layout_rank=8,
     ),
     KindInfo(
         "search",
@@ -249,6 +396,8 @@ _BUILTIN_KINDS = (
         "Full-text and analytics index.",
         "search.svg",
         ("elasticsearch", "opensearch", "meilisearch"),
+        role="datastore",
+        layout_rank=8,
     ),
     KindInfo(
         "external",
@@ -259,6 +408,35 @@ _BUILTIN_KINDS = (
         "A third-party system outside the design's control.",
         "external.svg",
         ("stripe", "sendgrid", "twilio"),
+        role="external",
+        deployed=False,
+        layout_rank=9,
+    ),
+    KindInfo(
+        "observability",
+        "Observability",
+        "platform",
+        True,
+        "horizontal",
+        "Telemetry sink off the request path: traces, metrics, logs. Calls to it are "
+        "usually async and not required.",
+        "observability.svg",
+        ("otel-collector", "jaeger", "zipkin", "prometheus", "grafana", "loki", "fluentd"),
+        role="support",
+        layout_rank=9,
+    ),
+    KindInfo(
+        "coordination",
+        "Coordination",
+        "platform",
+        True,
+        "vertical",
+        "Service discovery, configuration and locks: a required dependency, but nobody's "
+        "data store.",
+        "coordination.svg",
+        ("consul", "etcd", "zookeeper", "eureka"),
+        role="support",
+        layout_rank=8,
     ),
 )
 

@@ -187,13 +187,25 @@ def _position(pos: Any) -> tuple[float, float]:
     return (float(pos.x), float(pos.y))
 
 
+#: What an edit changes: ``("node" | "link" | "group", id)`` or ``("design", field)``.
+Touch = tuple[str, str]
+
+
 class Edit:
-    """Base class: subclasses implement :meth:`apply` and :attr:`text`."""
+    """Base class: subclasses implement :meth:`apply`, :meth:`touches` and :attr:`text`."""
 
     text: str = "Edit"
 
     def apply(self, design: Design) -> Edit:
         raise NotImplementedError
+
+    def touches(self) -> frozenset[Touch]:
+        """The items this edit changes, named without looking at a design: the nodes, links
+        and groups it adds, changes or removes by id, and the design fields it sets. Links
+        that go with a removed node and members that move out of a removed group are covered
+        by the node or group. ``lint --fix`` applies two fixes in one pass only when they touch
+        nothing in common. An edit class that does not say touches the whole design."""
+        return frozenset({("design", type(self).__name__)})
 
 
 @dataclass(frozen=True)
@@ -214,6 +226,9 @@ class Compound(Edit):
             raise
         return Compound(tuple(reversed(done)), self.text)
 
+    def touches(self) -> frozenset[Touch]:
+        return frozenset().union(*(edit.touches() for edit in self.edits))
+
 
 @dataclass(frozen=True)
 class AddNode(Edit):
@@ -233,6 +248,9 @@ class AddNode(Edit):
         design.nodes.insert(idx, self.node)
         return _RemoveNodeOnly(self.node.id, self.text)
 
+    def touches(self) -> frozenset[Touch]:
+        return frozenset({("node", self.node.id)})
+
 
 @dataclass(frozen=True)
 class _RemoveNodeOnly(Edit):
@@ -245,6 +263,9 @@ class _RemoveNodeOnly(Edit):
             raise EditError(f"node {self.node_id!r} still has links")
         node = design.nodes.pop(i)
         return AddNode(node, i)
+
+    def touches(self) -> frozenset[Touch]:
+        return frozenset({("node", self.node_id)})
 
 
 @dataclass(frozen=True)
@@ -266,6 +287,9 @@ class RemoveNode(Edit):
         ]
         return Compound((*links, _RemoveNodeOnly(self.node_id)), self.text).apply(design)
 
+    def touches(self) -> frozenset[Touch]:
+        return frozenset({("node", self.node_id)})
+
 
 @dataclass(frozen=True)
 class AddLink(Edit):
@@ -286,6 +310,9 @@ class AddLink(Edit):
         design.links.insert(idx, self.link)
         return RemoveLink(self.link.id)
 
+    def touches(self) -> frozenset[Touch]:
+        return frozenset({("link", self.link.id)})
+
 
 @dataclass(frozen=True)
 class RemoveLink(Edit):
@@ -299,6 +326,9 @@ class RemoveLink(Edit):
         i = _index(design.links, self.link_id, "link")
         link = design.links.pop(i)
         return AddLink(link, i)
+
+    def touches(self) -> frozenset[Touch]:
+        return frozenset({("link", self.link_id)})
 
 
 @dataclass(frozen=True)
@@ -333,6 +363,11 @@ class RemoveItems(Edit):
         design.nodes[:] = [n for n in design.nodes if n.id not in self.node_ids]
         return _RestoreItems(tuple(removed_nodes), tuple(removed_links), self.text)
 
+    def touches(self) -> frozenset[Touch]:
+        return frozenset(
+            [("node", nid) for nid in self.node_ids] + [("link", lid) for lid in self.link_ids]
+        )
+
 
 @dataclass(frozen=True)
 class _RestoreItems(Edit):
@@ -353,6 +388,11 @@ class _RestoreItems(Edit):
             frozenset(n.id for _, n in self.nodes),
             frozenset(lk.id for _, lk in self.links),
             self.text,
+        )
+
+    def touches(self) -> frozenset[Touch]:
+        return frozenset(
+            [("node", n.id) for _, n in self.nodes] + [("link", lk.id) for _, lk in self.links]
         )
 
 
@@ -411,6 +451,9 @@ class UpdateNode(Edit):
         restore = {k: getattr(old, k) for k in self.changes}
         return UpdateNode(new.id, restore, self.text)
 
+    def touches(self) -> frozenset[Touch]:
+        return _renamed("node", self.node_id, self.changes)
+
 
 @dataclass(frozen=True)
 class UpdateLink(Edit):
@@ -438,6 +481,9 @@ class UpdateLink(Edit):
         design.links[i] = new
         return UpdateLink(new.id, {k: getattr(old, k) for k in self.changes}, self.text)
 
+    def touches(self) -> frozenset[Touch]:
+        return _renamed("link", self.link_id, self.changes)
+
 
 @dataclass(frozen=True)
 class MoveNodes(Edit):
@@ -460,6 +506,9 @@ class MoveNodes(Edit):
             )
         return MoveNodes(before, self.text)
 
+    def touches(self) -> frozenset[Touch]:
+        return frozenset(("node", nid) for nid in self.positions)
+
 
 @dataclass(frozen=True)
 class AddGroup(Edit):
@@ -481,6 +530,9 @@ class AddGroup(Edit):
         design.groups.insert(idx, self.group)
         return _RemoveGroupOnly(self.group.id)
 
+    def touches(self) -> frozenset[Touch]:
+        return frozenset({("group", self.group.id)})
+
 
 @dataclass(frozen=True)
 class _RemoveGroupOnly(Edit):
@@ -495,6 +547,9 @@ class _RemoveGroupOnly(Edit):
             raise EditError(f"group {self.group_id!r} is not empty")
         group = design.groups.pop(i)
         return AddGroup(group, i)
+
+    def touches(self) -> frozenset[Touch]:
+        return frozenset({("group", self.group_id)})
 
 
 @dataclass(frozen=True)
@@ -520,6 +575,9 @@ class RemoveGroup(Edit):
         ]
         steps.append(_RemoveGroupOnly(self.group_id))
         return Compound(tuple(steps), self.text).apply(design)
+
+    def touches(self) -> frozenset[Touch]:
+        return frozenset({("group", self.group_id)})
 
 
 @dataclass(frozen=True)
@@ -565,6 +623,9 @@ class UpdateGroup(Edit):
                     design.groups[j] = g.model_copy(update={"parent": new.id})
         return UpdateGroup(new.id, {k: getattr(old, k) for k in self.changes}, self.text)
 
+    def touches(self) -> frozenset[Touch]:
+        return _renamed("group", self.group_id, self.changes)
+
 
 @dataclass(frozen=True)
 class UpdateDesign(Edit):
@@ -594,6 +655,17 @@ class UpdateDesign(Edit):
         for key in self.changes:
             setattr(design, key, getattr(checked, key))
         return UpdateDesign(before, self.text)
+
+    def touches(self) -> frozenset[Touch]:
+        return frozenset(("design", key) for key in self.changes)
+
+
+def _renamed(what: str, item_id: str, changes: Mapping[str, Any]) -> frozenset[Touch]:
+    """The item an update changes, and the id it takes when the update renames it."""
+    new_id = changes.get("id")
+    if isinstance(new_id, str) and new_id != item_id:
+        return frozenset({(what, item_id), (what, new_id)})
+    return frozenset({(what, item_id)})
 
 
 def insert_between(design: Design, link_id: str, node: Node, *, text: str = "") -> Compound:

@@ -19,6 +19,7 @@ CATEGORY_COLORS = {
     "compute": "#8b5cf6",
     "data": "#10b981",
     "messaging": "#f59e0b",
+    "platform": "#0d9488",
     "external": "#64748b",
 }
 

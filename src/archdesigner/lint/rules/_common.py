@@ -16,17 +16,17 @@ from archdesigner.lint.flow import (
     utilization_target,
 )
 from archdesigner.lint.placement import Placer
+from archdesigner.model import catalog
 from archdesigner.model.design import Node, Position
 from archdesigner.model.edits import unique_id
 
-SERVICE_LIKE = frozenset({"service", "worker", "function"})
-DATASTORE = frozenset({"database", "cache", "queue", "search", "object_storage"})
-FRONT_DOOR = frozenset({"load_balancer", "api_gateway", "cdn", "dns"})
+# The terms of docs/lint-rules.md are roles in the catalog (KindInfo.role), so plugin kinds
+# take part in them.
+SERVICE_LIKE = catalog.SERVICE_LIKE
+DATASTORE = catalog.DATASTORE
+FRONT_DOOR = catalog.FRONT_DOOR
+OUTSIDE = catalog.OUTSIDE
 ROUTING_NODE = ROUTING
-
-
-def is_service_like(node: Node) -> bool:
-    return node.kind in SERVICE_LIKE
 
 
 def flow(ctx: LintContext) -> LoadFlow:

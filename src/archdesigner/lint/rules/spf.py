@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archdesigner.lint.api import Finding, Fix, LintContext, names, plural, rule
+from archdesigner.lint.rules._common import OUTSIDE
 from archdesigner.model.edits import UpdateNode
 
 
@@ -21,7 +22,7 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
     table = g.blast  # the failure-propagation table, computed once for every node
     total = len(g.ids)
     for i, node in enumerate(g.node_list):
-        if node.kind in ("client", "external") or node.redundant:
+        if node.kind in OUTSIDE or node.redundant:
             continue
         comp = comp_of[i]
         if not table.entries[comp]:
