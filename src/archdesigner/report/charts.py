@@ -151,13 +151,19 @@ def map_svg(design: Design, findings: Sequence[NumberedFinding], numbered: int) 
     """The summary picture of a large design: every node at its drawn position, coloured by
     its worst finding, links as faint lines; the first ``numbered`` findings about nodes
     carry their number."""
-    from matplotlib.collections import LineCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
 
     fig, ax = _figure(7.2, 5.0)
     ax.set_axis_off()
     pos = {n.id: (float(n.position.x), -float(n.position.y)) for n in design.nodes}
-    segments = [(pos[lk.source], pos[lk.target]) for lk in design.links]
-    ax.add_collection(LineCollection(segments, colors="#cbd5e0", linewidths=0.25, zorder=1))
+    vertices = []
+    for lk in design.links:  # one path for every link: one SVG element, written fast
+        vertices += [pos[lk.source], pos[lk.target]]
+    if vertices:
+        codes = [Path.MOVETO, Path.LINETO] * (len(vertices) // 2)
+        lines = PathPatch(Path(vertices, codes), fill=False, ec="#cbd5e0", lw=0.25, zorder=1)
+        ax.add_artist(lines)  # not add_patch: its limit update walks every segment
     worst = _worst(design, findings)
     for severity in ("", "info", "warning", "error"):
         pts = [
@@ -175,7 +181,13 @@ def map_svg(design: Design, findings: Sequence[NumberedFinding], numbered: int) 
             x, y = pos[nf.subject]
             ax.annotate(f"#{nf.number}", (x, y), fontsize=6.5, color=INK, zorder=3,
                         xytext=(3, 3), textcoords="offset points")  # fmt: skip
-    ax.autoscale_view()
+    if pos:
+        xs_all = [p[0] for p in pos.values()]
+        ys_all = [p[1] for p in pos.values()]
+        pad_x = (max(xs_all) - min(xs_all)) * 0.03 + 10
+        pad_y = (max(ys_all) - min(ys_all)) * 0.03 + 10
+        ax.set_xlim(min(xs_all) - pad_x, max(xs_all) + pad_x)
+        ax.set_ylim(min(ys_all) - pad_y, max(ys_all) + pad_y)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.08), ncols=4, fontsize=8, frameon=False)
     fig.tight_layout()
     return _svg(fig, "Overview of the design: nodes coloured by their worst finding")

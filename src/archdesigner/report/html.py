@@ -22,6 +22,8 @@ from archdesigner.report.rulepages import inline_html
 
 #: Rows of the failure table and the saturation table shown in the page (all are in --json).
 MAX_ROWS = 60
+#: Findings listed per rule (a 10,000-node design has thousands; all are in --json).
+MAX_PER_RULE = 50
 SEVERITY_LABEL = {"error": "error", "warning": "warning", "info": "info"}
 
 CSS = """
@@ -261,7 +263,13 @@ def growth_html(g: Growth, chart_svg: str) -> str:
 def _rule_group(g: RuleGroup) -> str:
     why = f"<p>{inline_html(g.explanation)}</p>" if g.explanation else ""
     fix = f"<p><strong>Fix:</strong> {inline_html(g.how_to_fix)}</p>" if g.how_to_fix else ""
-    items = "".join(_finding_line(nf, with_rule=False) for nf in g.findings)
+    shown = g.findings[:MAX_PER_RULE]
+    items = "".join(_finding_line(nf, with_rule=False) for nf in shown)
+    if len(g.findings) > len(shown):
+        items += (
+            f"<li class='muted'>… and {len(g.findings) - len(shown)} more {_e(g.rule_id)} "
+            "findings; <code>archdesigner report --json</code> lists them all.</li>"
+        )
     return (
         f'<h3 id="rule-{_e(g.rule_id)}"><span class="sev {_e(g.severity)}">{_e(g.severity)}'
         f"</span> {_e(g.rule_id)} {_e(g.name)} ({len(g.findings)})</h3>"
