@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html import escape
 
 from archdesigner.report.diagram import Diagram
@@ -294,7 +295,15 @@ def footer_html(r: Review) -> str:
     )
 
 
-def render_html(review: Review, picture: Diagram, chart_svg: str) -> str:
+def render_html(
+    review: Review, picture: Diagram, chart_svg: str, *, image_refs: bool = False
+) -> str:
+    """The page. ``image_refs``: the pictures as ``<img src="report:diagram">`` and
+    ``report:growth`` instead of inline SVG (the app's preview supplies those images)."""
+    if image_refs:
+        if picture.svg:
+            picture = replace(picture, svg='<img src="report:diagram">')
+        chart_svg = '<img src="report:growth">'
     s = review.summary
     title = s.name or "Untitled design"
     description = f'<p class="lead">{_e(s.description)}</p>' if s.description else ""

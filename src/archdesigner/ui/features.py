@@ -124,14 +124,16 @@ class Features(QObject):
         w = self.window
         self.import_action = self._action("&Import docker-compose…", self.import_compose, "Ctrl+I")
         self.export_action = self._action("&Export…", self.export, "Ctrl+E")
+        self.report_action = self._action("Review re&port…", self.review_report, "Ctrl+Shift+R")
         file_menu = _menu(w, "File")
         quit_action = w.actions_.get("quit")
+        added = [self.import_action, self.export_action, self.report_action]
         if quit_action is not None:
-            file_menu.insertAction(quit_action, self.import_action)
-            file_menu.insertAction(quit_action, self.export_action)
+            for action in added:
+                file_menu.insertAction(quit_action, action)
             file_menu.insertSeparator(quit_action)
         else:
-            file_menu.addActions([self.import_action, self.export_action])
+            file_menu.addActions(added)
         self.layout_action = self._action("Auto-&layout", self.auto_layout, "Ctrl+Shift+L")
         arrange = _menu(w, "Arrange")
         arrange.addSeparator()
@@ -365,6 +367,13 @@ class Features(QObject):
         dialog = ExportDialog(self.window, self.plugin_dirs)
         dialog.open()
         self.export_dialog = dialog
+
+    def review_report(self) -> None:
+        from archdesigner.ui.dialogs.report import ReportDialog
+
+        dialog = ReportDialog(self.window, self.lint.rules(), self.plugin_dirs)
+        dialog.open()
+        self.report_dialog = dialog
 
     def edit_lint_settings(self) -> None:
         from archdesigner.ui.dialogs.lint_settings import LintSettingsDialog
