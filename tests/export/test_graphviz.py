@@ -336,3 +336,52 @@ def test_without_the_rasterizer_png_still_renders_with_badges(
     result = PngExporter().export(shop)
     assert isinstance(result.data, bytes) and result.data.startswith(b"\x89PNG")
     assert any("resvg-py is not installed" in line for line in result.report)
+
+
+def _numbers(text: str) -> list[tuple[float, float]]:
+    vals = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
+    return list(zip(vals[::2], vals[1::2], strict=False))
+
+
+def test_kept_positions_draw_the_routers_routes_around_cards() -> None:
+    """A link whose straight line would cross a card is drawn around it, by neato -n2
+    from the edge positions the router gives (Graphviz does no routing of its own)."""
+    from archdesigner.model.design import Link, Node
+
+    nodes = [Node(id=i, kind="service") for i in ("a", "mid", "b")]
+    for k, node in enumerate(nodes):
+        node.position.x = 300.0 * k
+    design = Design(
+        format="archdesigner.design",
+        version=1,
+        name="",
+        nodes=nodes,
+        links=[Link(id="l1", source="a", target="b", protocol="http")],
+    )
+    doc = build_dot(design, icons="none")
+    assert re.search(r'"a" -> "b" \[.*pos="e,[-\d.]+,[-\d.]+ ', doc.text)
+    root = svg_tree(design)
+    boxes = {}
+    for nid, g in node_groups(root).items():
+        pts = [p for el in g.iter() for p in _numbers(el.get("d") or el.get("points") or "")]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        boxes[nid] = (min(xs), min(ys), max(xs), max(ys))
+    edge = next(g for g in root.iter(f"{SVG_NS}g") if g.get("id") == "link-l1")
+    path = next(el for el in edge.iter(f"{SVG_NS}path"))
+    ctrl = _numbers(path.get("d") or "")
+    route = []  # points along the drawn Bezier pieces
+    for i in range(0, len(ctrl) - 3, 3):
+        (ax, ay), (bx, by), (cx, cy), (dx, dy) = ctrl[i : i + 4]
+        for k in range(21):
+            t = k / 20
+            m = 1 - t
+            w = (m * m * m, 3 * m * m * t, 3 * m * t * t, t * t * t)
+            route.append(
+                (
+                    w[0] * ax + w[1] * bx + w[2] * cx + w[3] * dx,
+                    w[0] * ay + w[1] * by + w[2] * cy + w[3] * dy,
+                )
+            )
+    x0, y0, x1, y1 = boxes["mid"]
+    assert route and not any(x0 < x < x1 and y0 < y < y1 for x, y in route)
+    assert any(x0 < x < x1 for x, _ in route)  # it went around, not elsewhere

@@ -46,13 +46,15 @@ from archdesigner.model.design import Design, Node
 
 #: Above this many nodes ``--layout auto`` uses ``sfdp`` instead of ``dot``.
 LARGE_DESIGN = 300
-#: Above this many nodes links are drawn straight (spline routing around nodes is quadratic).
-STRAIGHT_LINKS_ABOVE = 400
+#: Up to this many nodes kept positions get routed links (archdesigner.routing, a few
+#: seconds at this size); beyond, links are drawn straight.
+ROUTED_UP_TO = 5000
 
 FONT = "Helvetica"
 TITLE_PT = 11.0
 SUB_PT = 9.0
 EDGE_PT = 8.5
+ARROW_SIZE = 0.7
 EDGE_LABEL_MAX = 160.0
 NODE_H = 46.0
 ICON_CELL = 30
@@ -248,6 +250,17 @@ def _fmt(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".") if v % 1 else f"{v:.0f}"
 
 
+@dataclass
+class _Groups:
+    """The group tree of a design as the DOT document needs it."""
+
+    groups: dict[str, Any]
+    children: dict[str | None, list[str]]
+    members: dict[str | None, list[str]]
+    nonempty: set[str]
+    bbox: dict[str, tuple[float, float, float, float]]
+
+
 def build_dot(
     design: Design,
     *,
@@ -264,9 +277,49 @@ def build_dot(
         raise ExportError(f"unknown layout {layout!r}; use one of: {', '.join(LAYOUTS)}")
     if icons not in ("png", "svg", "none"):
         raise ExportError(f"unknown icons {icons!r}; use one of: png, svg, none")
+    report: list[str] = []
+    icon_paths = _icon_paths(design, icons, icon_for, report)
+    marks = overlay.marks(design, findings) if findings is not None else None
+    cards, width = _cards(design, marks)
+    keep = layout == "keep"
+    engine, engine_args, graph_attrs = _graph_attrs(design, keep, report)
+    pos = _keep_positions(design, width) if keep and design.nodes else {}
+    routes = _routes(design, pos, cards, width) if keep and len(pos) <= ROUTED_UP_TO else {}
+    _title(design, marks, graph_attrs)
+    tree = _group_tree(design, cards, pos, width, keep)
+    out: list[str] = []
+    command = f"{engine} {' '.join(engine_args)} -Tsvg design.dot -o design.svg".replace("  ", " ")
+    out.append(
+        f"// {one_line(design.name) or 'design'}: written by archdesigner; render with: {command}"
+    )
+    out.append("digraph design {")
+    out.append("  graph [" + ", ".join(f"{k}={v}" for k, v in graph_attrs.items()) + "];")
+    out.append(f'  node [shape=plain, fontname="{FONT}", margin=0];')
+    out.append(
+        f'  edge [fontname="{FONT}", fontsize={EDGE_PT}, fontcolor="#4a5568", '
+        f'color="{LINK_COLOR}", arrowsize={ARROW_SIZE}, penwidth=1.2];'
+    )
+    _emit_groups(out, tree, marks, cards, pos, width, icon_paths)
+    _emit_links(out, design, marks, routes)
+    out.append("}")
+    return DotDocument(
+        "\n".join(out) + "\n",
+        engine,
+        engine_args,
+        report,
+        {p: kind for kind, p in icon_paths.items() if p is not None},
+    )
+
+
+def _icon_paths(
+    design: Design,
+    icons: str,
+    icon_for: Callable[[str], Path | None] | None,
+    report: list[str],
+) -> dict[str, str | None]:
+    """The icon file of each kind used (None: a lettered badge); reports missing ones."""
     from archdesigner.export import icons as icon_mod
 
-    report: list[str] = []
     if icon_for is None:
         if icons == "png":
             icon_for = icon_mod.graphviz_png_icon
@@ -292,10 +345,11 @@ def build_dot(
             f"icons not drawn for kind(s) {', '.join(sorted(missing_icons))}: {why}; "
             "a lettered badge is drawn instead"
         )
+    return icon_paths
 
-    marks = overlay.marks(design, findings) if findings is not None else None
 
-    # cards and their common width
+def _cards(design: Design, marks: overlay.Marks | None) -> tuple[dict[str, _Card], float]:
+    """Every node's card (texts cut to the common width) and that width."""
     cards: dict[str, _Card] = {}
     widest = 0.0
     for node in design.nodes:
@@ -314,9 +368,14 @@ def build_dot(
             card.findings = marks.nodes.get(card.node.id)
             if card.findings is not None:
                 card.findings.rules = overlay.fit_rules(card.findings, text_room, SUB_PT)
+    return cards, width
 
+
+def _graph_attrs(
+    design: Design, keep: bool, report: list[str]
+) -> tuple[str, list[str], dict[str, str]]:
+    """The program, its arguments and the graph attributes of a layout."""
     n = len(design.nodes)
-    keep = layout == "keep"
     engine, engine_args = ("neato", ["-n2"]) if keep else ("dot", [])
     graph_attrs: dict[str, str] = {
         "fontname": f'"{FONT}"',
@@ -324,8 +383,15 @@ def build_dot(
         "pad": '"0.3"',
         "outputorder": '"edgesfirst"',
     }
-    if keep:
-        graph_attrs["splines"] = '"line"' if n > STRAIGHT_LINKS_ABOVE else '"true"'
+    if keep and n <= ROUTED_UP_TO:
+        # every link carries its route (see _routes): Graphviz only draws them
+        graph_attrs["splines"] = '"true"'
+    elif keep:
+        graph_attrs["splines"] = '"line"'
+        report.append(
+            f"{n} nodes: links drawn straight (links are routed around cards up to "
+            f"{ROUTED_UP_TO} nodes)"
+        )
     elif n > LARGE_DESIGN:
         engine = "sfdp"
         # prism overlap removal is worth it up to a few thousand nodes (10k: 137 s vs 44 s)
@@ -342,40 +408,89 @@ def build_dot(
             graph_attrs.update(mclimit='"0.3"', nslimit='"2"', nslimit1='"2"', searchsize='"20"')
         if n > 200:
             graph_attrs.update(splines='"line"', mclimit='"0.1"', nslimit='"1"', nslimit1='"1"')
+    return engine, engine_args, graph_attrs
 
-    # positions (keep layout)
-    pos: dict[str, tuple[float, float]] = {}
-    if keep and n:
-        label_w = max(
-            (
-                min(text_width(one_line(lk.label or lk.protocol), EDGE_PT), EDGE_LABEL_MAX)
-                for lk in design.links
-            ),
-            default=0.0,
-        )
-        gap_x = min(max(label_w + 28, 48.0), EDGE_LABEL_MAX + 28)
-        points = [(nd.position.x, nd.position.y) for nd in design.nodes]
-        sx, sy = fit_scale(points, width + gap_x, NODE_H + 34)
-        for nd in design.nodes:
-            pos[nd.id] = (nd.position.x * sx, -nd.position.y * sy)
 
-    # legend / title
+def _keep_positions(design: Design, width: float) -> dict[str, tuple[float, float]]:
+    """The drawn positions (Graphviz's y upwards), spread just enough that cards and link
+    labels do not overlap."""
+    label_w = max(
+        (
+            min(text_width(one_line(lk.label or lk.protocol), EDGE_PT), EDGE_LABEL_MAX)
+            for lk in design.links
+        ),
+        default=0.0,
+    )
+    gap_x = min(max(label_w + 28, 48.0), EDGE_LABEL_MAX + 28)
+    points = [(nd.position.x, nd.position.y) for nd in design.nodes]
+    sx, sy = fit_scale(points, width + gap_x, NODE_H + 34)
+    return {nd.id: (nd.position.x * sx, -nd.position.y * sy) for nd in design.nodes}
+
+
+def _routes(
+    design: Design,
+    pos: dict[str, tuple[float, float]],
+    cards: dict[str, _Card],
+    width: float,
+) -> dict[str, _Route]:
+    """Every link's route around the cards (the canvas's router), in Graphviz's
+    coordinates (y upwards)."""
+    from archdesigner import routing
+
+    boxes = {nid: (x, -y, width, _card_height(cards[nid])) for nid, (x, y) in pos.items()}
+    links = [(lk.id, lk.source, lk.target) for lk in design.links]
+    router = routing.Router(boxes, links)
+    routes = router.route()
+    sizes = {}
+    for lk in design.links:
+        text = one_line(lk.label or lk.protocol)
+        if text:
+            sizes[lk.id] = (min(text_width(text, EDGE_PT), EDGE_LABEL_MAX) + 4, EDGE_PT + 6)
+    labels = routing.place_labels(routes, sizes, router.index)
+    return {
+        lid: _Route([(x, -y) for x, y in pts], _flip(labels.get(lid)))
+        for lid, pts in routes.items()
+        if len(pts) >= 2
+    }
+
+
+@dataclass
+class _Route:
+    points: list[tuple[float, float]]  # Graphviz's coordinates: y upwards
+    label: tuple[float, float] | None
+
+
+def _flip(p: tuple[float, float] | None) -> tuple[float, float] | None:
+    return None if p is None else (p[0], -p[1])
+
+
+def _title(design: Design, marks: overlay.Marks | None, graph_attrs: dict[str, str]) -> None:
+    """The design's name and the findings legend above the drawing."""
     title = one_line(design.name)
     legend = overlay.legend_rows(marks) if marks is not None else ""
-    if title or legend:
-        head = (
-            f'<TR><TD ALIGN="LEFT" COLSPAN="2"><FONT POINT-SIZE="15" COLOR="#1a202c"><B>'
-            f"{html_escape(truncate(title, 900, 15, True))}</B></FONT></TD></TR>"
-            if title
-            else ""
-        )
-        graph_attrs["label"] = (
-            f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2">{head}{legend}</TABLE>>'
-        )
-        graph_attrs["labelloc"] = '"t"'
-        graph_attrs["labeljust"] = '"l"'
+    if not (title or legend):
+        return
+    head = (
+        f'<TR><TD ALIGN="LEFT" COLSPAN="2"><FONT POINT-SIZE="15" COLOR="#1a202c"><B>'
+        f"{html_escape(truncate(title, 900, 15, True))}</B></FONT></TD></TR>"
+        if title
+        else ""
+    )
+    graph_attrs["label"] = (
+        f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2">{head}{legend}</TABLE>>'
+    )
+    graph_attrs["labelloc"] = '"t"'
+    graph_attrs["labeljust"] = '"l"'
 
-    # groups: tree, members, boxes
+
+def _group_tree(
+    design: Design,
+    cards: dict[str, _Card],
+    pos: dict[str, tuple[float, float]],
+    width: float,
+    keep: bool,
+) -> _Groups:
+    """Groups, their children and members, and (kept positions) each cluster's box."""
     groups = design.group_map()
     children: dict[str | None, list[str]] = {}
     for g in design.groups:
@@ -394,44 +509,52 @@ def build_dot(
             continue
         stack.append((gid, True))
         stack.extend((c, False) for c in reversed(children.get(gid, [])))
-    bbox: dict[str, tuple[float, float, float, float]] = {}
-    nonempty: set[str] = set()
+    tree = _Groups(groups, children, members, set(), {})
     for gid in post:
-        boxes = []
+        if members.get(gid) or any(c in tree.nonempty for c in children.get(gid, [])):
+            tree.nonempty.add(gid)
         if keep:
-            for nid in members.get(gid, []):
-                x, y = pos[nid]
-                h = _card_height(cards[nid])
-                boxes.append((x - width / 2, y - h / 2, x + width / 2, y + h / 2))
-            boxes.extend(bbox[c] for c in children.get(gid, []) if c in bbox)
-        has = bool(members.get(gid)) or any(c in nonempty for c in children.get(gid, []))
-        if has:
-            nonempty.add(gid)
-        if keep and boxes:
-            x0 = min(b[0] for b in boxes) - CLUSTER_PAD
-            y0 = min(b[1] for b in boxes) - CLUSTER_PAD
-            x1 = max(b[2] for b in boxes) + CLUSTER_PAD
-            y1 = max(b[3] for b in boxes) + CLUSTER_PAD + CLUSTER_LABEL_H
-            label = one_line(groups[gid].label) or gid
-            lw = text_width(label, CLUSTER_LABEL_PT, True) + text_width(groups[gid].kind, 8)
-            x1 = max(x1, x0 + lw + 2 * CLUSTER_PAD)
-            bbox[gid] = (x0, y0, x1, y1)
+            _cluster_box(tree, gid, cards, pos, width)
+    return tree
 
-    out: list[str] = []
-    w = out.append
-    command = (
-        "neato -n2 -Tsvg design.dot -o design.svg"
-        if keep
-        else f"{engine} -Tsvg design.dot -o design.svg"
-    )
-    w(f"// {one_line(design.name) or 'design'}: written by archdesigner; render with: {command}")
-    w("digraph design {")
-    w("  graph [" + ", ".join(f"{k}={v}" for k, v in graph_attrs.items()) + "];")
-    w(f'  node [shape=plain, fontname="{FONT}", margin=0];')
-    w(
-        f'  edge [fontname="{FONT}", fontsize={EDGE_PT}, fontcolor="#4a5568", '
-        f'color="{LINK_COLOR}", arrowsize=0.7, penwidth=1.2];'
-    )
+
+def _cluster_box(
+    tree: _Groups,
+    gid: str,
+    cards: dict[str, _Card],
+    pos: dict[str, tuple[float, float]],
+    width: float,
+) -> None:
+    boxes = []
+    for nid in tree.members.get(gid, []):
+        x, y = pos[nid]
+        h = _card_height(cards[nid])
+        boxes.append((x - width / 2, y - h / 2, x + width / 2, y + h / 2))
+    boxes.extend(tree.bbox[c] for c in tree.children.get(gid, []) if c in tree.bbox)
+    if not boxes:
+        return
+    x0 = min(b[0] for b in boxes) - CLUSTER_PAD
+    y0 = min(b[1] for b in boxes) - CLUSTER_PAD
+    x1 = max(b[2] for b in boxes) + CLUSTER_PAD
+    y1 = max(b[3] for b in boxes) + CLUSTER_PAD + CLUSTER_LABEL_H
+    group = tree.groups[gid]
+    label = one_line(group.label) or gid
+    lw = text_width(label, CLUSTER_LABEL_PT, True) + text_width(group.kind, 8)
+    x1 = max(x1, x0 + lw + 2 * CLUSTER_PAD)
+    tree.bbox[gid] = (x0, y0, x1, y1)
+
+
+def _emit_groups(
+    out: list[str],
+    tree: _Groups,
+    marks: overlay.Marks | None,
+    cards: dict[str, _Card],
+    pos: dict[str, tuple[float, float]],
+    width: float,
+    icon_paths: dict[str, str | None],
+) -> None:
+    """The clusters (depth first; walk_groups keeps an explicit stack: no recursion limit)
+    and every node inside its cluster."""
 
     def emit_node(nid: str, indent: str) -> None:
         card = cards[nid]
@@ -445,43 +568,53 @@ def build_dot(
         if nid in pos:
             x, y = pos[nid]
             attrs.append(f'pos="{_fmt(x)},{_fmt(y)}"')
-        w(f'{indent}"{nid}" [{", ".join(attrs)}];')
+        out.append(f'{indent}"{nid}" [{", ".join(attrs)}];')
 
-    # emit groups depth-first (walk_groups keeps an explicit stack: no recursion limit)
-    for action, gid, depth in walk_groups(children, nonempty):
+    for action, gid, depth in walk_groups(tree.children, tree.nonempty):
         indent = "  " * depth
         if action == "close":
-            w(f"{indent}}}")
+            out.append(f"{indent}}}")
             continue
-        g = groups[gid]
-        fill, line, style = GROUP_STYLES.get(g.kind, GROUP_STYLES["boundary"])
-        gmark = marks.groups.get(gid) if marks is not None else None
-        if gmark is not None and gmark.outline:
-            line = gmark.outline
-        gtag = f"  {gmark.tag}" if gmark is not None and gmark.tag else ""
-        attrs = [
-            f'id="group-{gid}"',
-            f"label={_cluster_label((one_line(g.label) or gid) + gtag, g.kind)}",
-            f'style="{style},filled"',
-            f'fillcolor="{fill}"',
-            f'color="{line}"',
-            f"penwidth={3 if gmark is not None and gmark.outline else 1.2}",
-            'labeljust="l"',
-            "tooltip=" + dot_string(_group_tooltip(g.label, g.kind, gmark)),
-        ]
-        if gid in bbox:
-            x0, y0, x1, y1 = bbox[gid]
-            attrs.append(f'bb="{_fmt(x0)},{_fmt(y0)},{_fmt(x1)},{_fmt(y1)}"')
-            label = one_line(g.label) or gid
-            lw = text_width(label, CLUSTER_LABEL_PT, True) + text_width(g.kind, 8) + 8
-            attrs.append(f'lp="{_fmt(x0 + 10 + lw / 2)},{_fmt(y1 - CLUSTER_LABEL_H / 2 - 2)}"')
-        w(f'{indent}subgraph "cluster_{gid}" {{')
-        w(f"{indent}  graph [{', '.join(attrs)}];")
-        for nid in members.get(gid, []):
+        out.append(f'{indent}subgraph "cluster_{gid}" {{')
+        out.append(f"{indent}  graph [{', '.join(_cluster_attrs(tree, gid, marks))}];")
+        for nid in tree.members.get(gid, []):
             emit_node(nid, indent + "  ")
-    for nid in members.get(None, []):
+    for nid in tree.members.get(None, []):
         emit_node(nid, "  ")
 
+
+def _cluster_attrs(tree: _Groups, gid: str, marks: overlay.Marks | None) -> list[str]:
+    g = tree.groups[gid]
+    fill, line, style = GROUP_STYLES.get(g.kind, GROUP_STYLES["boundary"])
+    gmark = marks.groups.get(gid) if marks is not None else None
+    if gmark is not None and gmark.outline:
+        line = gmark.outline
+    gtag = f"  {gmark.tag}" if gmark is not None and gmark.tag else ""
+    attrs = [
+        f'id="group-{gid}"',
+        f"label={_cluster_label((one_line(g.label) or gid) + gtag, g.kind)}",
+        f'style="{style},filled"',
+        f'fillcolor="{fill}"',
+        f'color="{line}"',
+        f"penwidth={3 if gmark is not None and gmark.outline else 1.2}",
+        'labeljust="l"',
+        "tooltip=" + dot_string(_group_tooltip(g.label, g.kind, gmark)),
+    ]
+    if gid in tree.bbox:
+        x0, y0, x1, y1 = tree.bbox[gid]
+        attrs.append(f'bb="{_fmt(x0)},{_fmt(y0)},{_fmt(x1)},{_fmt(y1)}"')
+        label = one_line(g.label) or gid
+        lw = text_width(label, CLUSTER_LABEL_PT, True) + text_width(g.kind, 8) + 8
+        attrs.append(f'lp="{_fmt(x0 + 10 + lw / 2)},{_fmt(y1 - CLUSTER_LABEL_H / 2 - 2)}"')
+    return attrs
+
+
+def _emit_links(
+    out: list[str],
+    design: Design,
+    marks: overlay.Marks | None,
+    routes: dict[str, _Route],
+) -> None:
     for link in design.links:
         text = one_line(link.label or link.protocol)
         attrs = [f"id={dot_string('link-' + link.id)}"]
@@ -501,15 +634,30 @@ def build_dot(
         if lmark is not None and lmark.outline:
             attrs.extend([f'color="{lmark.outline}"', "penwidth=2.4"])
         attrs.append("tooltip=" + dot_string(_link_tooltip(link, lmark)))
-        w(f'  "{link.source}" -> "{link.target}" [{", ".join(attrs)}];')
-    w("}")
-    return DotDocument(
-        "\n".join(out) + "\n",
-        engine,
-        engine_args,
-        report,
-        {p: kind for kind, p in icon_paths.items() if p is not None},
-    )
+        route = routes.get(link.id)
+        if route is not None:
+            attrs.extend(_route_attrs(route, bool(text or tag)))
+        out.append(f'  "{link.source}" -> "{link.target}" [{", ".join(attrs)}];')
+
+
+def _route_attrs(route: _Route, labelled: bool) -> list[str]:
+    """A route as Graphviz edge attributes: ``pos`` (a B-spline whose end stops where the
+    arrowhead starts, and the arrow's tip) and the label's place ``lp``."""
+    from archdesigner import routing
+
+    pts = list(route.points)
+    tip = pts[-1]
+    ux, uy = routing._unit(pts[-2], tip)
+    back = min(ARROW_SIZE * 10, math.hypot(tip[0] - pts[-2][0], tip[1] - pts[-2][1]) - 1)
+    pts[-1] = (tip[0] - ux * back, tip[1] - uy * back)
+    pieces = routing.curves(pts)
+    ctrl = [pieces[0][0]] + [p for piece in pieces for p in piece[1:]]
+    spline = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in ctrl)
+    attrs = [f'pos="e,{_fmt(tip[0])},{_fmt(tip[1])} {spline}"']
+    if labelled and route.label is not None:
+        mx, my = route.label
+        attrs.append(f'lp="{_fmt(mx)},{_fmt(my)}"')
+    return attrs
 
 
 def _no_icon(kind: str) -> Path | None:

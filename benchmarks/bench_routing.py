@@ -1,0 +1,134 @@
+"""Link routing and the routed Graphviz export (issue 15 targets), medians per size.
+
+    .venv/bin/python -m benchmarks.bench_routing             # everything below
+    .venv/bin/python -m benchmarks.bench_routing --no-diagrams
+
+1. Routing every link of a generated design (benchmarks/gen.py, canvas card sizes):
+   500 nodes < 2 s, 2,000 nodes < 10 s.
+2. ``export -o x.png`` with kept positions (routes given to ``neato -n2``): 300 nodes
+   beside mingrammer/diagrams on the same design (its own ``dot`` layout, its icons,
+   clusters for the zones), both timed here in one run; ours must take under a third of its
+   time. diagrams is installed into a separate virtual environment the first time
+   (``benchmarks/.venv-diagrams``, needs the package index); 1,000 nodes < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+from archdesigner.export.graphviz import PngExporter
+from archdesigner.geometry import NODE_H, NODE_W
+from archdesigner.model.design import Design
+from archdesigner.routing import Router
+from benchmarks.common import median_seconds, report
+from benchmarks.gen import generate
+
+DIAGRAMS_VENV = Path(__file__).parent / ".venv-diagrams"
+
+#: our kinds drawn with diagrams' on-premises icons
+DIAGRAMS_SCRIPT = r"""
+import json, sys
+from diagrams import Cluster, Diagram, Edge
+from diagrams.onprem.client import Client
+from diagrams.onprem.compute import Server
+from diagrams.onprem.database import PostgreSQL
+from diagrams.onprem.inmemory import Redis
+from diagrams.onprem.network import Nginx
+from diagrams.onprem.queue import Kafka
+
+KINDS = {"client": Client, "load_balancer": Nginx, "service": Server, "database": PostgreSQL,
+         "cache": Redis, "queue": Kafka}
+spec = json.load(open(sys.argv[1]))
+made = {}
+with Diagram(spec["name"], filename=sys.argv[2], outformat="png", show=False,
+             direction="LR"):
+    groups = {}
+    for gid, label in spec["groups"].items():
+        with Cluster(label) as c:
+            groups[gid] = c
+    for node in spec["nodes"]:
+        kind = KINDS.get(node["kind"], Server)
+        if node["group"]:
+            with groups[node["group"]]:
+                made[node["id"]] = kind(node["label"])
+        else:
+            made[node["id"]] = kind(node["label"])
+    for src, dst, label in spec["links"]:
+        made[src] >> Edge(label=label) >> made[dst]
+"""
+
+
+def routing_seconds(design: Design) -> float:
+    boxes = {n.id: (n.position.x, n.position.y, NODE_W, NODE_H) for n in design.nodes}
+    links = [(lk.id, lk.source, lk.target) for lk in design.links]
+    return median_seconds(lambda: Router(boxes, links).route(), repeat=3, warmup=0)
+
+
+def ours_png(design: Design) -> float:
+    start = time.perf_counter()
+    data = PngExporter().export(design).data
+    took = time.perf_counter() - start
+    assert isinstance(data, bytes) and data.startswith(b"\x89PNG")
+    return took
+
+
+def diagrams_python() -> Path:
+    python = DIAGRAMS_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"installing mingrammer/diagrams into {DIAGRAMS_VENV} ...", flush=True)
+        venv.create(DIAGRAMS_VENV, with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "diagrams"], check=True)
+    return python
+
+
+def diagrams_png(design: Design, python: Path, workdir: Path) -> float:
+    spec = {
+        "name": design.name,
+        "groups": {g.id: g.label for g in design.groups},
+        "nodes": [
+            {"id": n.id, "kind": n.kind, "label": n.label, "group": n.group} for n in design.nodes
+        ],
+        "links": [[lk.source, lk.target, lk.label or lk.protocol] for lk in design.links],
+    }
+    (workdir / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    (workdir / "draw.py").write_text(DIAGRAMS_SCRIPT, encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run(
+        [str(python), "draw.py", "spec.json", "diagram"], cwd=workdir, check=True, timeout=900
+    )
+    took = time.perf_counter() - start
+    assert (workdir / "diagram.png").stat().st_size > 0
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-diagrams", action="store_true", help="skip mingrammer/diagrams")
+    args = parser.parse_args()
+    for n, target in ((500, 2.0), (2000, 10.0)):
+        design = generate(n, seed=1)
+        report(f"route {n} nodes, {len(design.links)} links", routing_seconds(design), target)
+    design = generate(300, seed=1)
+    ours = median_seconds(lambda: ours_png(design), repeat=3, warmup=0)
+    report("export png 300 nodes, kept positions", ours)
+    if not args.no_diagrams:
+        python = diagrams_python()
+        with tempfile.TemporaryDirectory() as tmp:
+            theirs = diagrams_png(design, python, Path(tmp))
+        report("mingrammer/diagrams png 300 nodes (same design)", theirs)
+        verdict = "ok" if ours < theirs / 3 else "MISSED"
+        print(f"{'':4}ours / diagrams = {ours / theirs:.2f} (target < 0.33: {verdict})")
+    design = generate(1000, seed=1)
+    report("export png 1000 nodes, kept positions", ours_png(design), 10.0)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
