@@ -8,4 +8,5 @@ export QT_QPA_PLATFORM=offscreen
 echo "== ruff check"; .venv/bin/ruff check src tests benchmarks plugins packaging tools
 echo "== ruff format --check"; .venv/bin/ruff format --check src tests benchmarks plugins packaging tools
 echo "== mypy"; .venv/bin/mypy
+echo "== import-linter (docs/ARCHITECTURE.md, layers)"; .venv/bin/lint-imports --no-cache
 echo "== pytest"; .venv/bin/python -m pytest "$@"

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from archdesigner.compose_syntax import compose_value, container_ports, expose_ports
 from archdesigner.export.base import BaseExporter, ExportError, ExportOption, ExportResult
 from archdesigner.export.text import env_name
 from archdesigner.export.yamlout import Verbatim, dump
@@ -125,24 +126,6 @@ def is_exported(node: Node) -> bool:
     return node.kind not in NOT_DEPLOYED or bool(node.image) or _compose_data(node) is not None
 
 
-_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^${}]*)?\}")
-
-
-def compose_value(text: str) -> str:
-    """An environment value in Compose's form: ``${NAME}`` and ``${NAME:-default}`` (and
-    ``${NAME-default}``) stay interpolation references, every other ``$`` is doubled."""
-    if "$" not in text:
-        return text
-    out: list[str] = []
-    pos = 0
-    for m in _REFERENCE.finditer(text):
-        out.append(text[pos : m.start()].replace("$", "$$"))
-        out.append(m.group())
-        pos = m.end()
-    out.append(text[pos:].replace("$", "$$"))
-    return "".join(out)
-
-
 def _as_deps(value: Any) -> dict[str, Any]:
     """A ``depends_on`` as written (list or mapping) as a mapping: name -> long form or None."""
     if isinstance(value, dict):
@@ -155,8 +138,6 @@ def _as_deps(value: Any) -> dict[str, Any]:
 def _kept_ports(node: Node, data: dict[str, Any]) -> tuple[dict[str, list[Any]], set[int]]:
     """The ``ports`` and ``expose`` entries as written whose container ports are still the
     node's, and the ports they cover (the others are written from the design)."""
-    from archdesigner.importers.compose import container_ports, expose_ports
-
     wanted = set(node.ports)
     out: dict[str, list[Any]] = {}
     covered: set[int] = set()

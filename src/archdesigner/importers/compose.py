@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from archdesigner.compose_syntax import PortError, compose_value, container_ports, expose_ports
+from archdesigner.compose_syntax import scalar_text as _text
 from archdesigner.importers.base import BaseImporter, ImportError_, ImportResult
 from archdesigner.importers.compose_merge import as_mapping
 from archdesigner.importers.compose_project import ComposeProject, load_project
@@ -37,8 +39,6 @@ from archdesigner.model.design import (
 
 XARCH = "x-archdesigner"
 _ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
-#: Ranges of more ports than this keep only their first port in ``ports``.
-MAX_RANGE = 100
 
 
 def _unique_id(wanted: str, taken: set[str]) -> str:
@@ -52,55 +52,6 @@ def _unique_id(wanted: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate)
     return candidate
-
-
-def _text(value: Any) -> str:
-    """A scalar as Docker Compose turns it into a string (``true``, ``8``, ``1000``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    return str(value)
-
-
-class _PortError(ValueError):
-    pass
-
-
-def _port_number(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise _PortError(f"{text!r} is not a port number (1-65535)")
-    return int(text)
-
-
-def _port_range(text: str) -> list[int]:
-    first, dash, last = text.partition("-")
-    lo = _port_number(first.strip())
-    if not dash:
-        return [lo]
-    hi = _port_number(last.strip())
-    if hi < lo:
-        raise _PortError(f"port range {text!r} runs backwards")
-    return list(range(lo, hi + 1)) if hi - lo < MAX_RANGE else [lo]
-
-
-def container_ports(spec: Any) -> list[int]:
-    """The container (target) ports of one ``ports`` entry, short or long syntax."""
-    if isinstance(spec, dict):
-        target = spec.get("target")
-        if target is None:
-            raise _PortError("a long-syntax port needs 'target'")
-        return _port_range(_text(target))
-    if isinstance(spec, int) and not isinstance(spec, bool):
-        return [_port_number(str(spec))]
-    text = _text(spec).strip().split("/", 1)[0]
-    if text.startswith("["):  # [::1]:8080:80
-        text = text[text.find("]") + 2 :] if "]" in text else text
-    return _port_range(text.rsplit(":", 1)[-1])
-
-
-def expose_ports(spec: Any) -> list[int]:
-    return _port_range(_text(spec).split("/", 1)[0])
 
 
 class ComposeImporter(BaseImporter):
@@ -252,7 +203,7 @@ class _Builder:
             for idx, spec in enumerate(specs):
                 try:
                     numbers = parse(spec)
-                except _PortError as exc:
+                except PortError as exc:
                     raise self.p.error(["services", name, key, idx], f"bad port: {exc}") from None
                 out.extend(p for p in numbers if p not in out)
         return out
@@ -515,7 +466,6 @@ def _references_kept(
 ) -> dict[str, str]:
     """The exporter writes ``${VAR}`` references of the node's env as references (docs/
     export.md): a value that is what the node's reference gives is that reference."""
-    from archdesigner.export.compose import compose_value
     from archdesigner.importers.compose_yaml import InterpolationError, Interpolator
 
     out = dict(env)
