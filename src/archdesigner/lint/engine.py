@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -213,6 +215,21 @@ def _checked(findings: Any, reg: RegisteredRule, graph: DesignGraph) -> tuple[li
     return out, ""
 
 
+_FOCUS: ContextVar[frozenset[str] | None] = ContextVar("lint_focus", default=None)
+
+
+@contextmanager
+def focused(rule_ids: Iterable[str]) -> Iterator[None]:
+    """While open, :func:`lint_design` runs only these rules (of those it would run). The
+    ``--fix`` loop re-lints only the rules that still had fixes to give between two whole
+    lints (see :mod:`archdesigner.lint.fixing`)."""
+    token = _FOCUS.set(frozenset(rule_ids))
+    try:
+        yield
+    finally:
+        _FOCUS.reset(token)
+
+
 def lint_design(
     design: Design,
     *,
@@ -250,6 +267,9 @@ def lint_design(
     overrides: dict[str, str] = dict(cfg.severity)
     overrides.update(severity_overrides or {})
     chosen = [r for r in ruleset.rules if is_selected(r.rule.id, sel, ign)]
+    focus = _FOCUS.get()
+    if focus is not None:
+        chosen = [r for r in chosen if r.rule.id in focus]
     by_id = ruleset.by_id()
     for rid in cfg.options:
         if rid not in by_id:

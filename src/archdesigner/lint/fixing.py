@@ -1,9 +1,17 @@
 """Applying the fixes of a report to a design (``archdesigner lint --fix``).
 
-Fixes are applied pass by pass: lint, apply every fix whose edit touches nothing another fix
-of the same pass touched, lint again, until no fix applies (at most ``max_passes``). A fix
-that no longer fits (its link was replaced by an earlier fix) is skipped and reconsidered on
-the next pass, against the new design.
+Fixes are applied pass by pass: each pass applies every fix whose edit touches nothing
+another fix of the same pass touched (so fixes that do not interact all land in one pass); a
+fix that no longer fits (its link was replaced by an earlier fix) is skipped and
+reconsidered on the next pass, against the new design.
+
+Between passes only the rules that offered a fix in the pass before are linted again (a
+fix can reveal the next problem of its own rule: the next long chain, a second caller); when
+they offer nothing more that applies, the whole lint runs, and the loop ends when a whole
+lint offers no fix that applies: the report returned is that lint. There is no pass cap
+while fixes keep applying; the loop stops early only when a fix it already applied is
+offered again word for word (fixes that undo each other), and says so in the report's
+``warnings``.
 
 Each pass applies its edits inside :func:`archdesigner.model.edits.indexed`, so an edit finds
 its node or link by id instead of scanning the design: a pass over a 10,000-node design with
@@ -16,19 +24,35 @@ from collections.abc import Callable
 
 from archdesigner.io.load import gc_paused
 from archdesigner.lint.api import Finding
-from archdesigner.lint.engine import LintReport
+from archdesigner.lint.engine import LintReport, focused
 from archdesigner.model.design import Design
 from archdesigner.model.edits import Edit, EditError, indexed
 
+FixKey = tuple[str, str, str, str]  # rule, subject type, subject, fix description
+
 
 def _one_pass(
-    design: Design, report: LintReport, applied: list[Finding], inverses: list[Edit] | None
-) -> bool:
+    design: Design,
+    report: LintReport,
+    applied: list[Finding],
+    inverses: list[Edit] | None,
+    done: set[FixKey],
+) -> tuple[set[str], list[FixKey]]:
+    """Applies the fixes of ``report`` that do not interact. Returns the rules that offered
+    a fix (applied, or left for the next pass) and the fixes offered again after being
+    applied in an earlier pass (not applied again)."""
     busy: set[tuple[str, str]] = set()
+    offered: set[str] = set()
+    again: list[FixKey] = []
     changed = False
     for f in report.active:
         if f.fix is None:
             continue
+        key = (f.rule_id, f.subject_type, f.subject, f.fix.description)
+        if key in done:
+            again.append(key)
+            continue
+        offered.add(f.rule_id)
         try:  # a fix built lazily may find its link replaced by an earlier fix of this pass
             scope = f.fix.edit.touches() | {(f.subject_type, f.subject)}
         except EditError:
@@ -42,28 +66,50 @@ def _one_pass(
         if inverses is not None:
             inverses.append(inverse)
         busy |= scope
+        done.add(key)
         applied.append(f)
         changed = True
-    return changed
+    return (offered if changed else set()), again
 
 
 def apply_fixes(
     design: Design,
     lint: Callable[[Design], LintReport],
-    max_passes: int = 10,
+    max_passes: int | None = None,
     *,
     inverses: list[Edit] | None = None,
 ) -> tuple[LintReport, list[Finding]]:
-    """Applies fixes until none applies; returns the final report and the fixed findings.
+    """Applies fixes until a whole lint offers none that applies (see the module docs);
+    returns that lint's report and the fixed findings. ``max_passes`` (None: no limit) ends
+    the run early, with a warning in the report.
 
     When ``inverses`` is a list, the inverse edit of each applied fix is appended to it:
     applying them in reverse order restores the design exactly."""
     report = lint(design)
+    whole = True
     applied: list[Finding] = []
-    for _ in range(max_passes):
-        with gc_paused(), indexed(design):  # a pass allocates much and frees little
-            changed = _one_pass(design, report, applied, inverses)
-        if not changed:
+    done: set[FixKey] = set()
+    passes = 0
+    while True:
+        if max_passes is not None and passes >= max_passes:
+            report = report if whole else lint(design)
+            report.warnings.append(f"--fix stopped after {passes} passes, fixes still applying")
             break
-        report = lint(design)
+        with gc_paused(), indexed(design):  # a pass allocates much and frees little
+            offered, again = _one_pass(design, report, applied, inverses, done)
+        passes += 1
+        if offered:
+            with focused(offered):
+                report = lint(design)
+            whole = False
+        elif not whole:
+            report = lint(design)
+            whole = True
+        else:
+            for rule_id, _, subject, description in again:
+                report.warnings.append(
+                    f"--fix: {rule_id} on {subject} was fixed once and is offered again "
+                    f"({description}); not applied twice: fixes undo each other there"
+                )
+            break
     return report, applied
