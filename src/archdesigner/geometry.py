@@ -12,6 +12,8 @@ NODE_H = 64.0
 #: A group's frame: its members' cards and child frames, padded, with a header on top.
 GROUP_PAD = 24.0
 GROUP_HEADER = 26.0
+#: A stored frame beyond the design format's coordinate bound is ignored (never drawn).
+MAX_FRAME = 1e7
 
 
 def stored_frame(properties: dict[str, object]) -> tuple[float, float, float, float] | None:
@@ -24,6 +26,6 @@ def stored_frame(properties: dict[str, object]) -> tuple[float, float, float, fl
         x, y, w, h = (float(geo[k]) for k in ("x", "y", "w", "h"))
     except (KeyError, TypeError, ValueError):
         return None
-    if not all(math.isfinite(v) for v in (x, y, w, h)) or w <= 0 or h <= 0:
+    if not all(math.isfinite(v) and abs(v) <= MAX_FRAME for v in (x, y, w, h)) or w <= 0 or h <= 0:
         return None
     return (x, y, w, h)

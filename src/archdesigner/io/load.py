@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
+import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,14 +33,19 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_$-]+")
+
+
 def json_path(loc: tuple[int | str, ...]) -> str:
     """``("nodes", 3, "replicas")`` -> ``nodes[3].replicas``."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.fullmatch(str(part)):
             out += ("." if out else "") + str(part)
+        else:  # a key with spaces, dots or line breaks: quoted, so the error stays one line
+            out += f"[{json.dumps(str(part))}]"
     return out or "(top level)"
 
 
@@ -102,9 +109,67 @@ def design_from_data(data: Any, file: str | Path | None = None) -> Design:
     return design
 
 
+class _NonFinite(ValueError):
+    pass
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NonFinite(text)
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _NonFinite(name)
+
+
+#: A JSON string (skipped) or a token the reader refuses: NaN, +/-Infinity, a number that
+#: overflows a float, a \u escape of a lone surrogate.
+_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)')
+_SURROGATE_RE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _line_col(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line} column {offset - text.rfind(chr(10), 0, offset)}"
+
+
+def _non_finite_place(text: str) -> tuple[str, str]:
+    """Where the first NaN, Infinity or overflowing number is, outside strings."""
+    for m in _TOKEN_RE.finditer(text):
+        if m.group(1):
+            return _line_col(text, m.start(1)), m.group(1)
+        if m.group(2) and not math.isfinite(float(m.group(2))):
+            return _line_col(text, m.start(2)), m.group(2)[:24]
+    return "(unknown place)", "a number"
+
+
+def _lone_surrogate_place(text: str) -> str | None:
+    """Where a \\u escape leaves half a UTF-16 pair (not valid Unicode), if anywhere."""
+    if "\\u" not in text:
+        return None
+    for m in _SURROGATE_RE.finditer(text):
+        start = run = m.start()
+        while run > 0 and text[run - 1] == "\\":
+            run -= 1
+        if (start - run) % 2 == 0:  # the backslash is not itself escaped
+            return _line_col(text, start)
+    return None
+
+
 def parse_json(text: str, file: str | Path | None = None) -> Any:
+    """Strict JSON: finite numbers only, strings valid Unicode; errors give line and column."""
     try:
-        return json.loads(text)
+        data = json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
+    except _NonFinite:
+        where, token = _non_finite_place(text)
+        raise DesignError(
+            file, [Problem(where, f"{token} is not a finite number; design numbers must be")]
+        ) from None
     except json.JSONDecodeError as exc:
         raise DesignError(
             file,
@@ -112,6 +177,14 @@ def parse_json(text: str, file: str | Path | None = None) -> Any:
         ) from None
     except RecursionError:
         raise DesignError(file, [Problem("", "the JSON is nested too deeply to read")]) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise DesignError(file, [Problem("", f"not valid JSON: {exc}")]) from None
+    lone = _lone_surrogate_place(text)
+    if lone is not None:
+        raise DesignError(
+            file, [Problem(lone, "a \\u escape of half a surrogate pair is not valid Unicode")]
+        )
+    return data
 
 
 def loads_design(text: str, file: str | Path | None = None) -> Design:

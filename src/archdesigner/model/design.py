@@ -27,6 +27,10 @@ from archdesigner.model import catalog
 FORMAT: Literal["archdesigner.design"] = "archdesigner.design"
 FORMAT_VERSION = 1
 
+#: Coordinates and frame sizes stay within +/- this many scene units (docs/design-format.md,
+#: Bounds): far beyond any real canvas, small enough that grids and bands stay small.
+MAX_COORDINATE = 1e7
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
 ID_RE = re.compile(ID_PATTERN)
 
@@ -45,12 +49,16 @@ Severity = Literal["error", "warning", "info"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # finite numbers only: NaN and Infinity are rejected (docs/design-format.md, Bounds)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+Coordinate = Annotated[Number, Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE)]
 
 
 class Position(_Model):
-    x: Number = 0.0
-    y: Number = 0.0
+    x: Coordinate = 0.0
+    y: Coordinate = 0.0
 
     @model_serializer(mode="plain")
     def _both_coordinates(self) -> dict[str, int | float]:
@@ -149,6 +157,22 @@ class Group(_Model):
     @property
     def label(self) -> str:
         return self.name or self.id
+
+    @model_validator(mode="after")
+    def _frame_within_bounds(self) -> Group:
+        geo = self.properties.get("canvas")
+        if not isinstance(geo, dict):
+            return self
+        for key in ("x", "y", "w", "h"):
+            value = geo.get(key)
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and not -MAX_COORDINATE <= value <= MAX_COORDINATE:  # type: ignore[operator]
+                raise PydanticCustomError(
+                    "frame_bounds",
+                    "properties.canvas.{key} must be within +/-10000000, got {value}",
+                    {"key": key, "value": value},
+                )
+        return self
 
 
 class LintConfig(_Model):
