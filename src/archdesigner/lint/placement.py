@@ -45,6 +45,8 @@ MARGIN = 12.0
 STEP_Y = 30.0
 #: Height of the bands that index group frames.
 BAND = 500.0
+#: A frame spanning more bands than this is kept out of the band index (always checked).
+MAX_BANDS = 64
 #: Half-widths of the search windows tried in turn (px from the ideal point).
 WINDOWS = (360.0, 1080.0, 3240.0)
 
@@ -156,6 +158,7 @@ class Placer:
                     found.append((x, y, node.group))
         self.frames = group_frames(design)
         self.bands: dict[int, set[str]] = {}
+        self.tall: set[str] = set()
         for gid, r in self.frames.items():
             self._band(gid, r)
         self._chains: dict[str | None, tuple[str, ...]] = {}
@@ -166,7 +169,11 @@ class Placer:
         self.cells.setdefault(key, []).append((x, y, group))
 
     def _band(self, gid: str, r: Rect) -> None:
-        for b in range(math.floor(r[1] / BAND), math.floor(r[3] / BAND) + 1):
+        first, last = math.floor(r[1] / BAND), math.floor(r[3] / BAND)
+        if last - first >= MAX_BANDS:  # a frame taller than the index: always a candidate
+            self.tall.add(gid)
+            return
+        for b in range(first, last + 1):
             self.bands.setdefault(b, set()).add(gid)
 
     def chain(self, gid: str | None) -> tuple[str, ...]:
@@ -199,8 +206,14 @@ class Placer:
         return self.pos.get(node_id, (0.0, 0.0))
 
     def _frames_near(self, top: float, bottom: float) -> set[str]:
-        out: set[str] = set()
-        for b in range(math.floor(top / BAND), math.floor(bottom / BAND) + 1):
+        out: set[str] = set(self.tall)
+        first, last = math.floor(top / BAND), math.floor(bottom / BAND)
+        if last - first >= len(self.bands):  # bounded by the index, not by the distance
+            for b, gids in self.bands.items():
+                if first <= b <= last:
+                    out |= gids
+            return out
+        for b in range(first, last + 1):
             out |= self.bands.get(b, set())
         return out
 
