@@ -35,6 +35,11 @@ CELL = 600.0
 #: huge design would otherwise sit in thousands of cells).
 COARSE = 16
 LONG = 24
+#: The grid levels: a segment is filed at the first level where it spans at most LONG cells
+#: (or the last), so the cells per link are bounded by a constant, not by its length.
+LEVELS = (0, 1, 2)
+#: Scene coordinates beyond this (twice the design format's bound) are never filed.
+FILE_LIMIT = 2e7
 #: while zooming, only links shorter than FAR cells are drawn (the rest after a pause)
 FAR = 3
 GAP = 3.0  # space between a card's border and the arrow
@@ -56,8 +61,21 @@ Cell = tuple[int, int, int]  # (level, column, row)
 _Info = tuple[bool, bool, Cell | None, Cell | None, tuple[str, float, float] | None]
 
 
+def _level(seg: Segment) -> int:
+    length = abs(seg[2] - seg[0]) + abs(seg[3] - seg[1])
+    level = 0
+    while level < LEVELS[-1] and length > LONG * CELL * COARSE**level:
+        level += 1
+    return level
+
+
 def _cells(seg: Segment, level: int = 0) -> set[Cell]:
     """The grid cells of ``level`` a segment crosses, each visited once (a grid traversal)."""
+    if max(abs(v) for v in seg) > FILE_LIMIT:
+        inside = clip(seg, -FILE_LIMIT, -FILE_LIMIT, FILE_LIMIT, FILE_LIMIT)
+        if inside is None:
+            return set()
+        seg = inside
     size = CELL * COARSE**level
     x1, y1, x2, y2 = seg[0] / size, seg[1] / size, seg[2] / size, seg[3] / size
     cx, cy = math.floor(x1), math.floor(y1)
@@ -311,8 +329,7 @@ class LinkLayer:
         self.geom[lid] = segs
         cells: set[Cell] = set()
         for seg in segs:
-            level = 1 if abs(seg[2] - seg[0]) + abs(seg[3] - seg[1]) > LONG * CELL else 0
-            cells |= _cells(seg, level)
+            cells |= _cells(seg, _level(seg))
         self.cells_of[lid] = cells
         self.info[lid] = self._info(lid, segs)
         cache = self._cache
@@ -327,7 +344,7 @@ class LinkLayer:
             return (link.mode == "async", False, None, None, None)
 
         def cell_of(x: float, y: float, seg: Segment) -> Cell:
-            level = 1 if abs(seg[2] - seg[0]) + abs(seg[3] - seg[1]) > LONG * CELL else 0
+            level = _level(seg)
             size = CELL * COARSE**level
             return (level, math.floor(x / size), math.floor(y / size))
 
@@ -433,7 +450,7 @@ class LinkLayer:
     def links_in(self, rect: QRectF) -> set[str]:
         out: set[str] = set()
         grid = self.grid
-        for level in (0, 1):
+        for level in LEVELS:
             size = CELL * COARSE**level
             x0, x1 = math.floor(rect.left() / size), math.floor(rect.right() / size)
             y0, y1 = math.floor(rect.top() / size), math.floor(rect.bottom() / size)
@@ -531,7 +548,7 @@ class LinkLayer:
         """The filed cells (both levels) that ``rect`` touches."""
         out: list[Cell] = []
         grid = self.grid
-        for level in (0, 1):
+        for level in LEVELS:
             size = CELL * COARSE**level
             x0, x1 = math.floor(rect.left() / size), math.floor(rect.right() / size)
             y0, y1 = math.floor(rect.top() / size), math.floor(rect.bottom() / size)
