@@ -22,6 +22,9 @@ class ExportOption:
     default: Any = None
     choices: tuple[str, ...] = ()
     type: type = str
+    #: for numbers: the smallest and largest accepted value (inclusive), checked at the CLI
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass

@@ -717,19 +717,19 @@ def run_contained(args: list[str], stdin: bytes, timeout: float) -> tuple[int, b
     """Runs a helper program in its own process group; the whole group is killed when it
     times out, when we are interrupted, and (Linux) when we die."""
     posix = os.name == "posix"
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         args,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=posix,
         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-    )
-    try:
-        out, err = proc.communicate(stdin, timeout=timeout)
-    finally:
-        if proc.poll() is None:
-            _kill_group(proc)
+    ) as proc:
+        try:
+            out, err = proc.communicate(stdin, timeout=timeout)
+        finally:
+            if proc.poll() is None:
+                _kill_group(proc)
     return proc.returncode, out, err
 
 
@@ -828,11 +828,23 @@ _COMMON_OPTIONS = (
         False,
         type=bool,
     ),
-    ExportOption("load_factor", "load multiplier for the lint findings overlay", 1.0, type=float),
+    ExportOption(
+        "load_factor",
+        "load multiplier for the lint findings overlay",
+        1.0,
+        type=float,
+        low=1e-6,
+        high=1e6,
+    ),
 )
 _RENDER_OPTIONS = (
     ExportOption(
-        "timeout", "seconds Graphviz may take before the export gives up", 120.0, type=float
+        "timeout",
+        "seconds Graphviz may take before the export gives up",
+        120.0,
+        type=float,
+        low=0.1,
+        high=86400.0,
     ),
 )
 
@@ -919,7 +931,14 @@ class PngExporter(RenderedExporter):
     fmt: str = "png"
     options: tuple[ExportOption, ...] = (
         *RenderedExporter.options,
-        ExportOption("dpi", "resolution of the image (Graphviz's default is 96)", 0.0, type=float),
+        ExportOption(
+            "dpi",
+            "resolution of the image (0: Graphviz's default, 96)",
+            0.0,
+            type=float,
+            low=0.0,
+            high=2400.0,
+        ),
     )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
+
+from archdesigner.cli.options import finite_number
 
 NAME = "export"
 HELP = "export a design to Graphviz (dot, svg, png, pdf), docker-compose or Mermaid"
@@ -48,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--load-factor",
-        type=float,
+        type=finite_number,
         metavar="F",
         help="with --findings: multiply every load by F before linting (default 1.0)",
     )
@@ -77,10 +80,23 @@ def _convert(value: str, kind: type, name: str) -> Any:
         raise CommandError(f"option {name}: expected true or false, got {value!r}")
     if kind in (int, float):
         try:
-            return kind(value)
+            number = kind(value)
         except ValueError:
             raise CommandError(f"option {name}: expected a number, got {value!r}") from None
+        if not math.isfinite(number):
+            raise CommandError(f"option {name}: expected a finite number, got {value!r}")
+        return number
     return value
+
+
+def _in_range(opt: Any, value: Any, label: str) -> None:
+    from archdesigner.cli import CommandError
+
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return
+    low, high = getattr(opt, "low", None), getattr(opt, "high", None)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise CommandError(f"{label}: expected a number from {low:g} to {high:g}, got {value:g}")
 
 
 def _options(args: argparse.Namespace, exporter: Any) -> dict[str, Any]:
@@ -102,15 +118,17 @@ def _options(args: argparse.Namespace, exporter: Any) -> dict[str, Any]:
             raise CommandError(
                 f"option {name}: expected one of {', '.join(opt.choices)}, got {value!r}"
             )
+        _in_range(opt, converted, f"option {name}")
         given[name] = converted
     flags = {"layout": args.layout, "findings": args.findings or None}
     flags["load_factor"] = args.load_factor
     for name, value in flags.items():
         if value is None:
             continue
+        flag = "--" + name.replace("_", "-")
         if name not in declared:
-            flag = "--" + name.replace("_", "-")
             raise CommandError(f"{flag} does not apply to format {exporter.id!r}")
+        _in_range(declared[name], value, flag)
         given[name] = value
     return given
 

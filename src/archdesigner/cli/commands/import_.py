@@ -87,7 +87,11 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"{where}: importer {importer.id!r} failed: {type(exc).__name__}: {exc}"
         ) from None
-    payload = dumps_design(result.design).encode("utf-8")
+    try:
+        payload = dumps_design(result.design).encode("utf-8")
+    except (UnicodeEncodeError, ValueError) as exc:
+        why = "text that is not valid Unicode" if isinstance(exc, UnicodeError) else str(exc)
+        raise CommandError(f"{', '.join(args.files)}: cannot write the design: {why}") from None
     if len(payload) > MAX_FILE_BYTES:
         raise CommandError(
             f"{', '.join(args.files)}: the design would be {len(payload) / 1e6:.0f} MB; design "

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from archdesigner.cli.options import positive_number
+
 NAME = "lint"
 HELP = "check designs for scalability and resilience problems"
 DESCRIPTION = (
@@ -25,16 +27,6 @@ def _refs(values: list[str] | None) -> list[str] | None:
     if values is None:
         return None
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--load-factor",
-        type=_positive,
+        type=positive_number,
         default=1.0,
         metavar="X",
         help="multiply every entry's load by X (what if traffic grows tenfold: 10)",
@@ -73,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--time-limit",
-        type=_positive,
+        type=positive_number,
         default=None,
         metavar="SECONDS",
         help="stop a plugin rule after this long (default: 10)",
@@ -110,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     rules = load_rules(args.plugins)
     ids = [r.rule.id for r in rules.rules]
     select, ignore = _refs(args.select), _refs(args.ignore)
+    if select == []:
+        raise CommandError("--select: give at least one rule id or prefix ('archdesigner rules')")
     for flag, refs in (("--select", select), ("--ignore", ignore)):
         bad = unmatched_selectors(refs or [], ids)
         if bad:
