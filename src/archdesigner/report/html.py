@@ -70,7 +70,7 @@ tr { break-inside: avoid; }
   border-radius: 1mm; overflow: hidden; -webkit-print-color-adjust: exact;
   print-color-adjust: exact; }
 .bar span { position: absolute; left: 0; top: 0; bottom: 0; background: var(--bar); }
-.spf { font-size: 7.5pt; font-weight: 700; color: #fff; background: var(--error);
+.spf { font-size: 7.5pt; font-weight: 700; color: var(--paper); background: var(--error);
   border-radius: 1mm; padding: 0 1mm; -webkit-print-color-adjust: exact;
   print-color-adjust: exact; }
 .growth { display: grid; grid-template-columns: 11fr 9fr; gap: 4mm; align-items: start; }
@@ -78,7 +78,8 @@ tr { break-inside: avoid; }
 #diagram .figure { width: min(96vw, var(--natural, 100%)); position: relative;
   left: 50%; transform: translateX(-50%); }
 @media print { #diagram { page: landscape; } #diagram .figure { width: 100%; left: 0;
-  transform: none; } #diagram .figure svg { max-height: 165mm; } }
+  transform: none; } #diagram .figure svg { max-height: 160mm; }
+  #diagram h2 { margin-top: 0; } }
 @page landscape { size: A4 landscape; margin: 10mm; }
 @media (max-width: 160mm) { .growth { grid-template-columns: 1fr; } }
 ol.findings { list-style: none; padding: 0; margin: 0; }
@@ -176,7 +177,7 @@ def diagram_html(d: Diagram) -> str:
     natural = f' style="--natural: {float(m.group(1)) * 4 / 3 + 20:.0f}px"' if m else ""
     picture = f'<div class="figure"{natural}>{d.svg}</div>' if d.svg else ""
     note = f'<p class="muted">{_e(d.note)}</p>'
-    return f'<section id="diagram"><h2>2. Diagram</h2>{picture}{note}</section>'
+    return f'<section id="diagram"><h2>2. Diagram</h2>{note}{picture}</section>'
 
 
 def _failure_row(r: FailureRow, total: int) -> str:
@@ -197,8 +198,15 @@ def _failure_row(r: FailureRow, total: int) -> str:
     )
 
 
-def failures_html(rows: list[FailureRow], total: int) -> str:
+def failures_html(rows: list[FailureRow], total: int, entries: int) -> str:
     shown = rows[:MAX_ROWS]
+    blind = (
+        "<p><strong>The design has no entry</strong> (a client, or a component with "
+        "<code>load_rps</code>), so no request stops: add where users come in to see the "
+        "share of requests each failure stops.</p>"
+        if not entries
+        else ""
+    )
     body = "".join(_failure_row(r, total) for r in shown)
     more = (
         f"<p class='muted'>{len(rows) - len(shown)} more rows, each stopping less; "
@@ -211,7 +219,8 @@ def failures_html(rows: list[FailureRow], total: int) -> str:
         "<p class='lead'>If a component (all its replicas) or a zone goes down, everything that "
         "needs it through required links fails too. Worst first, by the share of the entries' "
         "requests that stop. <span class='spf'>SPF</span> marks the single points of failure "
-        "lint reports (with their finding numbers).</p><table><tr><th>component or zone</th>"
+        f"lint reports (with their finding numbers).</p>{blind}"
+        "<table><tr><th>component or zone</th>"
         "<th class='num'>fail</th><th>entries that stop</th><th class='num'>requests</th>"
         f"<th></th></tr>{body}</table>{more}</section>"
     )
@@ -249,6 +258,13 @@ def growth_html(g: Growth, chart_svg: str) -> str:
         else ""
     )
     target = f"{g.target:.0%}"
+    if not g.rows:
+        return (
+            '<section id="growth"><h2>4. Growth: what saturates first</h2>'
+            "<p class='lead'>No component has a capacity (<code>capacity_rps</code>), so "
+            "nothing can be said about saturation. Give the components their capacities to see "
+            f"which one saturates first.</p>{unknown}</section>"
+        )
     return (
         '<section id="growth"><h2>4. Growth: what saturates first</h2>'
         f"<p class='lead'>{growth_sentence(g)}</p><div class='growth'>"
@@ -312,7 +328,7 @@ def render_html(
             f"<header><h1>Architecture review: {_e(title)}</h1>{description}</header>",
             summary_html(s),
             diagram_html(picture),
-            failures_html(review.failures, s.nodes),
+            failures_html(review.failures, s.nodes, len(s.entries)),
             growth_html(review.growth, chart_svg),
             findings_html(review.groups),
             footer_html(review),
