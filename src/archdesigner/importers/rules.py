@@ -126,6 +126,9 @@ BUILTIN_IMAGE_RULES: tuple[ImageRule, ...] = (
     # outside systems run locally for development
     _r(r"localstack|mailhog|mailpit|maildev|smtp4dev|wiremock|mockserver|stripe-mock|"
        r"greenmail", "external"),
+    # load generators: they stand for the users who call the system
+    _r(r"locust.*|loadgenerator|load-generator|k6|jmeter|gatling|vegeta|artillery", "client",
+       "", "http"),
     # background processing
     _r(r"celery|.*[-_]worker|sidekiq|flower", "worker"),
     # well-known applications: plain services (prevents a guess from the service name)
@@ -173,6 +176,7 @@ NAME_TOKENS: dict[str, tuple[str, str, str]] = {
                                          "migrate", "migration", "migrations", "seed", "seeder",
                                          "init", "setup", "indexer", "sync", "etl")},
     "dns": ("dns", "", "dns"),
+    **{t: ("client", "", "http") for t in ("loadgenerator", "loadgen", "locust", "loadtest")},
 }  # fmt: skip
 
 #: The protocol a client speaks to a kind when nothing more specific is known.
