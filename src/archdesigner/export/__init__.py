@@ -1,4 +1,4 @@
-"""Exporters: Graphviz (DOT, SVG, PNG, PDF), docker-compose drafts and Mermaid.
+"""Exporters: Graphviz (DOT, SVG, PNG, PDF), docker-compose and Kubernetes drafts, Mermaid.
 
 The built-ins in :data:`EXPORTERS` register through the same ``archdesigner.exporters`` entry
 point group as third-party plugins (see ``pyproject.toml``); :func:`load_exporters` gathers
@@ -20,6 +20,7 @@ from archdesigner.export.base import (
 )
 from archdesigner.export.compose import ComposeExporter
 from archdesigner.export.graphviz import DotExporter, PdfExporter, PngExporter, SvgExporter
+from archdesigner.export.kubernetes import KubernetesExporter
 from archdesigner.export.mermaid import MermaidExporter
 from archdesigner.export.registry import (
     RegisteredExporter,
@@ -63,6 +64,7 @@ EXPORTERS: list[Exporter] = [
     DotExporter(),
     ComposeExporter(),
     MermaidExporter(),
+    KubernetesExporter(),
 ]
 
 __all__ = [

@@ -29,10 +29,14 @@ class ExportOption:
 
 @dataclass
 class ExportResult:
-    """The exported file and a report of what could not be mapped (one line each)."""
+    """The exported file and a report of what could not be mapped (one line each).
+
+    ``files``: the same export as several files (relative name -> content), for formats that
+    can also be written into a folder (``-o k8s/``); empty for one-file formats."""
 
     data: bytes | str
     report: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
 
     def as_bytes(self) -> bytes:
         return self.data.encode("utf-8") if isinstance(self.data, str) else self.data

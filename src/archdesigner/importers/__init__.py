@@ -17,10 +17,11 @@ from typing import Any
 
 from archdesigner.importers.base import BaseImporter, Importer, ImportError_, ImportResult
 from archdesigner.importers.compose import ComposeImporter
+from archdesigner.importers.kubernetes import KubernetesImporter
 from archdesigner.importers.rules import ImageRule, register_image_rule
 from archdesigner.plugins import ENTRY_POINT_GROUPS, PluginError, discover
 
-IMPORTERS: list[Any] = [ComposeImporter()]
+IMPORTERS: list[Any] = [ComposeImporter(), KubernetesImporter()]
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 GROUP = ENTRY_POINT_GROUPS["importers"]
@@ -115,6 +116,7 @@ __all__ = [
     "ImportError_",
     "ImportResult",
     "Importer",
+    "KubernetesImporter",
     "check_importer",
     "importer_for",
     "load_importers",

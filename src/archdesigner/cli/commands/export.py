@@ -10,11 +10,13 @@ from typing import Any
 from archdesigner.cli.options import finite_number
 
 NAME = "export"
-HELP = "export a design to Graphviz (dot, svg, png, pdf), docker-compose or Mermaid"
+HELP = "export a design to Graphviz (dot, svg, png, pdf), docker-compose, Kubernetes or Mermaid"
 DESCRIPTION = (
     "Exports a design to another format:\n"
     "  dot, svg, png, pdf  diagrams drawn by Graphviz (needs the 'dot' program for svg/png/pdf)\n"
     "  compose             a docker-compose draft (Compose Specification)\n"
+    "  kubernetes          a Kubernetes draft: -o k8s/ writes one file per component and a\n"
+    "                      kustomization.yaml, -o all.yaml one multi-document stream\n"
     "  mermaid             a Mermaid flowchart for Markdown (GitHub, GitLab)\n"
     "Plugins may add formats (see --list). Without --to the format is guessed from the output\n"
     "name (.svg, .png, .pdf, .dot/.gv, .mmd/.mermaid, compose.yaml, docker-compose.yml,\n"
@@ -24,6 +26,7 @@ DESCRIPTION = (
     "  archdesigner export shop.arch.json -o shop.svg\n"
     "  archdesigner export shop.arch.json -o review.png --findings\n"
     "  archdesigner export shop.arch.json --to compose > compose.yaml\n"
+    "  archdesigner export shop.arch.json --to kubernetes -o k8s/\n"
     "  archdesigner export shop.arch.json --to mermaid"
 )
 
@@ -31,7 +34,9 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", metavar="FILE", help="the design (*.arch.json)")
     parser.add_argument(
-        "--to", metavar="FORMAT", help="dot, svg, png, pdf, compose, mermaid (or a plugin's)"
+        "--to",
+        metavar="FORMAT",
+        help="dot, svg, png, pdf, compose, kubernetes, mermaid (or a plugin's)",
     )
     parser.add_argument(
         "-o", "--output", metavar="OUT", help="output file (default or '-': stdout)"
@@ -188,7 +193,9 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"exporter {fmt!r} from plugin {reg.plugin} failed: {type(exc).__name__}: {exc}"
         ) from None
-    if args.output:
+    if args.output and _is_folder(args.output):
+        _write_folder(args.output, result, fmt)
+    elif args.output:
         try:
             write_output(args.output, result.as_bytes())
         except OutputError as exc:
@@ -202,3 +209,27 @@ def run(args: argparse.Namespace) -> int:
     for line in result.report:
         print(f"{args.file}: note: {line}", file=sys.stderr)
     return 0
+
+
+def _is_folder(output: str) -> bool:
+    """``-o k8s/`` (a trailing separator) or an existing folder: write one file per part."""
+    import os
+
+    return output.endswith(("/", os.sep)) or os.path.isdir(output)
+
+
+def _write_folder(output: str, result: Any, fmt: str) -> None:
+    from pathlib import Path
+
+    from archdesigner.cli import CommandError
+    from archdesigner.io import atomic_write_text
+
+    if not result.files:
+        raise CommandError(f"format {fmt!r} writes one file: give a file name to -o, not a folder")
+    folder = Path(output)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in result.files.items():
+            atomic_write_text(folder / name, text)
+    except OSError as exc:
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None

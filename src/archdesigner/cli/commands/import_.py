@@ -1,17 +1,24 @@
-"""archdesigner import FILE... [--env-file F] [-o OUT]: turn compose files into a design."""
+"""archdesigner import FILE... [--from compose|kubernetes] [--env-file F] [-o OUT]: turn compose
+files or Kubernetes manifests (files, folders, ``-`` for standard input) into a design."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 NAME = "import"
-HELP = "import docker-compose files (or another importer's files) into a design"
+HELP = "import docker-compose files or Kubernetes manifests into a design"
 DESCRIPTION = (
     "Reads one or more files of another tool and writes a design. Several compose files are\n"
     "merged in order, as 'docker compose -f base.yaml -f override.yaml' does. Variables come\n"
     "from --env-file (or a .env beside the first file) and the environment.\n"
+    "Kubernetes manifests: files, folders (every *.yaml/*.yml inside, recursively) and '-'\n"
+    "for standard input ('helm template ... | archdesigner import -'). The format is told\n"
+    "from the content (apiVersion/kind: kubernetes; services: compose); --from forces it.\n"
     "Without -o the design JSON goes to stdout; the import report (inferred links, renamed\n"
     "services, guesses) always goes to stderr. Exit status: 0 on success, 2 when a file\n"
     "cannot be imported (one line naming the file and line)."
@@ -19,7 +26,12 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="files to import, in order")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="files or folders to import, in order ('-' reads standard input)",
+    )
     parser.add_argument(
         "--env-file",
         metavar="FILE",
@@ -35,17 +47,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--from",
         dest="importer",
         metavar="ID",
-        help="the importer to use (default: chosen by file name, else 'compose')",
+        help="the importer to use: compose, kubernetes or a plugin's (default: told from the "
+        "content, else the file name, else compose)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print the report")
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
-
     from archdesigner.cli import CommandError
-    from archdesigner.importers import ImportError_, importer_for, load_importers
-    from archdesigner.importers.compose_yaml import read_env_file
+    from archdesigner.importers import ImportError_, load_importers
     from archdesigner.io import dumps_design
     from archdesigner.io.load import MAX_FILE_BYTES
     from archdesigner.io.output import OutputError, check_output, write_output
@@ -63,23 +73,19 @@ def run(args: argparse.Namespace) -> int:
     problems = merge_errors(kind_errors, errors)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    if args.importer:
-        importer = importers.get(args.importer)
-        if importer is None:
-            known = ", ".join(sorted(importers)) or "none"
-            raise CommandError(f"no importer {args.importer!r} (known: {known})")
-    else:
-        importer = importer_for(args.files, importers) or importers.get("compose")
-        if importer is None:
-            raise CommandError("no importer is available")
-    env: dict[str, str] | None = None
+    stdin = sys.stdin.read() if "-" in args.files else None
     try:
-        if args.env_file:
-            env = {}
-            for env_file in args.env_file:
-                env.update(read_env_file(Path(env_file), {**env, **os.environ}))
-            env.update(os.environ)  # the shell wins over env files, as in Docker Compose
-        result = importer.import_files([Path(f) for f in args.files], env=env)
+        importer = _choose(args, importers, stdin)
+    except ImportError_ as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        env = _env(args.env_file, os.environ) if args.env_file else None
+        if "-" in args.files and importer.id != "kubernetes":
+            result = _import_stdin(importer, args.files, env, stdin or "")
+        elif importer.id == "kubernetes" and "-" in args.files:
+            result = importer.import_files([Path(f) for f in args.files], env=env, stdin=stdin)
+        else:
+            result = importer.import_files(_files(args.files, importer.id), env=env)
     except ImportError_ as exc:
         raise CommandError(str(exc)) from None
     except Exception as exc:  # a plugin importer's bug must not end in a traceback
@@ -110,3 +116,84 @@ def run(args: argparse.Namespace) -> int:
             summary += f" into {args.output}"
         print(summary, file=sys.stderr)
     return 0
+
+
+def _env(env_files: list[str], environ: Mapping[str, str]) -> dict[str, str]:
+    from archdesigner.importers.compose_yaml import read_env_file
+
+    env: dict[str, str] = {}
+    for env_file in env_files:
+        env.update(read_env_file(Path(env_file), {**env, **environ}))
+    env.update(environ)  # the shell wins over env files, as in Docker Compose
+    return env
+
+
+def _files(given: list[str], importer_id: str) -> list[Path]:
+    """Folders become the YAML files inside them for the built-in importers."""
+    from archdesigner.importers.kubernetes_read import manifest_files
+
+    paths = [Path(f) for f in given]
+    if importer_id in ("compose", "kubernetes"):
+        return manifest_files(paths)
+    return paths
+
+
+def _sniff(path: Path) -> str:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(65536).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def detect(texts: list[str]) -> str | None:
+    """``kubernetes`` or ``compose`` when the content says which, else None."""
+    from archdesigner.importers.kubernetes_read import looks_like_compose, looks_like_kubernetes
+
+    if any(looks_like_compose(t) for t in texts):
+        return "compose"
+    if any(looks_like_kubernetes(t) for t in texts):
+        return "kubernetes"
+    return None
+
+
+def _choose(args: argparse.Namespace, importers: dict[str, Any], stdin: str | None) -> Any:
+    from archdesigner.cli import CommandError
+    from archdesigner.importers import importer_for
+
+    if args.importer:
+        importer = importers.get(args.importer)
+        if importer is None:
+            known = ", ".join(sorted(importers)) or "none"
+            raise CommandError(f"no importer {args.importer!r} (known: {known})")
+        return importer
+    named = [f for f in args.files if f != "-"]
+    files = _files(named, "kubernetes")
+    texts = [_sniff(p) for p in files[:50]]
+    if stdin is not None:
+        texts.append(stdin)
+    found = detect(texts)
+    importer = importers.get(found) if found else None
+    if importer is None:
+        importer = importer_for(files, importers) or importers.get("compose")
+    if importer is None:
+        raise CommandError("no importer is available")
+    return importer
+
+
+def _import_stdin(importer: Any, given: list[str], env: Any, stdin: str) -> Any:
+    """Standard input for importers that read files: a temporary file named like a compose
+    file; error messages name it ``<stdin>``."""
+    import tempfile
+
+    from archdesigner.importers import ImportError_
+
+    with tempfile.TemporaryDirectory(prefix="archdesigner-stdin-") as tmp:
+        temp = Path(tmp) / "compose.yaml"
+        temp.write_text(stdin, encoding="utf-8")
+        paths = [temp if f == "-" else Path(f) for f in given]
+        try:
+            return importer.import_files(paths, env=env)
+        except ImportError_ as exc:
+            raise ImportError_("<stdin>" if exc.file == str(temp) else exc.file, exc.message,
+                               exc.line) from None  # fmt: skip

@@ -1,0 +1,296 @@
+"""Wiring Kubernetes workloads: Services to the workloads they select, references in
+environment values, arguments and mounted ConfigMaps (the compose importer's wiring module,
+:mod:`archdesigner.importers.wiring`), entries from Ingress, HTTPRoute and LoadBalancer or
+NodePort Services, and HorizontalPodAutoscalers and PodDisruptionBudgets on their workloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from archdesigner.importers.kubernetes_pods import (
+    Pod,
+    match_labels,
+    read_env,
+    selects,
+    text,
+)
+from archdesigner.importers.kubernetes_read import Obj, Stream
+from archdesigner.importers.rules import protocol_for_scheme
+from archdesigner.importers.wiring import Resolver, hosts_in, pair_by_name, scan_service
+from archdesigner.model.design import Link, Node
+
+ENTRY_SERVICE_TYPES = frozenset({"LoadBalancer", "NodePort"})
+
+
+@dataclass
+class Workload:
+    obj: Obj
+    pod: Pod
+    replicas: int
+    node: Node | None = None
+    protocol: str = ""
+    from_contract: bool = False
+
+
+@dataclass
+class KService:
+    """A Service and the workloads it selects."""
+
+    obj: Obj
+    type: str
+    targets: list[Workload]
+    ports: list[dict[str, Any]]
+
+
+def services_of(stream: Stream, workloads: list[Workload]) -> list[KService]:
+    out: list[KService] = []
+    for obj in stream.objects:
+        if obj.kind != "Service":
+            continue
+        spec = obj.data.get("spec")
+        spec = spec if isinstance(spec, dict) else {}
+        selector = match_labels(obj, spec.get("selector"))
+        targets = [
+            w
+            for w in workloads
+            if w.obj.namespace == obj.namespace and selects(selector, w.pod.labels)
+        ]
+        ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+        out.append(KService(obj, text(spec.get("type") or "ClusterIP"), targets, ports))
+    return out
+
+
+@dataclass
+class Wiring:
+    links: list[Link] = field(default_factory=list)
+    entries: dict[str, str] = field(default_factory=dict)  # node id -> why
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, src: Node, dst: Node, why: str, protocol: str, inferred: bool = True) -> None:
+        if src.id == dst.id:
+            return
+        if (src.id, dst.id) in self.pairs:
+            for link in self.links:
+                if (link.source, link.target) == (src.id, dst.id) and inferred:
+                    found = link.properties.get("inferred_from")
+                    if isinstance(found, list) and why not in found:
+                        found.append(why)
+            return
+        self.pairs.add((src.id, dst.id))
+        props: dict[str, Any] = {"inferred": True, "inferred_from": [why]} if inferred else {}
+        mode: Literal["sync", "async"] = "async" if dst.kind == "queue" else "sync"
+        self.links.append(
+            Link(
+                id=f"{src.id}->{dst.id}",
+                source=src.id,
+                target=dst.id,
+                mode=mode,
+                protocol=protocol,
+                properties=props,
+            )
+        )
+
+    def entry_node(self, taken: set[str], report: list[str]) -> Node | None:
+        """The ``users`` client that calls the entries (and its links, added here)."""
+        if not self.entries:
+            return None
+        nid = "users"
+        n = 2
+        while nid in taken:
+            nid, n = f"users-{n}", n + 1
+        taken.add(nid)
+        users = Node(
+            id=nid, kind="client", name="Users", properties={"kubernetes": {"entry": True}}
+        )
+        for target, why in self.entries.items():
+            report.append(f"entry: {nid} -> {target} (from {why})")
+            self.links.append(
+                Link(
+                    id=f"{nid}->{target}",
+                    source=nid,
+                    target=target,
+                    protocol="http",
+                    properties={"kubernetes": {"via": why}},
+                )
+            )
+        return users
+
+
+def wire(
+    stream: Stream,
+    workloads: list[Workload],
+    by_obj: Mapping[int, Workload],
+    config_maps: Mapping[tuple[str, str], Mapping[str, str]],
+    report: list[str],
+) -> Wiring:
+    """The links the manifests show between workloads not restored from the contract."""
+    services = services_of(stream, workloads)
+    by_name: dict[str, list[KService]] = {}
+    for s in services:
+        by_name.setdefault(s.obj.name, []).append(s)
+    for s in services:
+        for w in s.targets:
+            if w.node is not None and not w.from_contract:
+                k8s: dict[str, Any] = w.node.properties.setdefault("kubernetes", {})
+                k8s.setdefault("services", []).append(_service_record(s))
+    resolver = Resolver({name: {} for name in by_name})
+    out = Wiring()
+    fresh = [w for w in workloads if w.node is not None and not w.from_contract]
+    for w in fresh:
+        for target, why, scheme in _references(w, resolver, config_maps):
+            for dst in _targets(by_name.get(target, []), w.obj.namespace):
+                assert w.node is not None and dst.node is not None
+                proto = protocol_for_scheme(scheme) if scheme else ""
+                out.add(w.node, dst.node, why, proto or dst.protocol)
+    _pair_by_name(fresh, out)
+    _entries(stream, services, by_name, out)
+    for link in out.links:
+        why = "; ".join(link.properties.get("inferred_from") or [])
+        report.append(f"inferred link {link.source} -> {link.target} from {why}")
+    return out
+
+
+def _service_record(s: KService) -> dict[str, Any]:
+    rec: dict[str, Any] = {"name": s.obj.name}
+    if s.type != "ClusterIP":
+        rec["type"] = s.type
+    ports = []
+    for p in s.ports:
+        port: dict[str, Any] = {"port": p.get("port")}
+        if p.get("targetPort") is not None:
+            port["targetPort"] = p.get("targetPort")
+        if p.get("name"):
+            port["name"] = p.get("name")
+        ports.append(port)
+    if ports:
+        rec["ports"] = ports
+    return rec
+
+
+def _targets(found: list[KService], namespace: str) -> list[Workload]:
+    same = [s for s in found if s.obj.namespace == namespace] or found[:1]
+    return [w for s in same for w in s.targets if w.node is not None]
+
+
+def _references(
+    w: Workload, resolver: Resolver, config_maps: Mapping[tuple[str, str], Mapping[str, str]]
+) -> list[tuple[str, str, str]]:
+    """``(service name, evidence, scheme)`` for every Service a workload's config names."""
+    out: list[tuple[str, str, str]] = []
+    for c in [*w.pod.containers, *w.pod.init_containers]:
+        env = read_env(w.obj, c, config_maps, {}).values
+        # Kubernetes' command replaces the image's entrypoint, args its command
+        svc = {"entrypoint": c.get("command"), "command": c.get("args")}
+        for ref in scan_service(dict(env), svc, resolver):
+            why = ref.evidence.replace("environment ", "env ", 1)
+            if why.startswith(("command ", "entrypoint ")):
+                label, _sp, rest = why.partition(" ")
+                why = ("args " if label == "command" else "command ") + rest
+            out.append((ref.target, why, ref.scheme))
+    for volume in w.pod.spec.get("volumes") or []:
+        cm = volume.get("configMap") if isinstance(volume, dict) else None
+        name = str(cm.get("name")) if isinstance(cm, dict) else ""
+        for key, value in (config_maps.get((w.obj.namespace, name)) or {}).items():
+            for host, scheme in hosts_in(value):
+                target = resolver.lookup(host)
+                if target is not None:
+                    out.append((target, f"ConfigMap {name} {key}", scheme))
+    return out
+
+
+def _pair_by_name(fresh: list[Workload], out: Wiring) -> None:
+    nodes = {w.node.id: w.node for w in fresh if w.node is not None}
+    triples = [(n.id, n.name or n.id, n.kind) for n in nodes.values()]
+    for owner, store in pair_by_name(triples):
+        dst = nodes[store]
+        out.add(nodes[owner], dst, f"named after it ({dst.id})", "")
+
+
+def _entries(
+    stream: Stream, services: list[KService], by_name: Mapping[str, list[KService]], out: Wiring
+) -> None:
+    def enter(s: KService, why: str) -> None:
+        for w in s.targets:
+            if w.node is not None and not w.from_contract:
+                out.entries.setdefault(w.node.id, why)
+
+    for s in services:
+        if s.type in ENTRY_SERVICE_TYPES:
+            enter(s, f"Service {s.obj.name} ({s.type})")
+    for obj in stream.objects:
+        if _managed(obj):
+            continue
+        for name in _backends(obj):
+            for s in by_name.get(name, []):
+                if s.obj.namespace == obj.namespace:
+                    enter(s, f"{obj.kind} {obj.name}")
+
+
+def _managed(obj: Obj) -> bool:
+    labels = obj.meta.get("labels")
+    return isinstance(labels, dict) and labels.get("app.kubernetes.io/managed-by") == (
+        "archdesigner"
+    )
+
+
+def _backends(obj: Obj) -> list[str]:
+    """The Service names an Ingress or HTTPRoute sends traffic to."""
+    spec = obj.data.get("spec")
+    if not isinstance(spec, dict):
+        return []
+    names: list[str] = []
+    if obj.kind == "Ingress":
+        backends = [spec.get("defaultBackend"), spec.get("backend")]
+        for rule in spec.get("rules") or []:
+            http = rule.get("http") if isinstance(rule, dict) else None
+            for path in (http or {}).get("paths") or []:
+                if isinstance(path, dict):
+                    backends.append(path.get("backend"))
+        for b in backends:
+            if isinstance(b, dict):
+                svc = b.get("service")
+                name = svc.get("name") if isinstance(svc, dict) else b.get("serviceName")
+                if name:
+                    names.append(str(name))
+    elif obj.kind == "HTTPRoute":
+        for rule in spec.get("rules") or []:
+            for ref in (rule.get("backendRefs") if isinstance(rule, dict) else None) or []:
+                if isinstance(ref, dict) and ref.get("kind", "Service") == "Service":
+                    names.append(str(ref.get("name")))
+    return list(dict.fromkeys(names))
+
+
+def apply_hpas_and_pdbs(stream: Stream, workloads: list[Workload], report: list[str]) -> None:
+    """``autoscale`` from HorizontalPodAutoscalers; PodDisruptionBudgets kept in
+    ``properties.kubernetes.pdb`` of the workloads they select."""
+    from archdesigner.model.design import Autoscale
+
+    by_key = {(w.obj.kind, w.obj.namespace, w.obj.name): w for w in workloads}
+    for obj in stream.objects:
+        spec = obj.data.get("spec")
+        if not isinstance(spec, dict):
+            continue
+        if obj.kind == "HorizontalPodAutoscaler":
+            ref = spec.get("scaleTargetRef")
+            ref = ref if isinstance(ref, dict) else {}
+            w = by_key.get((str(ref.get("kind")), obj.namespace, str(ref.get("name"))))
+            if w is None or w.node is None:
+                report.append(f"{obj.label()}: its target {ref.get('name')!r} is not imported")
+                continue
+            low, high = spec.get("minReplicas", 1), spec.get("maxReplicas")
+            if not isinstance(low, int) or not isinstance(high, int) or not 1 <= low <= high:
+                raise obj.error("minReplicas/maxReplicas must be whole numbers, min <= max")
+            w.node.autoscale = Autoscale(min=low, max=high)
+        elif obj.kind == "PodDisruptionBudget" and not _managed(obj):
+            selector = match_labels(obj, spec.get("selector"))
+            budget = {k: spec[k] for k in ("minAvailable", "maxUnavailable") if k in spec}
+            for w in workloads:
+                if (
+                    w.node is not None
+                    and w.obj.namespace == obj.namespace
+                    and selects(selector, w.pod.labels)
+                ):
+                    w.node.properties.setdefault("kubernetes", {})["pdb"] = budget
