@@ -59,9 +59,14 @@ def test_dot_env_beside_the_file_is_read(tmp_path: Path) -> None:
 
 
 def test_unknown_importer_and_plugin_folder(tmp_path: Path) -> None:
+    out = run_cli(str(CORPUS / "flask.yaml"), "--from", "helm")
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        "archdesigner import: no importer 'helm' (known: compose, kubernetes)"
+    )
     out = run_cli(str(CORPUS / "flask.yaml"), "--from", "kubernetes")
     assert out.returncode == 2
-    assert out.stderr.strip() == "archdesigner import: no importer 'kubernetes' (known: compose)"
+    assert out.stderr.strip().endswith("flask.yaml: no Kubernetes object (apiVersion and kind)")
     plugins = tmp_path / "plugins"
     plugins.mkdir()
     (plugins / "bad.py").write_text("import nowhere_to_be_found\n")

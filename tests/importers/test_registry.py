@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from archdesigner.importers import IMPORTERS, ComposeImporter, importer_for, load_importers
+from archdesigner.importers import (
+    IMPORTERS,
+    ComposeImporter,
+    KubernetesImporter,
+    importer_for,
+    load_importers,
+)
 from archdesigner.importers.base import Importer
 from archdesigner.importers.rules import image_rules, infer, unregister_image_rules
 
@@ -61,12 +67,14 @@ def plugin_dir(tmp_path: Path) -> Path:
 
 
 def test_builtin_list_and_protocol() -> None:
-    assert [type(i) for i in IMPORTERS] == [ComposeImporter]
+    assert [type(i) for i in IMPORTERS] == [ComposeImporter, KubernetesImporter]
     assert isinstance(IMPORTERS[0], Importer)
     importers, errors = load_importers(include_user_dir=False)
     assert errors == []
-    assert list(importers) == ["compose"]
+    assert list(importers) == ["compose", "kubernetes"]
+    assert isinstance(IMPORTERS[1], Importer)
     assert importer_for(["docker-compose.override.yml"], importers) is importers["compose"]
+    assert importer_for(["kustomization.yaml"], importers) is importers["kubernetes"]
     assert importer_for(["compose.yaml"], importers) is importers["compose"]
     assert importer_for(["notes.txt"], importers) is None
 
@@ -74,7 +82,7 @@ def test_builtin_list_and_protocol() -> None:
 def test_plugins_are_checked_at_registration(plugin_dir: Path, tmp_path: Path) -> None:
     try:
         importers, errors = load_importers([plugin_dir], include_user_dir=False)
-        assert list(importers) == ["compose", "listing"]
+        assert list(importers) == ["compose", "kubernetes", "listing"]
         messages = [str(e) for e in errors]
         assert len(messages) == 6, messages
         text = "\n".join(messages)

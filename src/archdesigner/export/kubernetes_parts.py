@@ -142,8 +142,9 @@ def _seconds(text: str, default: int) -> int:
 
 
 def probes(node: Node, kept: Mapping[str, Any]) -> dict[str, Any]:
-    """Readiness and liveness probes: those kept from imported manifests, else the catalog's
-    health check of the node's technology as an ``exec`` probe."""
+    """Readiness and liveness probes: those kept from imported manifests, else the health check
+    of an imported compose service, else the catalog's health check of the node's technology,
+    as an ``exec`` probe."""
     written = kept.get("probes")
     if isinstance(written, dict) and written:
         out = {}
@@ -153,6 +154,10 @@ def probes(node: Node, kept: Mapping[str, Any]) -> dict[str, Any]:
         return out
     preset = catalog.technology(node.technology)
     check = preset.healthcheck if preset is not None else None
+    compose = node.properties.get("compose")
+    written_check = compose.get("healthcheck") if isinstance(compose, dict) else None
+    if isinstance(written_check, dict) and isinstance(written_check.get("test"), list):
+        check = _compose_check(written_check)
     if check is None or not check.test:
         return {}
     mode, *rest = check.test
@@ -169,6 +174,22 @@ def probes(node: Node, kept: Mapping[str, Any]) -> dict[str, Any]:
         "failureThreshold": max(1, check.retries),
     }
     return {"readinessProbe": probe, "livenessProbe": {**probe, "initialDelaySeconds": 30}}
+
+
+def _compose_check(written: Mapping[str, Any]) -> catalog.Healthcheck | None:
+    """An imported compose health check (``properties.compose.healthcheck``) as the catalog's."""
+    if written.get("disable"):
+        return None
+    test = tuple(str(t) for t in written["test"])
+    if not test or test[0] == "NONE":
+        return None
+    retries = written.get("retries")
+    return catalog.Healthcheck(
+        test=test,
+        interval=str(written.get("interval") or "10s"),
+        timeout=str(written.get("timeout") or "5s"),
+        retries=retries if isinstance(retries, int) and retries > 0 else 3,
+    )
 
 
 def resources(node: Node, kept: Mapping[str, Any]) -> dict[str, Any] | None:

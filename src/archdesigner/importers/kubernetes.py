@@ -92,6 +92,10 @@ class KubernetesImporter(BaseImporter):
         return self.import_stream(read_sources(files, stdin), files)
 
     def import_stream(self, stream: Stream, files: Sequence[Path] = ()) -> ImportResult:
+        if not stream.objects:
+            where = ", ".join(str(f) for f in files) if files else "<kubernetes>"
+            where = where.replace("-", "<stdin>") if where == "-" else where
+            raise ImportError_(where, "no Kubernetes object (apiVersion and kind)")
         report = list(stream.skipped)
         try:
             with gc_paused():

@@ -1,0 +1,343 @@
+"""The Kubernetes importer: Online Boutique against its true call graph, and every object kind
+the importer reads (docs/kubernetes.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archdesigner.importers import ImportError_, KubernetesImporter
+from archdesigner.importers.kubernetes_read import read_stream
+from archdesigner.io import dumps_design
+from archdesigner.model.design import Design
+
+from .helpers import DATA
+
+BOUTIQUE = DATA / "kubernetes" / "online-boutique"
+CALL_GRAPH = json.loads((BOUTIQUE / "call-graph.json").read_text(encoding="utf-8"))
+
+
+def load(text: str) -> tuple[Design, list[str]]:
+    result = KubernetesImporter().import_stream(read_stream(text, "test.yaml"))
+    return result.design, result.report
+
+
+def pairs(design: Design) -> set[tuple[str, str]]:
+    return {(link.source, link.target) for link in design.links}
+
+
+@pytest.mark.parametrize(
+    "source", [BOUTIQUE / "kubernetes-manifests.yaml", BOUTIQUE / "kubernetes-manifests"]
+)
+def test_online_boutique_has_its_true_call_graph(source: Path) -> None:
+    design = KubernetesImporter().import_files([source]).design
+    nodes = design.node_map()
+    workloads = sorted(n.id for n in design.nodes if n.kind != "client" or n.image)
+    assert workloads == CALL_GRAPH["workloads"]
+    calls = {(c["source"], c["target"]) for c in CALL_GRAPH["calls"]}
+    users = [n for n in design.nodes if n.kind == "client" and not n.image]
+    assert len(users) == 1
+    entries = {t for s, t in pairs(design) if s == users[0].id}
+    assert entries == {CALL_GRAPH["entry"]}
+    assert pairs(design) - {(users[0].id, CALL_GRAPH["entry"])} == calls
+    assert nodes[CALL_GRAPH["client"]].kind == "client"
+    assert nodes["redis-cart"].kind == "cache"
+    assert nodes["frontend"].ports == [8080]
+    assert nodes["cartservice"].env["REDIS_ADDR"] == "redis-cart:6379"
+    assert design.groups == []
+
+
+def test_release_stream_keeps_service_accounts_and_reports_them() -> None:
+    result = KubernetesImporter().import_files([BOUTIQUE / "kubernetes-manifests.yaml"])
+    kept = result.design.properties["kubernetes"]["resources"]
+    assert {obj["kind"] for obj in kept} == {"ServiceAccount"}
+    assert "kept 11 other objects in properties.kubernetes.resources" in result.report
+    assert "entry: users -> frontend (from Service frontend-external (LoadBalancer))" in (
+        result.report
+    )
+
+
+MANIFESTS = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: web-config, namespace: shop}
+    data:
+      API_URL: http://api:8080/v1
+      nginx.conf: |
+        upstream backend { server api:8080; }
+  - apiVersion: v1
+    kind: Secret
+    metadata: {name: db-secret, namespace: shop}
+    stringData: {DB_PASSWORD: hunter2-never-copied}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule,
+           labelSelector: {matchLabels: {app: web}}}
+      containers:
+        - name: web
+          image: example/web:1
+          ports: [{containerPort: 3000}]
+          env:
+            - name: API_URL
+              valueFrom: {configMapKeyRef: {name: web-config, key: API_URL}}
+          volumeMounts: [{name: conf, mountPath: /etc/nginx}]
+      volumes:
+        - name: conf
+          configMap: {name: web-config}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api-v2, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api, tier: backend}}
+    spec:
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 1
+              podAffinityTerm: {topologyKey: kubernetes.io/hostname}
+      containers:
+        - name: api
+          image: example/api:2
+          args: ["--db", "postgres://orders-db:5432/orders"]
+          env:
+            - name: DB_PASSWORD
+              valueFrom: {secretKeyRef: {name: db-secret, key: DB_PASSWORD}}
+          ports: [{containerPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{port: 8080}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: orders-db, namespace: shop}
+spec:
+  serviceName: orders-db
+  replicas: 2
+  selector: {matchLabels: {app: orders-db}}
+  template:
+    metadata: {labels: {app: orders-db}}
+    spec:
+      containers: [{name: pg, image: "postgres:16", ports: [{containerPort: 5432}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: orders-db, namespace: shop}
+spec: {selector: {app: orders-db}, ports: [{port: 5432}], clusterIP: None}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 3000}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: shop}
+spec:
+  rules:
+    - http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: api-route, namespace: shop}
+spec:
+  rules: [{backendRefs: [{name: api, port: 8080}]}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api-v2}
+  minReplicas: 2
+  maxReplicas: 9
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: api, namespace: shop}
+spec: {maxUnavailable: 1, selector: {matchLabels: {tier: backend}}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly-report, namespace: shop}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: r, image: example/reports:1}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: api, namespace: shop}
+spec: {endpoints: [{port: http}]}
+"""
+
+
+def test_every_read_kind_lands_where_the_design_keeps_it() -> None:
+    design, report = load(MANIFESTS)
+    nodes = design.node_map()
+    assert sorted(nodes) == ["api-v2", "nightly-report", "orders-db", "users", "web"]
+    web, api, db, job = nodes["web"], nodes["api-v2"], nodes["orders-db"], nodes["nightly-report"]
+    # workloads
+    assert (web.replicas, web.image, web.ports, web.group) == (3, "example/web:1", [3000], "shop")
+    assert web.env == {"API_URL": "http://api:8080/v1"}  # from the ConfigMap
+    assert (db.kind, db.technology, db.replicas) == ("database", "postgres", 2)
+    assert db.properties["kubernetes"]["workload"] == "StatefulSet"
+    assert job.kind == "worker" and job.properties["kubernetes"]["schedule"] == "0 3 * * *"
+    # HPA, PDB, spreading
+    assert api.autoscale is not None and (api.autoscale.min, api.autoscale.max) == (2, 9)
+    assert api.properties["kubernetes"]["pdb"] == {"maxUnavailable": 1}
+    assert api.properties["kubernetes"]["anti_affinity"] == ["kubernetes.io/hostname"]
+    assert "zone_spread" not in api.properties["kubernetes"]
+    assert web.properties["kubernetes"]["zone_spread"] is True
+    assert web.properties["kubernetes"]["spread"][0]["whenUnsatisfiable"] == "DoNotSchedule"
+    # Secrets: referenced, never copied
+    assert api.env == {"DB_PASSWORD": "${DB_PASSWORD}"}
+    assert api.properties["kubernetes"]["secret_env"] == {"DB_PASSWORD": "db-secret/DB_PASSWORD"}
+    assert "hunter2" not in dumps_design(design)
+    # links: Service-resolved (env value, mounted ConfigMap, args), entries
+    assert pairs(design) == {
+        ("web", "api-v2"), ("api-v2", "orders-db"), ("users", "web"), ("users", "api-v2"),
+    }  # fmt: skip
+    why = {(link.source, link.target): link.properties for link in design.links}
+    assert "ConfigMap web-config nginx.conf" in why[("web", "api-v2")]["inferred_from"]
+    assert "env API_URL=http://api:8080/v1" in why[("web", "api-v2")]["inferred_from"]
+    assert why[("api-v2", "orders-db")]["inferred_from"] == [
+        "args postgres://orders-db:5432/orders"
+    ]
+    assert why[("users", "api-v2")] == {"kubernetes": {"via": "HTTPRoute api-route"}}
+    assert why[("users", "web")] == {"kubernetes": {"via": "Ingress shop"}}
+    # namespaces are groups; unknown kinds kept and reported
+    assert [(g.id, g.kind) for g in design.groups] == [("shop", "boundary")]
+    assert [r["kind"] for r in design.properties["kubernetes"]["resources"]] == ["ServiceMonitor"]
+    assert "unknown kinds kept (not part of the design): ServiceMonitor" in report
+
+
+def test_job_pod_daemonset_and_replicaset_are_workloads() -> None:
+    text = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec: {template: {spec: {containers: [{name: m, image: flyway/flyway}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: debug}
+spec: {containers: [{name: d, image: busybox}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec: {containers: [{name: a, image: fluent/fluent-bit}]}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: old}
+spec: {replicas: 2, template: {spec: {containers: [{name: o, image: nginx}]}}}
+"""
+    design, _ = load(text)
+    nodes = design.node_map()
+    assert nodes["migrate"].kind == "worker"
+    assert nodes["debug"].image == "busybox"
+    assert nodes["agent"].properties["kubernetes"]["daemon"] is True
+    assert (nodes["old"].kind, nodes["old"].replicas) == ("load_balancer", 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [}\n", 4,
+         "not valid YAML"),
+        ("# c\n---\n\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec: 3\n", 4,
+         "Deployment w: spec must be a mapping"),
+        ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec: {template: {}}\n", 1,
+         "Deployment w: has no pod template (spec.template)"),
+        ("apiVersion: v1\nkind: List\nitems: 4\n", 1, "List: 'items' must be a list"),
+        ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: many\n"
+         "  template: {spec: {containers: []}}\n", 1, "spec.replicas must be a whole number"),
+    ],
+)  # fmt: skip
+def test_bad_manifests_name_file_and_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(ImportError_) as info:
+        load(text)
+    assert info.value.line == line
+    assert str(info.value).startswith(f"test.yaml:{line}: ")
+    assert message in str(info.value)
+
+
+def test_documents_without_kind_are_skipped_with_a_note() -> None:
+    design, report = load("replicaCount: 3\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+                          "spec: {containers: [{name: p, image: redis}]}\n")  # fmt: skip
+    assert [n.id for n in design.nodes] == ["p"]
+    assert report[0] == "test.yaml:1: not a Kubernetes object (no apiVersion/kind)"
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archdesigner", "import", *args],
+        capture_output=True, text=True, timeout=120, input=stdin,
+    )  # fmt: skip
+
+
+def test_cli_reads_stdin_and_tells_the_format_from_the_content() -> None:
+    text = (BOUTIQUE / "kubernetes-manifests.yaml").read_text(encoding="utf-8")
+    out = run_cli("-", stdin=text)
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads(out.stdout)["nodes"]) == 13
+    assert out.stderr.strip().endswith("imported 13 nodes, 17 links")
+    compose = (DATA / "compose" / "flask-redis.yaml").read_text(encoding="utf-8")
+    out = run_cli("-", stdin=compose)
+    assert out.returncode == 0, out.stderr
+    assert sorted(n["id"] for n in json.loads(out.stdout)["nodes"]) == ["redis", "web"]
+
+
+def test_cli_reads_folders_and_from_forces_the_importer(tmp_path: Path) -> None:
+    out = run_cli(str(BOUTIQUE / "kubernetes-manifests"), "-o", str(tmp_path / "d.json"))
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads((tmp_path / "d.json").read_text())["nodes"]) == 13
+    out = run_cli("--from", "compose", str(BOUTIQUE / "kubernetes-manifests.yaml"))
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and "kubernetes-manifests.yaml" in out.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: [\n")
+    out = run_cli("-", stdin=bad.read_text())
+    assert out.returncode == 2
+    assert out.stderr.startswith("archdesigner import: <stdin>:5: not valid YAML"), out.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = run_cli(str(empty))
+    assert out.returncode == 2 and "holds no *.yaml or *.yml file" in out.stderr
