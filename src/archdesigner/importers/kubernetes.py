@@ -93,8 +93,8 @@ class KubernetesImporter(BaseImporter):
 
     def import_stream(self, stream: Stream, files: Sequence[Path] = ()) -> ImportResult:
         if not stream.objects:
-            where = ", ".join(str(f) for f in files) if files else "<kubernetes>"
-            where = where.replace("-", "<stdin>") if where == "-" else where
+            names = ["<stdin>" if str(f) == "-" else str(f) for f in files]
+            where = ", ".join(names) if names else "<kubernetes>"
             raise ImportError_(where, "no Kubernetes object (apiVersion and kind)")
         report = list(stream.skipped)
         try:
