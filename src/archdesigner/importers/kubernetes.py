@@ -101,8 +101,8 @@ class KubernetesImporter(BaseImporter):
             with gc_paused():
                 design = _Builder(stream, report, files).build()
         except RecursionError:
-            where = files[0] if files else "<kubernetes>"
-            raise ImportError_(where, "the YAML is nested too deeply to import") from None
+            deep = str(files[0]) if files else "<kubernetes>"
+            raise ImportError_(deep, "the YAML is nested too deeply to import") from None
         return ImportResult(design, report)
 
 
