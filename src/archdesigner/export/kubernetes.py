@@ -40,7 +40,7 @@ from archdesigner.export.kubernetes_parts import (
     unique_names,
 )
 from archdesigner.export.text import env_name
-from archdesigner.export.yamlout import dump
+from archdesigner.export.yamlout import dump, dump_each
 from archdesigner.importers.kubernetes import (
     DESIGN_KEY,
     DESIGN_ROLE,
@@ -488,7 +488,7 @@ class KubernetesExporter(BaseExporter):
         with gc_paused():
             made = build_manifests(design)
             try:
-                texts = {name: _stream(objs) for name, objs in made.files.items()}
+                texts = _texts(made.files)
             except ValueError as exc:
                 raise ExportError(str(exc)) from None
         header = HEADER.format(name=ascii(design.name) if design.name else "(unnamed)")
@@ -498,5 +498,8 @@ class KubernetesExporter(BaseExporter):
         return ExportResult(stream, made.report, files=files)
 
 
-def _stream(objects: list[dict[str, Any]]) -> str:
-    return "---\n".join(dump(obj) for obj in objects)
+def _texts(files: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """Each file's objects as one YAML stream."""
+    order = [(name, len(objs)) for name, objs in files.items()]
+    written = iter(dump_each([obj for objs in files.values() for obj in objs]))
+    return {name: "---\n".join(next(written) for _ in range(count)) for name, count in order}

@@ -17,7 +17,8 @@ _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+-]*(?:[: ][A-Za-z0-9_./@+-]+)*\Z")
 _KEYWORDS = frozenset(
     ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "nan", "inf"]
 )
-_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f-\x9f"\\\\\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]')
+#: What needs escaping besides quotes and backslashes (those are replaced in bulk first).
+_NEEDS_CODE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 _NAMED = {
     "\x00": "\\0",
     "\x07": "\\a",
@@ -55,7 +56,9 @@ def _escape_char(m: re.Match[str]) -> str:
 
 def quote(text: str) -> str:
     """``text`` as a YAML double-quoted scalar."""
-    return '"' + _NEEDS_ESCAPE.sub(_escape_char, text) + '"'
+    if "\\" in text or '"' in text:  # JSON in a value has many: replaced in bulk, not one by one
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _NEEDS_CODE.sub(_escape_char, text) + '"'
 
 
 def scalar(value: Any) -> str:
@@ -154,3 +157,21 @@ def dump(data: dict[str, Any] | list[Any], *, escape_dollars: bool = False) -> s
     except RecursionError:
         raise ValueError("the data is nested too deeply to write as YAML") from None
     return "\n".join(writer.out) + "\n"
+
+
+def dump_each(docs: list[dict[str, Any]]) -> list[str]:
+    """:func:`dump` of each document, sharing one writer's caches (a stream of many small
+    documents repeats its keys and values a lot)."""
+    writer = _Writer(False)
+    out: list[str] = []
+    try:
+        for doc in docs:
+            writer.out = []
+            if doc:
+                writer.write(doc, "")
+                out.append("\n".join(writer.out) + "\n")
+            else:
+                out.append(writer.value(doc) + "\n")
+    except RecursionError:
+        raise ValueError("the data is nested too deeply to write as YAML") from None
+    return out

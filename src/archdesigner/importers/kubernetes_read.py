@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ class Obj:
     line: int
     data: dict[str, Any]
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return str(self.data.get("kind") or "")
 
@@ -41,20 +42,20 @@ class Obj:
     def api_version(self) -> str:
         return str(self.data.get("apiVersion") or "")
 
-    @property
+    @cached_property
     def meta(self) -> dict[str, Any]:
         meta = self.data.get("metadata")
         return meta if isinstance(meta, dict) else {}
 
-    @property
+    @cached_property
     def name(self) -> str:
         return str(self.meta.get("name") or "")
 
-    @property
+    @cached_property
     def namespace(self) -> str:
         return str(self.meta.get("namespace") or "")
 
-    @property
+    @cached_property
     def annotations(self) -> dict[str, str]:
         found = self.meta.get("annotations")
         if not isinstance(found, dict):

@@ -46,6 +46,13 @@ class KService:
 
 
 def services_of(stream: Stream, workloads: list[Workload]) -> list[KService]:
+    """Every Service and the workloads its selector matches (same namespace), found through an
+    index of the workloads' pod labels."""
+    index: dict[tuple[str, str, str], list[int]] = {}
+    for i, w in enumerate(workloads):
+        ns = w.obj.namespace
+        for key, value in w.pod.labels.items():
+            index.setdefault((ns, key, value), []).append(i)
     out: list[KService] = []
     for obj in stream.objects:
         if obj.kind != "Service":
@@ -53,11 +60,11 @@ def services_of(stream: Stream, workloads: list[Workload]) -> list[KService]:
         spec = obj.data.get("spec")
         spec = spec if isinstance(spec, dict) else {}
         selector = match_labels(obj, spec.get("selector"))
-        targets = [
-            w
-            for w in workloads
-            if w.obj.namespace == obj.namespace and selects(selector, w.pod.labels)
-        ]
+        found: set[int] | None = None
+        for key, value in selector.items():
+            hits = set(index.get((obj.namespace, key, value), ()))
+            found = hits if found is None else found & hits
+        targets = [workloads[i] for i in sorted(found or ())]
         ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
         out.append(KService(obj, text(spec.get("type") or "ClusterIP"), targets, ports))
     return out
@@ -67,31 +74,29 @@ def services_of(stream: Stream, workloads: list[Workload]) -> list[KService]:
 class Wiring:
     links: list[Link] = field(default_factory=list)
     entries: dict[str, str] = field(default_factory=dict)  # node id -> why
-    pairs: set[tuple[str, str]] = field(default_factory=set)
+    pairs: dict[tuple[str, str], Link] = field(default_factory=dict)
 
     def add(self, src: Node, dst: Node, why: str, protocol: str, inferred: bool = True) -> None:
         if src.id == dst.id:
             return
-        if (src.id, dst.id) in self.pairs:
-            for link in self.links:
-                if (link.source, link.target) == (src.id, dst.id) and inferred:
-                    found = link.properties.get("inferred_from")
-                    if isinstance(found, list) and why not in found:
-                        found.append(why)
+        existing = self.pairs.get((src.id, dst.id))
+        if existing is not None:
+            found = existing.properties.get("inferred_from")
+            if inferred and isinstance(found, list) and why not in found:
+                found.append(why)
             return
-        self.pairs.add((src.id, dst.id))
         props: dict[str, Any] = {"inferred": True, "inferred_from": [why]} if inferred else {}
         mode: Literal["sync", "async"] = "async" if dst.kind == "queue" else "sync"
-        self.links.append(
-            Link(
-                id=f"{src.id}->{dst.id}",
-                source=src.id,
-                target=dst.id,
-                mode=mode,
-                protocol=protocol,
-                properties=props,
-            )
+        link = Link(
+            id=f"{src.id}->{dst.id}",
+            source=src.id,
+            target=dst.id,
+            mode=mode,
+            protocol=protocol,
+            properties=props,
         )
+        self.pairs[(src.id, dst.id)] = link
+        self.links.append(link)
 
     def entry_node(self, taken: set[str], report: list[str]) -> Node | None:
         """The ``users`` client that calls the entries (and its links, added here)."""

@@ -222,14 +222,17 @@ def _write_folder(output: str, result: Any, fmt: str) -> None:
     from pathlib import Path
 
     from archdesigner.cli import CommandError
-    from archdesigner.io import atomic_write_text
+    from archdesigner.io.output import OutputError, write_output
 
     if not result.files:
         raise CommandError(f"format {fmt!r} writes one file: give a file name to -o, not a folder")
     folder = Path(output)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in result.files.items():
-            atomic_write_text(folder / name, text)
     except OSError as exc:
         raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        for name, text in result.files.items():
+            write_output(folder / name, text.encode("utf-8"))
+    except OutputError as exc:
+        raise CommandError(str(exc)) from None
