@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -16,6 +18,7 @@ from archdesigner.model.schema import design_schema, schema_text
 from archdesigner.resources import template_names
 
 ROOT = Path(__file__).resolve().parents[2]
+NO_DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 EXAMPLES = sorted((ROOT / "resources" / "examples").rglob("*.arch.json"))
 
 
@@ -119,3 +122,29 @@ def test_unknown_option_is_a_usage_error() -> None:
 @pytest.mark.parametrize("args", [["validate"], ["schema", "--output"]])
 def test_missing_arguments_exit_2(args: list[str]) -> None:
     assert run_cli(*args).returncode == 2
+
+
+@pytest.mark.parametrize(("word", "hint"), [("lnt", "did you mean 'lint'?"), ("frobnicate", "")])
+def test_unknown_subcommand_is_an_error_with_did_you_mean(
+    word: str, hint: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([word]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"'{word}' is neither a command" in err and hint in err
+
+
+def test_gui_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:
+    design = tmp_path / "d.arch.json"
+    design.write_text('{"format": "archdesigner.design", "version": 1}\n')
+    env = {k: v for k, v in os.environ.items() if k not in NO_DISPLAY_VARS}
+    out = subprocess.run(
+        [sys.executable, "-m", "archdesigner", str(design)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "archdesigner: no display to open the desktop app on (DISPLAY and WAYLAND_DISPLAY are "
+        "not set); to draw a design without one use 'archdesigner render FILE -o picture.png'"
+    ]

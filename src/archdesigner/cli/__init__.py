@@ -100,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     mods = command_modules()
     names = {mod.NAME for mod in mods}
     if _wants_app(args_in, names):
+        unknown = _unknown_command(args_in, names)
+        if unknown:
+            print(unknown, file=sys.stderr)
+            return EXIT_USAGE
         return _open_app(args_in)
     parser = build_parser(args_in[0] if args_in[0] in names else "", mods)
     args = parser.parse_args(args_in)
@@ -118,7 +122,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result
 
 
+def _unknown_command(argv: Sequence[str], names: set[str]) -> str | None:
+    """The error for ``archdesigner WORD`` when WORD is neither a command nor a file."""
+    import os
+
+    if not argv or os.path.exists(argv[0]):
+        return None
+    import difflib
+
+    word = argv[0]
+    close = difflib.get_close_matches(word, sorted(names), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return (
+        f"archdesigner: {word!r} is neither a command{hint} nor an existing design file; "
+        "see 'archdesigner --help'"
+    )
+
+
+def _no_display() -> str | None:
+    """On Linux without a display, the one line to print instead of letting Qt abort."""
+    import os
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "archdesigner: no display to open the desktop app on (DISPLAY and WAYLAND_DISPLAY are "
+        "not set); to draw a design without one use 'archdesigner render FILE -o picture.png'"
+    )
+
+
 def _open_app(files: list[str]) -> int:
+    headless = _no_display()
+    if headless:
+        print(headless, file=sys.stderr)
+        return EXIT_USAGE
     try:
         from archdesigner.ui.app import run_app
     except ImportError as exc:
