@@ -82,11 +82,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _replace_regular(target: Path, payload: bytes) -> None:
+def _replace_regular(target: Path, payload: bytes, mode: int | None = None) -> None:
     """Temporary file in the same folder, fsync, rename: a crash leaves the old or the new."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
-        mode = target.stat().st_mode & 0o777
+        mode = target.stat().st_mode & 0o777 if mode is None else mode
     except FileNotFoundError:
         # a new file gets the permissions open() would give it, not mkstemp's private 0600
         umask = os.umask(0o022)
@@ -114,12 +114,13 @@ def _replace_regular(target: Path, payload: bytes) -> None:
             os.close(dir_fd)
 
 
-def atomic_write_bytes(path: str | Path, payload: bytes) -> None:
+def atomic_write_bytes(path: str | Path, payload: bytes, *, mode: int | None = None) -> None:
     """Writes ``payload`` to ``path`` without ever leaving a half-written regular file.
 
     A symlink is followed (the file it points to is updated, the link is kept). A regular
     file (or a new one) is replaced atomically; a device, FIFO or terminal is written in
-    place, never replaced by a regular file."""
+    place, never replaced by a regular file. ``mode`` forces the new file's permissions
+    (default: the old file's, or what ``open()`` would give a new one)."""
     given = Path(path)
     try:
         st = os.stat(given)
@@ -131,11 +132,11 @@ def atomic_write_bytes(path: str | Path, payload: bytes) -> None:
         with open(given, "wb") as fh:  # a device or FIFO: in place, never replaced
             fh.write(payload)
         return
-    _replace_regular(Path(os.path.realpath(given)), payload)
+    _replace_regular(Path(os.path.realpath(given)), payload, mode)
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: str | Path, text: str, *, mode: int | None = None) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
 def save_design(design: Design, path: str | Path) -> None:

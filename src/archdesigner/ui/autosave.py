@@ -41,6 +41,69 @@ if TYPE_CHECKING:
 IDLE_MS = 3000
 DESIGN_SUFFIX = ".arch.json"
 META_SUFFIX = ".meta.json"
+LOCK_SUFFIX = ".lock"
+#: The autosave folder and files are private: designs may hold credentials (compose env).
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def private_folder(folder: Path) -> Path:
+    """Creates ``folder`` (0700) or tightens an existing one to 0700."""
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    if sys.platform != "win32" and folder.stat().st_mode & 0o777 != FOLDER_MODE:
+        os.chmod(folder, FOLDER_MODE)
+    return folder
+
+
+class SessionLock:
+    """An OS lock on ``<session>.lock`` held while the session runs (fcntl on POSIX, msvcrt
+    on Windows): the kernel drops it when the process ends, however it ends, so another
+    instance can tell a live session from a dead one without trusting process ids."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: object | None = None
+
+    def acquire(self) -> bool:
+        """Takes the lock without waiting; False when another process holds it."""
+        try:
+            fh = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        except OSError:
+            return False
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self, *, delete: bool = False) -> None:
+        fh, self._fh = self._fh, None
+        if fh is not None:
+            if delete:
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+            fh.close()  # type: ignore[attr-defined]
+
+
+def _session_alive(meta_file: Path, pid: int) -> bool:
+    """A session is live while its lock is held; without a lock file, by its process id."""
+    lock_file = meta_file.with_name(meta_file.name[: -len(META_SUFFIX)] + LOCK_SUFFIX)
+    if not lock_file.exists():
+        return _alive(pid)
+    probe = SessionLock(lock_file)
+    if probe.acquire():
+        probe.release(delete=True)
+        return False
+    return True
 
 
 def autosave_dir() -> Path:
@@ -80,6 +143,11 @@ class Recoverable:
         return loads_design(self.design_file.read_text(encoding="utf-8"))
 
     def discard(self) -> None:
+        lock = self.meta_file.with_name(self.meta_file.name[: -len(META_SUFFIX)] + LOCK_SUFFIX)
+        probe = SessionLock(lock)
+        if lock.exists() and not probe.acquire():
+            return  # a live instance's autosave: never deleted from here
+        probe.release(delete=True)
         for p in (self.design_file, self.meta_file):
             with contextlib.suppress(OSError):
                 p.unlink()
@@ -103,7 +171,7 @@ def find_recoverable(folder: Path | None = None) -> list[Recoverable]:
             pid = int(meta.get("pid", -1))
         except (OSError, ValueError, AttributeError, TypeError):
             continue
-        if _alive(pid) or not design_file.is_file():
+        if not design_file.is_file() or _session_alive(meta_file, pid):
             continue
         original = meta.get("path")
         out.append(
@@ -135,6 +203,7 @@ class Autosave(QObject):
         session = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.design_file = self.folder / (session + DESIGN_SUFFIX)
         self.meta_file = self.folder / (session + META_SUFFIX)
+        self.lock = SessionLock(self.folder / (session + LOCK_SUFFIX))
         self.writes = 0
         self.last_error = ""
         self._epoch = 0
@@ -186,14 +255,23 @@ class Autosave(QObject):
 
     def _write_files(self, design: Design, meta: dict[str, object], epoch: int) -> bool:
         """Worker thread: serialize, then write unless the autosave was removed meanwhile."""
-        text = dumps_design(design)
+        try:
+            text = dumps_design(design)
+            text.encode("utf-8")
+        except ValueError as exc:  # NaN or text that is not valid Unicode: say so
+            self.last_error = f"{self.design_file}: the design cannot be written ({exc})"
+            with contextlib.suppress(RuntimeError):
+                self.failed.emit(self.last_error)
+            return False
         with self._lock:
             if epoch != self._epoch:
                 return False  # saved or closed since: this work is no longer unsaved
             try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                atomic_write_text(self.design_file, text)
-                atomic_write_text(self.meta_file, json.dumps(meta, indent=1))
+                private_folder(self.folder)
+                if self.lock.path.parent.is_dir() and self.lock._fh is None:
+                    self.lock.acquire()
+                atomic_write_text(self.design_file, text, mode=FILE_MODE)
+                atomic_write_text(self.meta_file, json.dumps(meta, indent=1), mode=FILE_MODE)
             except OSError as exc:
                 self.last_error = f"{self.design_file}: {exc.strerror or exc}"
                 with contextlib.suppress(RuntimeError):
@@ -216,6 +294,7 @@ class Autosave(QObject):
             for p in (self.design_file, self.meta_file):
                 with contextlib.suppress(OSError):
                     p.unlink()
+            self.lock.release(delete=True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
