@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from archdesigner.export.kubernetes import KUBERNETES_VERSION, KubernetesExporter
-from archdesigner.export.kubernetes_parts import is_secret_key
 from archdesigner.importers import ComposeImporter, KubernetesImporter
 from archdesigner.importers.kubernetes_read import read_stream
 from archdesigner.io import design_to_data, load_design
+from archdesigner.kubernetes_syntax import is_secret_key
 from archdesigner.lint import lint_design
 from archdesigner.model.design import Design, Node
 

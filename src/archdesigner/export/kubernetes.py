@@ -27,29 +27,29 @@ from archdesigner.export.base import BaseExporter, ExportError, ExportOption, Ex
 from archdesigner.export.compose import is_exported
 from archdesigner.export.kubernetes_parts import (
     HOST_KEY,
-    MANAGED_BY,
-    MANAGED_LABEL,
     NAME_LABEL,
     PART_OF_LABEL,
     ZONE_KEY,
     dns_label,
     label_value,
     probes,
-    render_env,
     resources,
     unique_names,
 )
 from archdesigner.export.text import env_name
 from archdesigner.export.yamlout import dump, dump_each
-from archdesigner.importers.kubernetes import (
+from archdesigner.io import design_to_data
+from archdesigner.io.load import gc_paused
+from archdesigner.kubernetes_syntax import (
     DESIGN_KEY,
     DESIGN_ROLE,
     GENERATED_ANNOTATION,
+    MANAGED_BY,
+    MANAGED_LABEL,
     NODE_ANNOTATION,
     ROLE_ANNOTATION,
+    render_env,
 )
-from archdesigner.io import design_to_data
-from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node, group_ancestors
 

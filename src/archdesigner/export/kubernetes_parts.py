@@ -1,7 +1,7 @@
-"""Pieces of the Kubernetes export (docs/kubernetes.md): names, labels, the environment (with
-Secrets referenced, never filled), probes from the catalog's health checks and resource
-requests from capacity. The importer uses :func:`render_env` too, to tell whether a manifest's
-environment is still what the export wrote.
+"""Pieces of the Kubernetes export (docs/kubernetes.md): names, labels, probes from the
+catalog's health checks and resource requests from capacity. The environment (Secrets
+referenced, never filled) is written by :func:`archdesigner.kubernetes_syntax.render_env`,
+which the importer uses too.
 """
 
 from __future__ import annotations
@@ -14,15 +14,10 @@ from typing import Any
 from archdesigner.model import catalog
 from archdesigner.model.design import Node
 
-MANAGED_BY = "archdesigner"
 NAME_LABEL = "app.kubernetes.io/name"
 PART_OF_LABEL = "app.kubernetes.io/part-of"
-MANAGED_LABEL = "app.kubernetes.io/managed-by"
 ZONE_KEY = "topology.kubernetes.io/zone"
 HOST_KEY = "kubernetes.io/hostname"
-#: Env keys whose literal value is a secret: never written, referenced from a Secret instead.
-SECRET_KEY_RE = re.compile(r"PASSW|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE)
-_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^${}]*))?\}")
 #: CPU request per request/s of capacity, and its bounds (millicores).
 CPU_PER_RPS_M = 1
 CPU_MIN_M = 100
@@ -67,70 +62,6 @@ def unique_names(nodes: list[Node]) -> dict[str, str]:
         taken.add(name)
         out[node.id] = name
     return out
-
-
-def is_secret_key(key: str) -> bool:
-    return bool(SECRET_KEY_RE.search(key))
-
-
-def secret_key(key: str) -> str:
-    """A Secret data key for an env name (``[-._a-zA-Z0-9]+``)."""
-    return re.sub(r"[^-._a-zA-Z0-9]+", "_", key) or "value"
-
-
-def _from_secret(name: str, secret: str, key: str) -> dict[str, Any]:
-    return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": secret_key(key)}}}
-
-
-def render_env(node: Node, secret: str) -> tuple[list[dict[str, Any]], list[str], list[str]]:
-    """The node's environment as container ``env`` entries, the Secret keys it references and
-    the env names whose literal (secret) value was left out.
-
-    ``${NAME}`` is taken from key ``NAME`` of Secret ``secret``; ``${NAME:-default}`` is the
-    default; a secret-looking key (``*PASSWORD*``, ``*TOKEN*``, ...) with a literal value is
-    taken from the Secret too (the value is never written); references inside a longer value
-    become Kubernetes' ``$(NAME)`` with ``NAME`` defined from the Secret first. A literal
-    ``$(`` is written ``$$(`` so that Kubernetes does not expand it."""
-    env: list[dict[str, Any]] = []
-    defined: list[dict[str, Any]] = []
-    keys: list[str] = []
-    dropped: list[str] = []
-    for key, value in node.env.items():
-        if not key:
-            continue
-        whole = _REFERENCE.fullmatch(value)
-        if whole is not None:
-            if whole.group(2) is not None:
-                env.append({"name": key, "value": whole.group(2).replace("$(", "$$(")})
-            else:
-                env.append(_from_secret(key, secret, whole.group(1)))
-                keys.append(secret_key(whole.group(1)))
-        elif is_secret_key(key) and value and "${" not in value:
-            env.append(_from_secret(key, secret, key))
-            keys.append(secret_key(key))
-            dropped.append(key)
-        elif _REFERENCE.search(value):
-            env.append({"name": key, "value": _inner_refs(value, secret, defined, keys, node)})
-        else:
-            env.append({"name": key, "value": value.replace("$(", "$$(")})
-    return [*defined, *env], list(dict.fromkeys(keys)), dropped
-
-
-def _inner_refs(
-    value: str, secret: str, defined: list[dict[str, Any]], keys: list[str], node: Node
-) -> str:
-    out: list[str] = []
-    pos = 0
-    for m in _REFERENCE.finditer(value):
-        out.append(value[pos : m.start()].replace("$(", "$$("))
-        name = m.group(1)
-        if name not in node.env and all(d["name"] != name for d in defined):
-            defined.append(_from_secret(name, secret, name))
-            keys.append(secret_key(name))
-        out.append(f"$({name})")
-        pos = m.end()
-    out.append(value[pos:].replace("$(", "$$("))
-    return "".join(out)
 
 
 def _seconds(text: str, default: int) -> int:

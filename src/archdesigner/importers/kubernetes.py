@@ -44,14 +44,9 @@ from archdesigner.importers.kubernetes_pods import (
 from archdesigner.importers.kubernetes_read import Obj, Stream, manifest_files, read_sources
 from archdesigner.importers.kubernetes_wire import Workload, wire
 from archdesigner.io.load import gc_paused, problems_from_validation
+from archdesigner.kubernetes_syntax import DESIGN_KEY, DESIGN_ROLE, NODE_ANNOTATION, ROLE_ANNOTATION
 from archdesigner.model.design import ID_RE, Design, Group, Link, Node, Position
 
-ANNOTATION_PREFIX = "archdesigner.io/"
-NODE_ANNOTATION = "archdesigner.io/node"
-GENERATED_ANNOTATION = "archdesigner.io/generated-env"
-ROLE_ANNOTATION = "archdesigner.io/role"
-DESIGN_ROLE = "design"
-DESIGN_KEY = "design.json"
 #: Objects the importer reads for what they say about workloads (not kept as resources).
 READ_KINDS = frozenset(
     {

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from archdesigner.importers.kubernetes_pods import container_ports, read_env, text
 from archdesigner.importers.kubernetes_wire import Workload
 from archdesigner.io.load import problems_from_validation
+from archdesigner.kubernetes_syntax import GENERATED_ANNOTATION, NODE_ANNOTATION, render_env
 from archdesigner.model import catalog
 from archdesigner.model.design import Node
 
@@ -26,8 +27,6 @@ def node_from_annotation(
     secrets: Mapping[tuple[str, str], list[str]],
     report: list[str],
 ) -> Node:
-    from archdesigner.importers.kubernetes import GENERATED_ANNOTATION, NODE_ANNOTATION
-
     obj = w.obj
     try:
         data = json.loads(raw)
@@ -66,8 +65,6 @@ def _env_back(
 ) -> None:
     """The node's env stays as the annotation says while the manifest's env is what the export
     wrote for it; else the manifest's env (without the generated link variables) is taken."""
-    from archdesigner.export.kubernetes_parts import render_env
-
     written = main.get("env") if isinstance(main.get("env"), list) else []
     own = [e for e in written or [] if isinstance(e, dict) and e.get("name") not in generated]
     secret = _secret_name(written or [])
