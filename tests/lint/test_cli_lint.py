@@ -85,7 +85,7 @@ def test_json_is_versioned_documented_and_stable(
     entry = doc["files"][0]
     assert entry["file"] == str(design)
     assert entry["summary"] == {
-        "error": 7, "warning": 14, "info": 5, "suppressed": 0, "fixable": 18,
+        "error": 7, "warning": 14, "info": 5, "suppressed": 0, "fixable": 17,
     }  # fmt: skip
     f = entry["findings"][0]
     assert list(f) == [
@@ -96,7 +96,11 @@ def test_json_is_versioned_documented_and_stable(
         "CAP001",
         "search-api",  # before catalog: more requests touch it (0.694 > 0.611)
         0.694,
-        {"description": "Set replicas of search-api to 2"},
+        {
+            "description": "Set replicas of search-api to 2, and route ops and recommend to "
+            "it through the load balancer search-api-lb",
+            "applicability": "unsafe",
+        },
     )
 
 
@@ -153,7 +157,7 @@ def test_text_output_is_grouped_with_summary_and_no_colour_when_piped(
     assert out.splitlines()[0] == str(design)
     assert out.rstrip().endswith(
         "Found 25 findings in 1 file: 6 errors, 14 warnings, 5 info "
-        "(1 suppressed; 17 fixable with --fix)."
+        "(1 suppressed; 9 fixable with --fix; 8 more with --fix --unsafe-fixes)."
     )
     assert "[suppressed]" not in out
     _, verbose, _ = run([str(design), "--show-suppressed"], capsys)
@@ -194,16 +198,22 @@ def test_no_color_env_and_tty(design: Path) -> None:
 def test_fix_applies_fixes_saves_atomically_and_reports(
     design: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run([str(design), "--fix"], capsys)
-    assert f"{design}: fixed SPF001 on ledger: Set replicas of ledger to 2" in out
-    fixed = load_design(design)  # still a valid design
-    assert fixed.node_map()["ledger"].replicas >= 2
+    code, out, err = run([str(design), "--fix"], capsys)
+    # text mode: one line per change on stderr, none in the findings
+    line = f"{design}: fixed RES004 on cart-mail: Set circuit_breaker of link cart-mail to true"
+    assert line in err.splitlines() and "fixed" not in out
+    fixed = load_design(design)  # still a valid design, with safe fixes only
+    assert fixed.node_map()["ledger"].replicas == 1  # its fix needs a load balancer
+    assert len(fixed.nodes) == len(load_design(CONF).nodes)
     assert not list(design.parent.glob(".*.tmp"))
-    code, out, _ = run([str(design), "--format", "json"], capsys)
+    run([str(design), "--fix", "--unsafe-fixes"], capsys)
+    assert load_design(design).node_map()["ledger"].replicas >= 2
+    code, out, err = run([str(design), "--format", "json", "--fix"], capsys)
+    assert err == ""  # JSON carries what was fixed; nothing on stderr
     remaining = json.loads(out)["files"][0]
-    assert remaining["summary"]["fixable"] == 0
+    assert remaining["summary"]["fixable"] == 0 and remaining["fixed"] == []
     assert {f["rule"] for f in remaining["findings"]} <= {
-        "EDG002", "RES001", "DAT001", "DAT002", "SPF002", "MOD001",
+        "EDG002", "RES001", "DAT001", "DAT002", "SPF002", "MOD001", "SCL005",
     }  # fmt: skip
     assert code == 1  # EDG002 and RES001 have no automatic fix
 

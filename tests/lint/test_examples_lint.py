@@ -44,6 +44,6 @@ def test_fix_leaves_the_web_shop_without_fixable_errors(tmp_path: Path) -> None:
     target = tmp_path / "shop.arch.json"
     shutil.copy(EXAMPLES / "web-shop.arch.json", target)
     design = load_design(target)
-    report, applied = apply_fixes(design, lint)
+    report, applied = apply_fixes(design, lint, unsafe=True)
     assert {f.rule_id for f in applied} >= {"SPF001", "SCL002", "RES004"}
     assert not [f for f in report.active if f.severity == "error"]

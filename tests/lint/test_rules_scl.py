@@ -105,9 +105,13 @@ def test_scl004_database_with_three_uncached_callers_fix_adds_cache() -> None:
     design = hot_db(3)
     f = only(design, "SCL004")
     assert f.subject == "db" and f.related == ["s0", "s1", "s2"]
+    assert f.fix.applicability == "unsafe"
     f.fix.edit.apply(design)
-    assert {x.source for x in design.links if x.target == "db-cache"} == {"s0", "s1", "s2"}
+    # one cache per caller: a cache shared by the three would be a shared datastore (DAT001)
+    for caller in ("s0", "s1", "s2"):
+        assert [x.source for x in design.links if x.target == f"{caller}-cache"] == [caller]
     assert pairs(design, "SCL004") == []
+    assert pairs(design, "DAT001") == [("DAT001", "db")]  # the database was shared already
 
 
 def test_scl004_twins_fewer_callers_or_one_uses_a_cache_and_option() -> None:

@@ -76,6 +76,10 @@ class LintReport:
     errors: list[PluginError] = field(default_factory=list)
     utilization: dict[str, tuple[float, float]] = field(default_factory=dict)
     utilization_target: float = DEFAULT_UTILIZATION_TARGET
+    #: display names of the nodes and groups whose name differs from their id
+    labels: dict[str, str] = field(default_factory=dict)
+    #: each link as ``source → target`` (display names), for the text output
+    link_labels: dict[str, str] = field(default_factory=dict)
     rules: list[RegisteredRule] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -422,6 +426,13 @@ def _run(
     report.findings = final
     report.utilization = _utilization(graph, load_factor, shared)
     report.utilization_target = utilization_target(design)
+    report.labels = {n.id: n.name for n in design.nodes if n.name and n.name != n.id}
+    report.labels.update({g.id: g.name for g in design.groups if g.name and g.name != g.id})
+    names = {n.id: n.label for n in design.nodes}
+    report.link_labels = {
+        link.id: f"{names.get(link.source, link.source)} → {names.get(link.target, link.target)}"
+        for link in design.links
+    }
     return report
 
 

@@ -31,12 +31,19 @@ from archdesigner.model.edits import Edit, EditError, indexed
 FixKey = tuple[str, str, str, str]  # rule, subject type, subject, fix description
 
 
+def applicable(f: Finding, unsafe: bool) -> bool:
+    """True when ``--fix`` applies the fix of ``f``: a safe fix always, an unsafe one only
+    with ``--unsafe-fixes`` (``unsafe``)."""
+    return f.fix is not None and (unsafe or f.fix.applicability == "safe")
+
+
 def _one_pass(
     design: Design,
     report: LintReport,
     applied: list[Finding],
     inverses: list[Edit] | None,
     done: set[FixKey],
+    unsafe: bool = False,
 ) -> tuple[set[str], list[FixKey]]:
     """Applies the fixes of ``report`` that do not interact. Returns the rules that offered
     a fix (applied, or left for the next pass) and the fixes offered again after being
@@ -46,7 +53,7 @@ def _one_pass(
     again: list[FixKey] = []
     changed = False
     for f in report.active:
-        if f.fix is None:
+        if f.fix is None or not applicable(f, unsafe):
             continue
         key = (f.rule_id, f.subject_type, f.subject, f.fix.description)
         if key in done:
@@ -78,10 +85,12 @@ def apply_fixes(
     max_passes: int | None = None,
     *,
     inverses: list[Edit] | None = None,
+    unsafe: bool = False,
 ) -> tuple[LintReport, list[Finding]]:
     """Applies fixes until a whole lint offers none that applies (see the module docs);
     returns that lint's report and the fixed findings. ``max_passes`` (None: no limit) ends
-    the run early, with a warning in the report.
+    the run early, with a warning in the report. Safe fixes only, unless ``unsafe``
+    (``--unsafe-fixes``): then also the fixes that add, remove or reroute components.
 
     When ``inverses`` is a list, the inverse edit of each applied fix is appended to it:
     applying them in reverse order restores the design exactly."""
@@ -96,7 +105,7 @@ def apply_fixes(
             report.warnings.append(f"--fix stopped after {passes} passes, fixes still applying")
             break
         with gc_paused(), indexed(design):  # a pass allocates much and frees little
-            offered, again = _one_pass(design, report, applied, inverses, done)
+            offered, again = _one_pass(design, report, applied, inverses, done, unsafe)
         passes += 1
         if offered:
             with focused(offered):

@@ -14,7 +14,11 @@ NAME = "lint"
 HELP = "check designs for scalability and resilience problems"
 DESCRIPTION = (
     "Runs the lint rules (see 'archdesigner rules') over each design file and prints the\n"
-    "findings, sorted by severity, rule id and subject.\n\n"
+    "findings, sorted by severity, impact (the share of requests that touch the subject),\n"
+    "rule id and subject. Text output starts with the top risks, then one block per rule.\n\n"
+    "--fix applies the safe fixes (fields of existing components and links); add\n"
+    "--unsafe-fixes for the ones that add, remove or reroute components. --diff shows what\n"
+    "--fix would change without writing.\n\n"
     "Selection works by rule id or prefix, like ruff: --select SPF,SCL001 --ignore SCL001.\n"
     "The design's own 'lint' block (select, ignore, severity, options) applies as well;\n"
     "--select replaces its select list, --ignore adds to its ignore list.\n\n"
@@ -58,7 +62,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="multiply every entry's load by X (what if traffic grows tenfold: 10)",
     )
     parser.add_argument(
-        "--fix", action="store_true", help="apply the automatic fixes and save the design"
+        "--fix", action="store_true", help="apply the safe automatic fixes and save the design"
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: also apply the fixes that add, remove or reroute "
+        "components and links",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change as a unified diff of each design file; write "
+        "nothing (exit 1 when there is a change)",
+    )
+    parser.add_argument(
+        "--output-format",
+        choices=("grouped", "full", "concise"),
+        default="grouped",
+        help="text format: grouped by rule with the top risks first (default), full (one "
+        "entry per finding), concise (one line per finding: file:line: RULE message)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="first run: write the findings' fingerprints to FILE; later runs: report (and "
+        "fail on) only findings not in FILE",
     )
     parser.add_argument(
         "--show-suppressed", action="store_true", help="text format: list suppressed findings"
@@ -85,14 +114,10 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from archdesigner.cli import CommandError
-    from archdesigner.io import DesignError, dumps_design, loads_design
-    from archdesigner.io.load import read_text
-    from archdesigner.io.output import OutputError, check_output, write_output, write_output_text
-    from archdesigner.lint import DEFAULT_TIME_LIMIT, LintConfigError, lint_design, load_rules
+    from archdesigner.io.output import OutputError, check_output, write_output_text
+    from archdesigner.lint import DEFAULT_TIME_LIMIT, load_rules
     from archdesigner.lint.engine import unmatched_selectors
-    from archdesigner.lint.fixing import apply_fixes
-    from archdesigner.lint.output import FileResult, render
-    from archdesigner.model.design import Design
+    from archdesigner.lint.output import render
 
     if args.output:
         try:
@@ -115,40 +140,20 @@ def run(args: argparse.Namespace) -> int:
         "ignore": ignore,
         "time_limit": args.time_limit or DEFAULT_TIME_LIMIT,
     }
-    results: list[FileResult] = []
-    broken = False
-    for file in args.files:
-        try:
-            text = read_text(Path(file))
-            design = loads_design(text, file)
-        except DesignError as exc:
-            print(str(exc), file=sys.stderr)
-            broken = True
-            continue
-
-        def lint(d: Design, file: str = file) -> Any:
-            return lint_design(d, source_path=file, **kwargs)
-
-        try:
-            if args.fix:
-                report, applied = apply_fixes(design, lint)
-                fixed = [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
-                if fixed:
-                    text = dumps_design(design)
-                    write_output(file, text.encode("utf-8"))
-            else:
-                report, fixed = lint(design), []
-        except (LintConfigError, OutputError) as exc:
-            print(f"{file}: {exc}" if isinstance(exc, LintConfigError) else exc, file=sys.stderr)
-            broken = True
-            continue
-        if args.format != "text":
-            for rid, subject, desc in fixed:
-                print(f"{file}: fixed {rid} on {subject}: {desc}", file=sys.stderr)
-            for e in report.errors:
-                print(f"archdesigner lint: warning: {e}", file=sys.stderr)
-        results.append(FileResult(file, text, report, fixed))
-    out = render(args.format, results, color=_use_color(args), verbose=args.show_suppressed)
+    results, broken, diffs = _lint_files(args, kwargs)
+    if args.diff:
+        sys.stdout.write("".join(diffs))
+        sys.stdout.flush()
+        return 2 if broken else (1 if diffs else 0)
+    if args.baseline and not broken:
+        _apply_baseline(args.baseline, results)
+    out = render(
+        args.format,
+        results,
+        color=_use_color(args),
+        verbose=args.show_suppressed,
+        style=args.output_format,
+    )
     if args.output:
         try:
             write_output_text(args.output, out)
@@ -163,3 +168,105 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_on != "never" and any(r.report.reaches(args.fail_on) for r in results):
         return 1
     return 0
+
+
+def _lint_files(
+    args: argparse.Namespace, kwargs: dict[str, Any]
+) -> tuple[list[Any], bool, list[str]]:
+    """Lints (and with --fix / --diff fixes) each file: (results, whether a file could not
+    be read or fixed, the unified diffs --diff prints)."""
+    from archdesigner.io import DesignError, dumps_design, loads_design
+    from archdesigner.io.load import read_text
+    from archdesigner.io.output import OutputError, write_output
+    from archdesigner.lint import LintConfigError, lint_design
+    from archdesigner.lint.fixing import apply_fixes
+    from archdesigner.lint.output import FileResult
+    from archdesigner.model.design import Design
+
+    results: list[FileResult] = []
+    diffs: list[str] = []
+    broken = False
+    fixing = args.fix or args.diff
+    for file in args.files:
+        try:
+            text = read_text(Path(file))
+            design = loads_design(text, file)
+        except DesignError as exc:
+            print(str(exc), file=sys.stderr)
+            broken = True
+            continue
+
+        def lint(d: Design, file: str = file) -> Any:
+            return lint_design(d, source_path=file, **kwargs)
+
+        try:
+            fixed: list[tuple[str, str, str]] = []
+            if fixing:
+                report, applied = apply_fixes(design, lint, unsafe=args.unsafe_fixes)
+                fixed = [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
+            else:
+                report = lint(design)
+            if fixed:
+                new_text = dumps_design(design)
+                if args.diff:
+                    diffs.append(_unified_diff(file, text, new_text))
+                else:
+                    write_output(file, new_text.encode("utf-8"))
+                    text = new_text
+        except (LintConfigError, OutputError) as exc:
+            print(f"{file}: {exc}" if isinstance(exc, LintConfigError) else exc, file=sys.stderr)
+            broken = True
+            continue
+        if args.fix and not args.diff and args.format == "text":
+            for rid, subject, desc in fixed:  # one line per change, beside the findings
+                print(f"{file}: fixed {rid} on {subject}: {desc}", file=sys.stderr)
+        if args.format != "text":
+            for e in report.errors:
+                print(f"archdesigner lint: warning: {e}", file=sys.stderr)
+        results.append(FileResult(file, text, report, [] if args.diff else fixed))
+    return results, broken, diffs
+
+
+def _unified_diff(file: str, before: str, after: str) -> str:
+    """What ``--fix`` would write to ``file``, as a unified diff (``a/FILE`` -> ``b/FILE``)."""
+    import difflib
+
+    name = Path(file).as_posix()
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    out = "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+    return out
+
+
+def _apply_baseline(path: str, results: list[Any]) -> None:
+    """--baseline FILE: write the current findings' fingerprints to FILE when it does not
+    exist yet (and report none of them); otherwise drop the findings it lists."""
+    from archdesigner.cli import CommandError
+    from archdesigner.lint.baseline import (
+        BaselineError,
+        apply_baseline,
+        read_baseline,
+        write_baseline,
+    )
+
+    base = Path(path)
+    try:
+        if not base.exists():
+            count = write_baseline(base, results)
+            print(
+                f"archdesigner lint: wrote the baseline {path} with {count} findings; "
+                "from now on only findings not in it are reported",
+                file=sys.stderr,
+            )
+            known = read_baseline(base)
+        else:
+            known = read_baseline(base)
+    except BaselineError as exc:
+        raise CommandError(str(exc)) from None
+    apply_baseline(base, known, results)

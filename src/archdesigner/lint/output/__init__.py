@@ -14,17 +14,30 @@ FORMATS = ("text", "json", "sarif")
 @dataclass
 class FileResult:
     """One linted file: its path as given, its text (to locate findings), the report, and
-    the fixes applied (``--fix``) as (rule id, subject, description)."""
+    the fixes applied (``--fix``) as (rule id, subject, description), and how many findings
+    ``--baseline`` left out (``baselined``)."""
 
     path: str
     text: str
     report: LintReport
     fixed: list[tuple[str, str, str]] = field(default_factory=list)
+    baselined: int = 0
+
+
+#: text output styles: ``grouped`` (default), ``full``, ``concise``
+TEXT_STYLES = ("grouped", "full", "concise")
 
 
 def render(
-    fmt: str, results: list[FileResult], *, color: bool = False, verbose: bool = False
+    fmt: str,
+    results: list[FileResult],
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    style: str = "grouped",
 ) -> str:
+    """The output of ``archdesigner lint`` in format ``fmt``; ``style`` picks the text
+    layout (see :data:`TEXT_STYLES`), ``verbose`` lists suppressed findings in text."""
     if fmt == "json":
         from archdesigner.lint.output.json_format import render_json
 
@@ -33,9 +46,17 @@ def render(
         from archdesigner.lint.output.sarif import render_sarif
 
         return render_sarif(results)
-    from archdesigner.lint.output.text import render_text
+    if style == "concise":
+        from archdesigner.lint.output.concise import render_concise
 
-    return render_text(results, color=color, show_suppressed=verbose)
+        return render_concise(results)
+    if style == "full":
+        from archdesigner.lint.output.text import render_text
+
+        return render_text(results, color=color, show_suppressed=verbose)
+    from archdesigner.lint.output.grouped import render_grouped
+
+    return render_grouped(results, color=color, show_suppressed=verbose)
 
 
-__all__ = ["FORMATS", "FileResult", "render"]
+__all__ = ["FORMATS", "TEXT_STYLES", "FileResult", "render"]

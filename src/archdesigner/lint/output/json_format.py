@@ -27,7 +27,9 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "impact": round(f.impact, 3),
         "related": list(f.related),
         "evidence": f.evidence,
-        "fix": {"description": f.fix.description} if f.fix is not None else None,
+        "fix": {"description": f.fix.description, "applicability": f.fix.applicability}
+        if f.fix is not None
+        else None,
         "fingerprint": f.fingerprint,
         "suppressed": f.suppressed,
         "source": f.source,

@@ -93,6 +93,7 @@ def render_sarif(results: list[FileResult]) -> str:
                     "related": list(f.related),
                     "evidence": f.evidence,
                     "fix": f.fix.description if f.fix is not None else None,
+                    "fixApplicability": f.fix.applicability if f.fix is not None else None,
                 },
             }
             if f.suppressed:

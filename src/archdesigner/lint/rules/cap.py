@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from archdesigner.lint.api import Finding, Fix, LintContext, Option, number, plural, rule
 from archdesigner.lint.rules._common import flow, target_utilization
+from archdesigner.lint.rules._fixes import scale_fix
 from archdesigner.model.design import Node
 from archdesigner.model.edits import UpdateNode
 
@@ -17,17 +18,35 @@ def _needed(offered: float, per_replica: float) -> int:
     return max(1, math.ceil(offered / per_replica - _EPS))
 
 
-def _scale_fix(node: Node, needed: int, why: str) -> Fix:
+def _scale_fix(ctx: LintContext, node: Node, needed: int, why: str) -> Fix | None:
+    """Raise the instances of ``node`` to ``needed``. None for a node that scales vertically
+    or not at all (more replicas of a database are not more capacity: a larger instance, a
+    cache or read replicas are), and when scaling out would add a finding."""
+    if node.scaling_mode in ("vertical", "none"):
+        return None
     if node.autoscale is not None:
         scale = {"min": min(node.autoscale.min, needed), "max": needed}
         return Fix(
             f"Set autoscale.max of {node.id} to {needed}{why}",
             UpdateNode(node.id, {"autoscale": scale}, f"Autoscale {node.id} up to {needed}"),
         )
-    return Fix(
-        f"Set replicas of {node.id} to {needed}{why}",
-        UpdateNode(node.id, {"replicas": needed}, f"Run {needed} replicas of {node.id}"),
-    )
+    edit = UpdateNode(node.id, {"replicas": needed}, f"Run {needed} replicas of {node.id}")
+    return scale_fix(ctx, node, edit, f"Set replicas of {node.id} to {needed}{why}")
+
+
+def _advice(node: Node, needed: int, target: float, comfortable: int) -> str:
+    """What the message tells to do: more replicas, or (vertical / no scaling) a larger
+    instance, a cache or read replicas."""
+    if node.scaling_mode in ("vertical", "none"):
+        how = "vertically" if node.scaling_mode == "vertical" else "not at all"
+        return (
+            f"It scales {how}, so more replicas do not help: give it a larger instance, put "
+            f"a cache in front of it, or add read replicas."
+        )
+    text = f"It needs {plural(needed, 'replica')}"
+    if comfortable != needed:
+        return text + f" ({comfortable} to stay under {target:.0%} utilization)."
+    return text + f", which also keeps it under {target:.0%} utilization."
 
 
 def _instances(node: Node) -> str:
@@ -58,12 +77,7 @@ def overloaded(ctx: LintContext) -> Iterator[Finding]:
             node,
             f"{node.id} is overloaded: it is offered {number(offered)} requests/s{factor} but "
             f"{_instances(node)} x {number(node.capacity_rps)} requests/s sustain only "
-            f"{number(cap)}. It needs {plural(needed, 'replica')}"
-            + (
-                f" ({comfortable} to stay under {target:.0%} utilization)."
-                if comfortable != needed
-                else f", which also keeps it under {target:.0%} utilization."
-            ),
+            f"{number(cap)}. {_advice(node, needed, target, comfortable)}",
             evidence={
                 "offered_rps": round(offered, 6),
                 "capacity_rps": round(cap, 6),
@@ -71,7 +85,7 @@ def overloaded(ctx: LintContext) -> Iterator[Finding]:
                 "replicas_needed": needed,
                 "replicas_for_target": comfortable,
             },
-            fix=_scale_fix(node, needed, ""),
+            fix=_scale_fix(ctx, node, needed, ""),
         )
 
 
@@ -104,8 +118,12 @@ def low_headroom(ctx: LintContext) -> Iterator[Finding]:
             f"{node.id} runs at {offered / cap:.0%} of its capacity: offered "
             f"{number(offered)} requests/s{factor}, capacity {number(cap)} "
             f"({_instances(node)} x {number(node.capacity_rps)}), above the {target:.0%} "
-            f"target, so a peak overloads it. {plural(needed, 'replica')} keep it under "
-            f"{target:.0%}.",
+            f"target, so a peak overloads it. "
+            + (
+                _advice(node, needed, target, needed)
+                if node.scaling_mode in ("vertical", "none")
+                else f"{plural(needed, 'replica')} keep it under {target:.0%}."
+            ),
             evidence={
                 "offered_rps": round(offered, 6),
                 "capacity_rps": round(cap, 6),
@@ -113,7 +131,7 @@ def low_headroom(ctx: LintContext) -> Iterator[Finding]:
                 "max_utilization": target,
                 "replicas_needed": needed,
             },
-            fix=_scale_fix(node, needed, f" (under {target:.0%} utilization)"),
+            fix=_scale_fix(ctx, node, needed, f" (under {target:.0%} utilization)"),
         )
 
 

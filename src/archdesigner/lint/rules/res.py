@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from archdesigner.lint.analysis import path_nodes
 from archdesigner.lint.api import Finding, Fix, LintContext, Option, names, rule
@@ -33,7 +34,8 @@ def dependency_cycle(ctx: LintContext) -> Iterator[Finding]:
             "requests can loop. Make one link of the cycle async.",
             related=members,
             evidence={"members": members, "links": links},
-            key=",".join(members),
+            # no key: a node is in one cycle only, and a fix that puts a load balancer on a
+            # link of the cycle must not make the same cycle look like a new finding
         )
 
 
@@ -99,16 +101,13 @@ def retry_amplification(ctx: LintContext) -> Iterator[Finding]:
             )
             if step.link is not None and step.link.retries:
                 retrying.append(step.link)
-        inner = retrying[1:]
         fix = None
-        if inner:
+        if retrying[1:]:
+            keep = retrying[0]
             fix = Fix(
-                f"Set retries to 0 on {names([x.id for x in inner])} (keep retries on "
-                f"{retrying[0].id} only)",
-                Compound(
-                    tuple(UpdateLink(x.id, {"retries": 0}) for x in inner),
-                    "Retry only at the outermost call",
-                ),
+                f"Set retries to 0 on {names([x.id for x in retrying[1:]])} and every other "
+                f"retrying sync call behind {entry} (keep retries on {keep.id} only)",
+                partial(_retry_once, ctx, entry, keep),
             )
         detail = " x ".join(f"{1 + x.retries} ({x.id})" for x in retrying)
         yield ctx.finding(
@@ -126,6 +125,30 @@ def retry_amplification(ctx: LintContext) -> Iterator[Finding]:
             },
             fix=fix,
         )
+
+
+def _retry_once(ctx: LintContext, entry: str, keep: Link) -> Compound:
+    """Retries 0 on every sync link with retries that a sync path from ``entry`` reaches,
+    except ``keep``: one pass leaves at most one retrying level on the entry's paths (fixing
+    one worst path at a time took a pass per path)."""
+    g = ctx.graph
+    seen = {entry}
+    todo = [entry]
+    inner: list[Link] = []
+    while todo:
+        nid = todo.pop()
+        for link in g.out_links[nid]:
+            if link.mode != "sync":
+                continue
+            if link.retries and link.id != keep.id:
+                inner.append(link)
+            if link.target not in seen:
+                seen.add(link.target)
+                todo.append(link.target)
+    inner.sort(key=lambda x: x.id)
+    return Compound(
+        tuple(UpdateLink(x.id, {"retries": 0}) for x in inner), "Retry only at the outermost call"
+    )
 
 
 @rule(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdesigner.lint.analysis import path_nodes
+from archdesigner.lint.analysis import PathStep, SyncPaths, path_nodes
 from archdesigner.lint.api import Finding, Fix, LintContext, Option, names, plural, rule
+from archdesigner.lint.flow import ROUTING
 from archdesigner.lint.rules._common import (
     FRONT_DOOR,
     SERVICE_LIKE,
@@ -14,6 +15,13 @@ from archdesigner.lint.rules._common import (
     new_node,
     paths,
     placed,
+)
+from archdesigner.lint.rules._fixes import (
+    INSERTED_TIMEOUT_MS,
+    NO_INSERT_BEFORE,
+    balancer_id,
+    front_with_balancer,
+    guard,
 )
 from archdesigner.model.design import Link, Node
 from archdesigner.model.edits import (
@@ -47,13 +55,6 @@ def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
         if not v.scaled_out:
             continue
         count = f"{v.replicas} replicas" if v.autoscale is None else "autoscaled replicas"
-        lb_id = new_id(ctx, f"{v.id}-lb")
-
-        def insert_lb(link: Link = link, u: Node = u, v: Node = v, lb_id: str = lb_id) -> Edit:
-            lb = Node(id=lb_id, kind="load_balancer", replicas=2)
-            lb = placed(ctx, lb, midpoint(u.position, v.position), (u.id, v.id))
-            return insert_between(ctx.design, link.id, lb)
-
         yield ctx.finding(
             link,
             f"Link {link.id}: {u.id} calls {v.id}, which runs {count}, without a load "
@@ -61,8 +62,31 @@ def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
             f"Put a load balancer between them or set discovery on the link.",
             related=[u.id, v.id],
             evidence={"source": u.id, "target": v.id, "target_replicas": v.replicas},
-            fix=Fix(f"Insert a load balancer {lb_id} between {u.id} and {v.id}", insert_lb),
+            fix=_balancer_fix(ctx, v),
         )
+
+
+def _balancer_fix(ctx: LintContext, v: Node) -> Fix | None:
+    """ONE load balancer in front of ``v`` for every caller SCL001 flags (the one that
+    already fronts ``v`` when there is one): the same fix on each of those findings."""
+    fixes: dict[str, Fix | None] = ctx.shared("scl001_fixes", dict)
+    if v.id in fixes:
+        return fixes[v.id]
+    g = guard(ctx)
+    callers = g.direct_callers(v)
+    fix = None
+    if callers and g.balancer_ok(v, callers):
+        lb_id = balancer_id(ctx, v)
+        fix = Fix(
+            f"Route {names([c.source for c in callers])} to {v.id} through the load "
+            f"balancer {lb_id}",
+            lambda: Compound(
+                tuple(front_with_balancer(ctx, v, callers)), f"Balance the calls to {v.id}"
+            ),
+            applicability="unsafe",
+        )
+    fixes[v.id] = fix
+    return fix
 
 
 @rule(
@@ -77,16 +101,17 @@ def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
         if node.kind not in SERVICE_LIKE or not node.is_stateful or not node.scaled_out:
             continue
         count = f"{node.replicas} replicas" if node.autoscale is None else "autoscaled replicas"
-        cache_id = new_id(ctx, f"{node.id}-state")
+        cache_id = new_id(ctx, f"{node.id}-state")  # reserved even when no fix is offered
 
         def move_state(node: Node = node, cache_id: str = cache_id) -> Edit:
-            cache = Node(id=cache_id, kind="cache", replicas=2)
+            cache = Node(id=cache_id, kind="cache", replicas=2, technology="redis")
             cache = placed(ctx, cache, node.position, (node.id,))
             link_id = unique_id(f"{node.id}-{cache.id}", ctx.links.keys())
+            call = Link(id=link_id, source=node.id, target=cache.id, timeout_ms=INSERTED_TIMEOUT_MS)
             return Compound(
                 (
                     AddNode(cache),
-                    AddLink(Link(id=link_id, source=node.id, target=cache.id)),
+                    AddLink(call),
                     UpdateNode(node.id, {"stateful": False}),
                 ),
                 f"Move the state of {node.id} to {cache.id}",
@@ -101,7 +126,10 @@ def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
             fix=Fix(
                 f"Move the state of {node.id} to a new cache {cache_id} and set stateful to false",
                 move_state,
-            ),
+                applicability="unsafe",
+            )
+            if guard(ctx).hops_ok(node.id, None, 1)
+            else None,
         )
 
 
@@ -162,39 +190,52 @@ def uncached_hot_database(ctx: LintContext) -> Iterator[Finding]:
         )
         if len(callers) < minimum or any(uses_cache[c] for c in callers):
             continue
-        cache = new_node(
-            ctx,
-            f"{db.id}-cache",
-            "cache",
-            db.position,
-            replicas=2,
-            technology="redis",
-        )
-
-        def add_cache(cache: Node = cache, callers: list[str] = callers, db: str = db.id) -> Edit:
-            # next to the database it stands in front of, in the group it shares with callers
-            cache = placed(ctx, cache, nodes[db].position, (db, *callers))
-            taken = set(ctx.links.keys())
-            edits: list[AddNode | AddLink] = [AddNode(cache)]
-            for caller in callers:
-                if nodes[caller].kind == "client":
-                    continue  # a client must not reach a cache either (EDG002)
-                lid = unique_id(f"{caller}-{cache.id}", taken)
-                taken.add(lid)
-                edits.append(
-                    AddLink(Link(id=lid, source=caller, target=cache.id, protocol="redis"))
-                )
-            return Compound(tuple(edits), f"Add cache {cache.id} for {db}")
-
         yield ctx.finding(
             db,
             f"Database {db.id} is called synchronously by {plural(len(callers), 'component')} "
             f"({names(callers)}) and none of them uses a cache, so every read hits the "
-            f"database. Add a cache in front of it for these callers.",
+            f"database. Give each of them a cache for its reads.",
             related=callers,
             evidence={"callers": callers, "min_callers": minimum},
-            fix=Fix(f"Add a cache {cache.id} linked from {names(callers)}", add_cache),
+            fix=_cache_fix(ctx, db, callers),
         )
+
+
+def _cache_fix(ctx: LintContext, db: Node, callers: list[str]) -> Fix | None:
+    """One cache per calling component (not per database: a cache shared by several
+    services is a shared datastore, DAT001), next to the database. Clients get none (a
+    client must not reach a cache either, EDG002). None when a new call would make a sync
+    chain too long."""
+    nodes = ctx.nodes
+    users = [c for c in callers if nodes[c].kind != "client"]
+    g = guard(ctx)
+    if not users or not all(g.hops_ok(c, None, 1) for c in users):
+        return None
+    cache_ids = {c: new_id(ctx, f"{c}-cache") for c in users}
+
+    def add_caches() -> Edit:
+        taken = set(ctx.links.keys())
+        edits: list[AddNode | AddLink] = []
+        for caller, cache_id in cache_ids.items():
+            cache = Node(id=cache_id, kind="cache", replicas=2, technology="redis")
+            # next to the database it stands in front of, in the group it shares with callers
+            edits.append(AddNode(placed(ctx, cache, db.position, (db.id, caller))))
+            lid = unique_id(f"{caller}-{cache_id}", taken)
+            taken.add(lid)
+            call = Link(
+                id=lid,
+                source=caller,
+                target=cache_id,
+                timeout_ms=INSERTED_TIMEOUT_MS,
+            )
+            edits.append(AddLink(call))
+        return Compound(tuple(edits), f"Add caches for the readers of {db.id}")
+
+    return Fix(
+        f"Add a cache for each of {names(users)} ({names(list(cache_ids.values()))})",
+        add_caches,
+        applicability="unsafe",
+    )
 
 
 @rule(
@@ -218,41 +259,7 @@ def long_sync_chain(ctx: LintContext) -> Iterator[Finding]:
         steps = sp.walk(comp, "depth")
         route = path_nodes(entry, steps)
         cycles = [[g.ids[i] for i in cond.members[s.comp]] for s in steps if cond.cyclic[s.comp]]
-        # cut the last link that still leaves at most max_depth sync links before it
-        cut: Link | None = None
-        pos = 0
-        for step in steps:
-            pos += sp.cycle_weight[step.comp]
-            if step.link is None:
-                break
-            if pos <= max_depth:
-                cut = step.link
-            pos += 1
-        fix = None
-        if cut is not None:
-            src, dst = ctx.nodes[cut.source], ctx.nodes[cut.target]
-            queue = new_node(
-                ctx,
-                f"{dst.id}-queue",
-                "queue",
-                midpoint(src.position, dst.position),
-                replicas=2,
-            )
-
-            def through_queue(cut: Link = cut, queue: Node = queue) -> Edit:
-                queue = placed(ctx, queue, queue.position, (cut.source, cut.target))
-                insert = insert_between(ctx.design, cut.id, queue)
-                new_links = [e.link.id for e in insert.edits if isinstance(e, AddLink)]
-                return Compound(
-                    (insert, *(UpdateLink(lid, {"mode": "async"}) for lid in new_links)),
-                    f"Make {cut.source} -> {cut.target} async through {queue.id}",
-                )
-
-            fix = Fix(
-                f"Put a queue {queue.id} between {cut.source} and {cut.target} and make "
-                "both links async",
-                through_queue,
-            )
+        fix = _queue_fix(ctx, _cut_link(ctx, sp, steps, max_depth))
         via = f" (through the cycle {', '.join(cycles[0])})" if cycles else ""
         yield ctx.finding(
             ctx.nodes[entry],
@@ -269,6 +276,58 @@ def long_sync_chain(ctx: LintContext) -> Iterator[Finding]:
             },
             fix=fix,
         )
+
+
+#: a queue is never put right after these kinds
+NO_QUEUE_AFTER = ROUTING | {"client"}
+
+
+def _cut_link(
+    ctx: LintContext, sp: SyncPaths, steps: list[PathStep], max_depth: int
+) -> Link | None:
+    """The link of a too-long chain to make async: the last one that still leaves at most
+    ``max_depth`` sync links before it and does not lead to a routing node, queue or
+    datastore (a queue in front of those would make a mess), nor leaves a routing node (a
+    load balancer or gateway hands requests to services, not to a queue) or a client (a
+    client that talks to a queue is EDG002)."""
+    kinds = ctx.graph.kinds
+    index = ctx.graph.index
+    cut: Link | None = None
+    pos = 0
+    for step in steps:
+        pos += sp.cycle_weight[step.comp]
+        if step.link is None:
+            break
+        ends = kinds[index[step.link.source]], kinds[index[step.link.target]]
+        if pos <= max_depth and ends[1] not in NO_INSERT_BEFORE and ends[0] not in NO_QUEUE_AFTER:
+            cut = step.link
+        pos += 1
+    return cut
+
+
+def _queue_fix(ctx: LintContext, cut: Link | None) -> Fix | None:
+    """Put a new queue on ``cut`` and make both of its links async."""
+    if cut is None:
+        return None
+    src, dst = ctx.nodes[cut.source], ctx.nodes[cut.target]
+    queue = new_node(
+        ctx, f"{dst.id}-queue", "queue", midpoint(src.position, dst.position), replicas=2
+    )
+
+    def through_queue() -> Edit:
+        spot = placed(ctx, queue, queue.position, (cut.source, cut.target))
+        insert = insert_between(ctx.design, cut.id, spot)
+        new_links = [e.link.id for e in insert.edits if isinstance(e, AddLink)]
+        return Compound(
+            (insert, *(UpdateLink(lid, {"mode": "async"}) for lid in new_links)),
+            f"Make {cut.source} -> {cut.target} async through {queue.id}",
+        )
+
+    return Fix(
+        f"Put a queue {queue.id} between {cut.source} and {cut.target} and make both links async",
+        through_queue,
+        applicability="unsafe",
+    )
 
 
 RULES = [

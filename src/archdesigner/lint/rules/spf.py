@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from archdesigner.lint.api import Finding, Fix, LintContext, names, plural, rule
 from archdesigner.lint.rules._common import OUTSIDE
+from archdesigner.lint.rules._fixes import scale_fix
+from archdesigner.model.design import Node
 from archdesigner.model.edits import UpdateNode
 
 
@@ -51,11 +53,22 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
                 "failing_components": table.counts[comp],
                 "total_components": total,
             },
-            fix=Fix(
-                f"Set replicas of {node.id} to 2",
-                UpdateNode(node.id, {"replicas": 2}, f"Run 2 replicas of {node.id}"),
-            ),
+            fix=redundancy_fix(ctx, node),
         )
+
+
+def redundancy_fix(ctx: LintContext, node: Node) -> Fix | None:
+    """Two instances of ``node``: ``replicas`` 2, or ``autoscale.min`` 2 when it autoscales.
+    None for a node that cannot scale (``scaling`` none) or whose scale-out would add a
+    finding (see :func:`archdesigner.lint.rules._fixes.scale_fix`)."""
+    if node.scaling_mode == "none":
+        return None
+    if node.autoscale is not None:
+        scale = {"min": 2, "max": max(2, node.autoscale.max)}
+        edit = UpdateNode(node.id, {"autoscale": scale}, f"Autoscale {node.id} from 2")
+        return Fix(f"Set autoscale.min of {node.id} to 2", edit)
+    edit = UpdateNode(node.id, {"replicas": 2}, f"Run 2 replicas of {node.id}")
+    return scale_fix(ctx, node, edit, f"Set replicas of {node.id} to 2")
 
 
 @rule(

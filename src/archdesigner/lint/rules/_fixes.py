@@ -1,0 +1,231 @@
+"""What the built-in fixes share so that a fix never makes a mess (lint-rules.md v2).
+
+A fix must never add what the linter would flag at warning or error, never insert a
+component in front of a routing node, queue or datastore, and the SCL001 fix puts ONE load
+balancer in front of a service, shared by every flagged caller. The checks here let a rule
+decide, before it offers a fix, that the fix keeps those promises:
+
+* :meth:`FixGuard.scale_out_problem`: running 2+ instances of a node would make it a
+  stateful scale-out (SCL002) or a scaled-out caller of a component that cannot scale
+  (SCL003);
+* :meth:`FixGuard.direct_callers`: the sync callers that would talk to one replica of a
+  scaled-out service (SCL001), which the fix routes through one load balancer
+  (:func:`front_with_balancer`);
+* :meth:`FixGuard.hops_ok`: one more sync hop on a link (an inserted load balancer or
+  gateway, a new cache link) keeps every chain from an entry that SCL005 does not already
+  report within ``max_depth``.
+"""
+
+from __future__ import annotations
+
+from archdesigner.lint.api import Fix, LintContext, names
+from archdesigner.lint.flow import ROUTING
+from archdesigner.lint.rules._common import (
+    DATASTORE,
+    FRONT_DOOR,
+    SERVICE_LIKE,
+    midpoint,
+    new_id,
+    paths,
+    placed,
+)
+from archdesigner.model.design import Link, Node
+from archdesigner.model.edits import (
+    AddLink,
+    AddNode,
+    Compound,
+    Edit,
+    UpdateLink,
+    UpdateNode,
+    unique_id,
+)
+
+#: a component is never inserted in front of these kinds
+NO_INSERT_BEFORE = ROUTING | DATASTORE
+#: timeout of a call a fix adds (an inserted call has a timeout)
+INSERTED_TIMEOUT_MS = 1000
+
+
+class FixGuard:
+    """Per-run facts for the fixes' promises (see the module docstring). Get it with
+    :func:`guard`; it is computed once per lint run."""
+
+    def __init__(self, ctx: LintContext) -> None:
+        self.ctx = ctx
+        opts = ctx.design.lint.options.get("SCL005", {})
+        depth = opts.get("max_depth", 5)
+        self.max_depth = depth if isinstance(depth, int) and not isinstance(depth, bool) else 5
+        self._reach = self._sync_reach()
+
+    def _sync_reach(self) -> list[int]:
+        """Per sync component: the longest sync chain (in links, cycles walked once) from an
+        entry that SCL005 does not report yet to the end of the component, or -1."""
+        sp = paths(self.ctx)
+        cond, g = sp.cond, self.ctx.graph
+        comp_of = cond.comp_of
+        start = [-1] * cond.count
+        for i in g.entry_indexes:
+            c = comp_of[i]
+            if sp.depth[c] <= self.max_depth:
+                start[c] = max(start[c], 0)
+        out: list[list[int]] = [[] for _ in range(cond.count)]
+        for link, s, t in g.link_rows:
+            if link.mode == "sync" and comp_of[s] != comp_of[t]:
+                out[comp_of[s]].append(comp_of[t])
+        reach = [-1] * cond.count
+        for c in reversed(range(cond.count)):  # sources first
+            if start[c] < 0:
+                continue
+            reach[c] = start[c] + sp.cycle_weight[c]
+            for t in out[c]:
+                start[t] = max(start[t], reach[c] + 1)
+        return reach
+
+    def hops_ok(self, source: str, target: str | None, extra: int) -> bool:
+        """True when making the sync link ``source`` -> ``target`` ``extra`` links longer
+        (``target`` None: a new sync link from ``source`` to a new sink, ``extra`` long)
+        keeps every chain from an entry not yet reported by SCL005 within max_depth."""
+        sp = paths(self.ctx)
+        index = self.ctx.graph.index
+        reach = self._reach[sp.cond.comp_of[index[source]]]
+        if reach < 0:
+            return True
+        tail = 0 if target is None else 1 + sp.depth[sp.cond.comp_of[index[target]]]
+        return reach + extra + tail <= self.max_depth
+
+    def scale_out_problem(self, node: Node) -> str:
+        """Why running 2+ instances of ``node`` would add a finding ("" when it would not,
+        or when ``node`` runs several already)."""
+        if node.scaled_out:
+            return ""
+        if node.kind in SERVICE_LIKE and node.is_stateful:
+            return f"{node.id} is stateful: move its state out first (SCL002)"
+        nodes = self.ctx.nodes
+        for link in self.ctx.graph.out_links[node.id]:
+            v = nodes[link.target]
+            stuck = v.kind != "external" and v.scaling_mode == "none"
+            if stuck and link.mode == "sync" and link.required:
+                return f"{v.id}, which {node.id} needs, cannot scale (SCL003)"
+        return ""
+
+    def direct_callers(self, node: Node) -> list[Link]:
+        """Sync links into the service ``node`` that would reach one replica of it when it
+        is scaled out: not from a front door, without client-side discovery (SCL001)."""
+        if node.kind != "service":
+            return []
+        nodes = self.ctx.nodes
+        return [
+            link
+            for link in self.ctx.graph.in_links[node.id]
+            if link.mode == "sync"
+            and not link.discovery
+            and nodes[link.source].kind not in FRONT_DOOR
+            and link.source != node.id
+        ]
+
+    def balancer_ok(self, node: Node, callers: list[Link]) -> bool:
+        """True when one load balancer in front of ``node`` for ``callers`` keeps the
+        promises: ``node`` can scale and no chain grows past max_depth."""
+        if node.scaling_mode == "none":
+            return False
+        return all(self.hops_ok(link.source, node.id, 1) for link in callers)
+
+    def existing_balancer(self, node: Node) -> Node | None:
+        """A load balancer that already fronts ``node``: its every link goes to ``node``."""
+        g = self.ctx.graph
+        nodes = self.ctx.nodes
+        for link in g.in_links[node.id]:
+            lb = nodes[link.source]
+            if lb.kind != "load_balancer":
+                continue
+            if all(out.target == node.id for out in g.out_links[lb.id]):
+                return lb
+        return None
+
+
+def guard(ctx: LintContext) -> FixGuard:
+    """The run's :class:`FixGuard`, computed once per lint run."""
+    result: FixGuard = ctx.shared("fix_guard", lambda: FixGuard(ctx))
+    return result
+
+
+def balancer_id(ctx: LintContext, node: Node) -> str:
+    """The id of the load balancer that fronts ``node``: an existing one, else a new id
+    reserved once per run (every finding about ``node`` names the same balancer)."""
+    existing = guard(ctx).existing_balancer(node)
+    if existing is not None:
+        return existing.id
+    ids: dict[str, str] = ctx.shared("balancer_ids", dict)
+    if node.id not in ids:
+        ids[node.id] = new_id(ctx, f"{node.id}-lb")
+    return ids[node.id]
+
+
+def front_with_balancer(ctx: LintContext, node: Node, callers: list[Link]) -> list[Edit]:
+    """Edits that route every link of ``callers`` through ONE load balancer in front of
+    ``node``: the one that already fronts it (raised to 2 replicas if it runs one), else a
+    new one with 2 replicas and a timeout on its call to ``node``."""
+    existing = guard(ctx).existing_balancer(node)
+    edits: list[Edit] = []
+    if existing is not None:
+        lb_id = existing.id
+        if not existing.redundant:
+            edits.append(UpdateNode(lb_id, {"replicas": 2}))
+    else:
+        lb_id = balancer_id(ctx, node)
+        lb = Node(id=lb_id, kind="load_balancer", replicas=2)
+        near = ctx.nodes[callers[0].source].position if callers else node.position
+        lb = placed(ctx, lb, midpoint(near, node.position), [c.source for c in callers] + [node.id])
+        link_id = unique_id(f"{lb_id}-{node.id}", ctx.links.keys())
+        out = Link(
+            id=link_id,
+            source=lb_id,
+            target=node.id,
+            required=any(c.required for c in callers),
+            protocol=callers[0].protocol if callers else "",
+            timeout_ms=INSERTED_TIMEOUT_MS,
+        )
+        edits += [AddNode(lb), AddLink(out)]
+    edits += [UpdateLink(c.id, {"target": lb_id}) for c in callers]
+    return edits
+
+
+def scale_fix(ctx: LintContext, node: Node, scale: Edit, description: str) -> Fix | None:
+    """A fix that makes ``node`` run 2+ instances with ``scale`` (an edit of its fields),
+    or None when no fix keeps the promises (stateful, needs a component that cannot scale,
+    or the load balancer it needs would make a chain too long). Safe when nothing calls
+    ``node`` directly; otherwise unsafe, with ONE load balancer in front of ``node`` for
+    all its direct callers (built when the fix is applied)."""
+    g = guard(ctx)
+    if g.scale_out_problem(node):
+        return None
+    callers = [] if node.scaled_out else g.direct_callers(node)
+    if not callers:
+        return Fix(description, scale)
+    if not g.balancer_ok(node, callers):
+        return None
+    lb_id = balancer_id(ctx, node)
+
+    def build() -> Edit:
+        return Compound(
+            (scale, *front_with_balancer(ctx, node, callers)),
+            f"{scale.text}; route its callers through {lb_id}",
+        )
+
+    return Fix(
+        f"{description}, and route {names([c.source for c in callers])} to it through the "
+        f"load balancer {lb_id}",
+        build,
+        applicability="unsafe",
+    )
+
+
+__all__ = [
+    "INSERTED_TIMEOUT_MS",
+    "NO_INSERT_BEFORE",
+    "FixGuard",
+    "balancer_id",
+    "front_with_balancer",
+    "guard",
+    "scale_fix",
+]
