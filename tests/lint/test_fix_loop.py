@@ -38,19 +38,19 @@ def test_more_passes_than_the_old_cap_run_until_no_fix_applies() -> None:
         seen.append(_FOCUS.get())
         return lint(design, select=["SCL005"])
 
-    report, applied = apply_fixes(d, counting)
+    report, applied = apply_fixes(d, counting, unsafe=True)
     assert len(applied) == 14 and len(seen) == 16  # 14 cuts, one pass each, then nothing
     assert not [f for f in report.active if f.rule_id == "SCL005"]
     assert not report.warnings
     assert seen[0] is None and seen[-1] is None  # whole lints first and last
     assert all(focus == frozenset({"SCL005"}) for focus in seen[1:-1])  # between: SCL005 only
-    again, more = apply_fixes(d, counting)
+    again, more = apply_fixes(d, counting, unsafe=True)
     assert more == [] and not again.warnings
 
 
 def test_the_result_of_a_focused_run_is_a_whole_lint_of_the_fixed_design() -> None:
     d = fan_of_long_chains(3)
-    report, _ = apply_fixes(d, lint)
+    report, _ = apply_fixes(d, lint, unsafe=True)
     assert [f.fingerprint for f in report.findings] == [f.fingerprint for f in lint(d).findings]
 
 
@@ -75,6 +75,8 @@ def test_fixes_that_undo_each_other_stop_the_loop_with_a_warning() -> None:
 
 def test_a_pass_cap_when_asked_for_says_so() -> None:
     d = fan_of_long_chains(4)
-    report, applied = apply_fixes(d, lambda x: lint(x, select=["SCL005"]), max_passes=2)
+    report, applied = apply_fixes(
+        d, lambda x: lint(x, select=["SCL005"]), max_passes=2, unsafe=True
+    )
     assert len(applied) == 2
     assert report.warnings == ["--fix stopped after 2 passes, fixes still applying"]
