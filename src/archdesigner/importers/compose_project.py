@@ -37,6 +37,8 @@ class ComposeProject:
     services: dict[str, dict[str, Any]]
     finder: LineFinder
     missing_vars: list[str] = field(default_factory=list)
+    #: variables whose value came from the host's environment (listed in the report)
+    host_vars: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     all_files: list[Path] = field(default_factory=list)
 
@@ -51,6 +53,8 @@ class _Loader:
         self.cache: dict[Path, dict[str, Any]] = {}
         self.notes: list[str] = []
         self.all_files: list[Path] = []
+        #: the services whose ``extends`` is being resolved, across files (cycle check)
+        self.active: list[tuple[Path, str]] = []
 
     def error(self, file: Path, keys: Sequence[str | int], message: str) -> ImportError_:
         return self.finder.error([file], keys, message)
@@ -147,10 +151,40 @@ class _Loader:
         if (path, name) in stack:
             chain = " -> ".join(n for _, n in [*stack, (path, name)])
             raise self.error(path, where, f"'extends' goes round in a circle: {chain}")
+        me = (path.resolve(), name)
+        if me in self.active:
+            loop = [*self.active[self.active.index(me) :], me]
+            chain = " -> ".join(f"{p.name}:{n}" for p, n in loop)
+            raise self.error(path, where, f"'extends' goes round in a circle: {chain}")
+        self.active.append(me)
+        try:
+            base = self._extends_base(path, services, name, base_name, base_file, stack, done)
+        finally:
+            self.active.pop()
+        own = {k: v for k, v in svc.items() if k != "extends"}
+        merged = merge_mappings({k: v for k, v in base.items() if k != "extends"}, own)
+        done[name] = merged
+        return merged
+
+    def _extends_base(
+        self,
+        path: Path,
+        services: dict[str, Any],
+        name: str,
+        base_name: str,
+        base_file: Any,
+        stack: list[tuple[Path, str]],
+        done: dict[str, dict[str, Any]],
+    ) -> dict[str, Any]:
+        where = ["services", name, "extends"]
         if base_file is not None:
             other = (path.parent / str(base_file)).resolve()
             if not other.is_file():
                 raise self.error(path, where, f"'extends' file {base_file!r} does not exist")
+            if (other, base_name) in self.active:  # a file that is still being resolved
+                loop = [*self.active[self.active.index((other, base_name)) :], (other, base_name)]
+                chain = " -> ".join(f"{p.name}:{n}" for p, n in loop)
+                raise self.error(path, where, f"'extends' goes round in a circle: {chain}")
             other_data = self.load(Path(other))
             base_services = other_data["services"]
             if base_name not in base_services:
@@ -162,10 +196,8 @@ class _Loader:
             if base_name not in services:
                 raise self.error(path, where, f"'extends' names undefined service {base_name!r}")
             base = self._extends(path, services, base_name, [*stack, (path, name)], done)
-        own = {k: v for k, v in svc.items() if k != "extends"}
-        merged = merge_mappings({k: v for k, v in base.items() if k != "extends"}, own)
-        done[name] = merged
-        return merged
+        result: dict[str, Any] = base
+        return result
 
     def _include(self, path: Path, data: dict[str, Any]) -> None:
         include = data.pop("include", None)
@@ -213,6 +245,7 @@ def load_project(paths: Sequence[Path], env: Mapping[str, str]) -> ComposeProjec
         services=services,
         finder=loader.finder,
         missing_vars=list(loader.interp.missing),
+        host_vars=list(loader.interp.host_used),
         notes=loader.notes,
         all_files=loader.all_files,
     )

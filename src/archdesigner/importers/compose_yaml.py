@@ -8,6 +8,7 @@ in YAML 1.2 core-schema resolvers. It is built on libyaml's C parser when availa
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,7 +46,28 @@ class Override:
 
 
 class ComposeLoader(_BaseLoader):
-    """Safe loader with YAML 1.2 core-schema scalars, merge keys, ``!reset``, ``!override``."""
+    """Safe loader with YAML 1.2 core-schema scalars, merge keys, ``!reset``, ``!override``.
+    A key given twice in one mapping is an error with its line, as in Docker Compose."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(
+                    key_node, yaml.ScalarNode
+                ):
+                    continue  # merged keys (<<) may be overridden; complex keys are rare
+                key = self.construct_object(key_node)
+                if isinstance(key, str | int | float | bool) or key is None:
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None,
+                            None,
+                            f"duplicate key {str(key)[:40]!r} (first on line {seen[key] + 1})",
+                            key_node.start_mark,
+                        )
+                    seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
 
 
 ComposeLoader.yaml_implicit_resolvers = {}
@@ -255,9 +277,18 @@ class Interpolator:
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
         self.missing: list[str] = []
+        #: variables substituted with the host's value (not from an env file)
+        self.host_used: list[str] = []
+        self._host = {k for k, v in env.items() if os.environ.get(k) == v}
+        self._touched_host = False
 
     def _lookup(self, name: str) -> str | None:
-        return self.env.get(name)
+        value = self.env.get(name)
+        if value is not None and name in self._host:
+            self._touched_host = True
+            if name not in self.host_used:
+                self.host_used.append(name)
+        return value
 
     def _missing(self, name: str) -> str:
         if name not in self.missing:
@@ -332,10 +363,14 @@ class Interpolator:
             if isinstance(value, str):
                 if "$" not in value:
                     return value
+                self._touched_host = False
                 try:
-                    return self.string(value)
+                    done_text = self.string(value)
                 except InterpolationError as exc:
                     raise on_error(list(path), str(exc)) from None
+                if self._touched_host and _in_environment(path):
+                    return value  # a host variable (a secret?) stays a ${VAR} reference
+                return done_text
             if isinstance(value, dict):
                 for k in value:
                     path.append(k)
@@ -353,6 +388,11 @@ class Interpolator:
             return value
 
         return go(data)
+
+
+def _in_environment(path: Sequence[str | int]) -> bool:
+    """``services.NAME.environment...``: where a host variable's value stays a reference."""
+    return len(path) >= 3 and path[0] == "services" and path[2] == "environment"
 
 
 #: A document that expands to more values than this (YAML aliases of aliases) is refused.
@@ -415,8 +455,8 @@ def read_env_file(path: Path, base: Mapping[str, str] | None = None) -> dict[str
             line = line[7:].lstrip()
         key, eq, value = line.partition("=")
         key = key.strip()
-        if not eq or not _NAME.fullmatch(key):
-            raise ImportError_(path, f"expected KEY=VALUE, got {raw.strip()[:60]!r}", lineno)
+        if not eq or not _NAME.fullmatch(key):  # never echo the line: it may hold a secret
+            raise ImportError_(path, "expected KEY=VALUE (the line is not shown)", lineno)
         value = value.strip()
         interp = Interpolator({**(base or {}), **out})
         if len(value) >= 2 and value[0] == value[-1] == "'":
@@ -430,7 +470,9 @@ def read_env_file(path: Path, base: Mapping[str, str] | None = None) -> dict[str
                     value = value[:hash_at].rstrip()
             try:
                 value = interp.string(value)
-            except InterpolationError as exc:
-                raise ImportError_(path, str(exc), lineno) from None
+            except InterpolationError:
+                raise ImportError_(
+                    path, f"invalid ${{...}} interpolation in the value of {key}", lineno
+                ) from None
         out[key] = value
     return out
