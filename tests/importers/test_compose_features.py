@@ -76,13 +76,14 @@ def test_interpolation_defaults_without_env() -> None:
     assert app.properties["compose"]["ports"] == ["8080:8080"]
 
 
-def test_passthrough_variables_take_their_value_from_the_environment() -> None:
+def test_passthrough_variables_stay_passthrough_never_the_hosts_value() -> None:
     result = import_compose(
-        FIXTURES / "interpolation.yaml", env={"DB_PASSWORD": "x", "PASSTHROUGH": "yes"}
+        FIXTURES / "interpolation.yaml", env={"DB_PASSWORD": "x", "PASSTHROUGH": "s3cret"}
     )
     app = result.design.node_map()["app"]
-    assert app.env["PASSTHROUGH"] == "yes"
-    assert "environment_passthrough" not in app.properties["compose"]
+    assert "PASSTHROUGH" not in app.env
+    assert app.properties["compose"]["environment_passthrough"] == ["PASSTHROUGH"]
+    assert "s3cret" not in result.design.model_dump_json()
 
 
 def test_extends_within_a_file_and_from_another_file() -> None:

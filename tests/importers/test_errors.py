@@ -142,7 +142,7 @@ def test_bad_env_file(tmp_path: Path) -> None:
     env = write(tmp_path, "A=1\nthis line has no equals sign\n", ".env")
     with pytest.raises(ImportError_) as info:
         read_env_file(env)
-    assert str(info.value) == f"{env}:2: expected KEY=VALUE, got 'this line has no equals sign'"
+    assert str(info.value) == f"{env}:2: expected KEY=VALUE (the line is not shown)"
 
 
 @pytest.mark.parametrize("name", [c[0] for c in CASES])

@@ -72,7 +72,12 @@ class ComposeImporter(BaseImporter):
         if env is None:
             env = dict(os.environ)
             dotenv = files[0].parent / ".env" if files else None
-            if dotenv is not None and dotenv.is_file():
+            if dotenv is not None and dotenv.is_file() and _outside(dotenv, files[0].parent):
+                report.append(
+                    f"did not read {dotenv}: it is a link to a file outside the project "
+                    "folder; give it with --env-file to use it"
+                )
+            elif dotenv is not None and dotenv.is_file():
                 env = {**read_env_file(dotenv, env), **env}
                 report.append(f"read variables from {dotenv}")
         try:
@@ -80,6 +85,11 @@ class ComposeImporter(BaseImporter):
             report.extend(project.notes)
             for var in project.missing_vars:
                 report.append(f"variable {var} is not set; substituted an empty string")
+            if project.host_vars:
+                report.append(
+                    "substituted host variables: " + ", ".join(project.host_vars)
+                    + " (in service environments they stay ${VAR} references)"
+                )  # fmt: skip
             design = _Builder(project, env, report).build()
         except RecursionError:
             where = files[0] if files else "<compose>"
@@ -168,8 +178,8 @@ class _Builder:
                                "'environment' must be a list or a mapping")  # fmt: skip
         out: dict[str, str | None] = {}
         for key, value in raw.items():
-            if value is None:
-                out[str(key)] = self.env.get(str(key))
+            if value is None:  # passed through from the host: never its value (a secret?)
+                out[str(key)] = None
             elif isinstance(value, dict | list):
                 raise self.p.error(["services", name, "environment", key],
                                    f"environment value of {key} must be a string")  # fmt: skip
@@ -478,6 +488,13 @@ def _references_kept(
             except InterpolationError:
                 pass
     return out
+
+
+def _outside(link: Path, folder: Path) -> bool:
+    """A symlink whose target is not inside ``folder`` (a .env borrowed from elsewhere)."""
+    if not link.is_symlink():
+        return False
+    return not link.resolve().is_relative_to(folder.resolve())
 
 
 def _placeholder(image: str) -> bool:
