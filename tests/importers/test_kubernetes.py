@@ -341,3 +341,25 @@ def test_cli_reads_folders_and_from_forces_the_importer(tmp_path: Path) -> None:
     empty.mkdir()
     out = run_cli(str(empty))
     assert out.returncode == 2 and "holds no *.yaml or *.yml file" in out.stderr
+
+
+def test_sources_beside_a_manifests_folder_are_scanned(tmp_path: Path) -> None:
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "src" / "api").mkdir(parents=True)
+    (tmp_path / "src" / "api" / "config.py").write_text('ORDERS = "http://orders:8080/v1"\n')
+    for name in ("api", "orders"):
+        (tmp_path / "k8s" / f"{name}.yaml").write_text(
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n"
+            f"  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n"
+            f"    metadata: {{labels: {{app: {name}}}}}\n"
+            f"    spec: {{containers: [{{name: c, image: example/{name}}}]}}\n---\n"
+            f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n"
+            f"spec: {{selector: {{app: {name}}}, ports: [{{port: 8080}}]}}\n"
+        )
+    result = KubernetesImporter().import_files([tmp_path / "k8s"])
+    (link,) = result.design.links
+    assert (link.source, link.target) == ("api", "orders")
+    assert link.properties["inferred_from"] == ["source src/api/config.py:1 (url)"]
+    assert f"scanned 1 source files under {tmp_path.resolve()} for names of Services" in (
+        result.report
+    )

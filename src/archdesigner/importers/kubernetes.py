@@ -138,9 +138,8 @@ class _Builder:
             w.node = self._node_from_contract(w, taken) or self._fresh_node(w, taken)
         extra = self._contract_nodes(taken)
         groups = self._groups()
-        by_obj = {id(w.obj): w for w in self.workloads}
         links = self._contract_links(extra)
-        fresh_links = wire(self.stream, self.workloads, by_obj, self.config_maps, self.report)
+        fresh_links = wire(self.stream, self.workloads, self.config_maps, self.report, self.files)
         nodes = [w.node for w in self.workloads if w.node is not None]
         users = fresh_links.entry_node(taken, self.report)
         self.fresh_ids = {w.node.id for w in self.workloads if w.node and not w.from_contract}

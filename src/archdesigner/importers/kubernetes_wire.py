@@ -6,8 +6,9 @@ NodePort Services, and HorizontalPodAutoscalers and PodDisruptionBudgets on thei
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from archdesigner.importers.kubernetes_pods import (
@@ -124,14 +125,34 @@ class Wiring:
         return users
 
 
+#: Folders that hold manifests rather than a project: the sources are one level up.
+DEPLOY_DIRS = frozenset(
+    {
+        "k8s", "kubernetes", "manifests", "kubernetes-manifests", "deploy", "deployment",
+        "deployments", "release", "releases", "kustomize", "base", "overlays", "helm", "charts",
+    }
+)  # fmt: skip
+
+
+def source_root(files: Sequence[Path]) -> Path | None:
+    """The project folder of the manifests (the folder of the first file, or its parent when
+    that is a manifests folder such as ``k8s/``); None for standard input."""
+    named = [f for f in files if str(f) != "-"]
+    if not named:
+        return None
+    folder = named[0].resolve().parent
+    return folder.parent if folder.name.lower() in DEPLOY_DIRS else folder
+
+
 def wire(
     stream: Stream,
     workloads: list[Workload],
-    by_obj: Mapping[int, Workload],
     config_maps: Mapping[tuple[str, str], Mapping[str, str]],
     report: list[str],
+    files: Sequence[Path] = (),
 ) -> Wiring:
-    """The links the manifests show between workloads not restored from the contract."""
+    """The links the manifests (and, where their folder holds them, the sources) show
+    between workloads not restored from the contract."""
     services = services_of(stream, workloads)
     by_name: dict[str, list[KService]] = {}
     for s in services:
@@ -151,6 +172,9 @@ def wire(
                 proto = protocol_for_scheme(scheme) if scheme else ""
                 out.add(w.node, dst.node, why, proto or dst.protocol)
     _pair_by_name(fresh, out)
+    root = source_root(files)
+    if root is not None and fresh:
+        _scan_sources(root, fresh, by_name, out, report)
     _entries(stream, services, by_name, out)
     for link in out.links:
         why = "; ".join(link.properties.get("inferred_from") or [])
@@ -204,6 +228,33 @@ def _references(
                 if target is not None:
                     out.append((target, f"ConfigMap {name} {key}", scheme))
     return out
+
+
+def _scan_sources(
+    root: Path,
+    fresh: list[Workload],
+    by_name: Mapping[str, list[KService]],
+    out: Wiring,
+    report: list[str],
+) -> None:
+    """Links that the sources in folders named like the workloads show (the compose import's
+    scan, :mod:`archdesigner.importers.scanning`): names of Services used as hosts."""
+    from archdesigner.importers.scanning import folders_named_like, scan_sources
+
+    nodes = {w.node.id: w.node for w in fresh if w.node is not None}
+    owners = folders_named_like(root, list(nodes))
+    if not owners:
+        return
+    names: dict[str, str] = {}
+    for name, services in by_name.items():
+        for w in _targets(services, services[0].obj.namespace):
+            if w.node is not None and w.node.id in nodes:
+                names.setdefault(name, w.node.id)
+    found = scan_sources(owners, names, root)
+    for link in found.links:
+        ev = link.evidence
+        out.add(nodes[link.source], nodes[link.target], f"source {ev.where} ({ev.kind})", "")
+    report.append(f"scanned {found.files} source files under {root} for names of Services")
 
 
 def _pair_by_name(fresh: list[Workload], out: Wiring) -> None:
