@@ -24,11 +24,13 @@ MANAGED_LABEL = "app.kubernetes.io/managed-by"
 MANAGED_BY = "archdesigner"
 #: Env keys whose literal value is a secret: never written, referenced from a Secret instead.
 SECRET_KEY_RE = re.compile(r"PASSW|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE)
+#: ... unless the value only says where the secret is (``MYSQL_ROOT_PASSWORD_FILE``).
+NOT_SECRET_RE = re.compile(r"(?:FILE|PATH|DIR|LENGTH|POLICY|ENABLED|USER|NAME)$", re.IGNORECASE)
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^${}]*))?\}")
 
 
 def is_secret_key(key: str) -> bool:
-    return bool(SECRET_KEY_RE.search(key))
+    return bool(SECRET_KEY_RE.search(key)) and not NOT_SECRET_RE.search(key)
 
 
 def secret_key(key: str) -> str:

@@ -23,7 +23,8 @@ from archdesigner.model.design import Design, Node
 
 from .conftest import DESIGN_PATHS, ROOT
 
-COMPOSE_CORPUS = sorted((ROOT / "tests" / "data" / "compose").glob("*.yaml"))
+COMPOSE = ROOT / "tests" / "data" / "compose"
+COMPOSE_CORPUS = sorted(COMPOSE.glob("*.yaml"))
 BOUTIQUE = ROOT / "tests" / "data" / "kubernetes" / "online-boutique"
 FIXED = ROOT / "resources" / "examples" / "fixed" / "web-shop-fixed.arch.json"
 
@@ -223,3 +224,29 @@ def test_cli_writes_a_folder_with_a_kustomization_or_one_stream(tmp_path: Path) 
         design_to_data(KubernetesImporter().import_files([stream]).design)
     )
     assert "not deployed (outside the cluster" in out.stderr
+
+
+def test_compose_design_gets_its_command_a_front_door_ingress_and_no_false_secret() -> None:
+    design = ComposeImporter().import_files([COMPOSE / "nginx-flask-mysql.yaml"], env={}).design
+    docs = assert_valid(export(design))
+    db = by_kind(docs, "StatefulSet")["db"]["spec"]["template"]["spec"]["containers"][0]
+    assert db["args"] == ["--default-authentication-plugin=mysql_native_password"]
+    assert {"name": "MYSQL_ROOT_PASSWORD_FILE", "value": "/run/secrets/db-password"} in db["env"]
+    assert db["readinessProbe"]["periodSeconds"] == 3  # the compose health check's interval
+    (ingress,) = by_kind(docs, "Ingress").values()
+    paths = ingress["spec"]["rules"][0]["http"]["paths"]
+    assert [p["backend"]["service"]["name"] for p in paths] == ["proxy"]  # the front door
+
+
+def test_imported_command_and_args_are_written_back() -> None:
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n"
+        "  selector: {matchLabels: {a: w}}\n  template:\n    metadata: {labels: {a: w}}\n"
+        "    spec: {containers: [{name: w, image: example/w, command: [/bin/w], "
+        "args: [--port, '8080']}]}\n"
+    )
+    design = reimport(text)
+    (container,) = by_kind(assert_valid(export(design)), "Deployment")["w"]["spec"]["template"][
+        "spec"
+    ]["containers"]
+    assert (container["command"], container["args"]) == (["/bin/w"], ["--port", "8080"])

@@ -30,6 +30,7 @@ from archdesigner.export.kubernetes_parts import (
     NAME_LABEL,
     PART_OF_LABEL,
     ZONE_KEY,
+    command_and_args,
     dns_label,
     label_value,
     probes,
@@ -280,6 +281,7 @@ class _Build:
             image = f"{PLACEHOLDER_REGISTRY}/{name}:latest"
             self.placeholders.append(node.id)
         container: dict[str, Any] = {"name": name, "image": image}
+        container.update(command_and_args(node, _props(node)))
         ports = self.ports(node)
         if ports:
             container["ports"] = [{"containerPort": p} for p in ports]
@@ -365,17 +367,33 @@ class _Build:
         ]
 
     # --- entries and the design -------------------------------------------------------------
-    def _ingress(self) -> dict[str, Any] | None:
+    def _entry_targets(self) -> list[Node]:
+        """What the Ingress routes to: the components that nodes outside the cluster call,
+        else the front doors (load balancers, gateways) that nothing in the cluster calls."""
         nodes = self.design.node_map()
+        outside = [
+            nodes[link.target]
+            for link in self.design.links
+            if link.source not in self.exported and link.target in self.exported
+        ]
+        if not outside:
+            called = {link.target for link in self.design.links if link.source in self.exported}
+            outside = [
+                n for n in self.deployed
+                if catalog.role_of(n.kind) == "front_door" and n.id not in called
+            ]  # fmt: skip
         targets: list[Node] = []
-        for link in self.design.links:
-            src, dst = nodes[link.source], nodes[link.target]
-            if src.id in self.exported or dst.id not in self.exported or dst in targets:
+        for dst in outside:
+            if dst in targets or dst.id in self.no_ingress:
                 continue
             if self.service_ports(dst) and dst.id not in self.namespaces:
                 targets.append(dst)
-            elif dst not in targets:
+            else:
                 self.no_ingress.append(dst.id)
+        return targets
+
+    def _ingress(self) -> dict[str, Any] | None:
+        targets = self._entry_targets()
         if not targets:
             return None
         paths = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -135,3 +136,22 @@ def resources(node: Node, kept: Mapping[str, Any]) -> dict[str, Any] | None:
     cpu = min(max(math.ceil(node.capacity_rps * CPU_PER_RPS_M), CPU_MIN_M), CPU_MAX_M)
     memory = MEMORY_STATEFUL if node.is_stateful else MEMORY_STATELESS
     return {"requests": {"cpu": f"{cpu}m", "memory": memory}}
+
+
+def command_and_args(node: Node, kept: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The container's ``command`` and ``args``: as imported from manifests, else from an
+    imported compose service (``entrypoint`` replaces the image's entrypoint as ``command``
+    does, compose's ``command`` is Kubernetes' ``args``)."""
+    out: dict[str, list[str]] = {}
+    compose = node.properties.get("compose")
+    compose = compose if isinstance(compose, dict) else {}
+    for key, compose_key in (("command", "entrypoint"), ("args", "command")):
+        value = kept.get(key, compose.get(compose_key))
+        if isinstance(value, str):
+            try:
+                value = shlex.split(value)
+            except ValueError:
+                value = value.split()
+        if isinstance(value, list) and value and all(isinstance(v, str | int) for v in value):
+            out[key] = [str(v) for v in value]
+    return out

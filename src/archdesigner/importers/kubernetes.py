@@ -233,6 +233,10 @@ class _Builder:
         if secret_refs:
             props["secret_env"] = secret_refs
         props.update(probes_and_resources(w.pod.main))
+        for key in ("command", "args"):
+            value = w.pod.main.get(key)
+            if isinstance(value, list) and value:
+                props[key] = [text(v) for v in value]
         props.update(spreading(w.pod))
         if len(w.pod.containers) > 1:
             props["sidecars"] = [str(c.get("name") or "") for c in w.pod.containers[1:]]
