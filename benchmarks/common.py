@@ -1,10 +1,13 @@
-"""Small helpers shared by the benchmark scripts: medians of repeated timings."""
+"""Small helpers shared by the benchmark scripts: medians of repeated timings, and whole
+processes measured by ``/usr/bin/time -v`` (wall, CPU, peak resident memory)."""
 
 from __future__ import annotations
 
 import statistics
+import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 
 def median_seconds(
@@ -30,3 +33,49 @@ def report(label: str, seconds: float, target: float | None = None) -> None:
     if target is not None:
         verdict = f"  (target < {target:g} s: {'ok' if seconds < target else 'MISSED'})"
     print(f"{label:<48} {seconds * 1000:9.1f} ms{verdict}")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One whole process, measured by ``/usr/bin/time -v``."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds
+    peak_mb: float  # maximum resident set size, MB
+    returncode: int
+
+
+def run_process(cmd: Sequence[str], stdout: str | None = None, cwd: str | None = None) -> Run:
+    """Runs ``cmd`` under ``/usr/bin/time -v`` (GNU time) and reads its wall time, CPU time
+    and peak resident set size. ``stdout`` names a file for the command's output; ``cwd``
+    the folder to run in."""
+    out = open(stdout, "w") if stdout else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        proc = subprocess.run(
+            ["/usr/bin/time", "-v", *cmd], stdout=out, stderr=subprocess.PIPE, text=True, cwd=cwd
+        )
+    finally:
+        if stdout:
+            out.close()  # type: ignore[union-attr]
+    stats: dict[str, str] = {}
+    for line in proc.stderr.splitlines():
+        key, sep, value = line.strip().rpartition(": ")
+        if sep:
+            stats[key] = value
+    wall = stats.get("Elapsed (wall clock) time (h:mm:ss or m:ss)", "0:0")
+    seconds = 0.0
+    for part in wall.split(":"):
+        seconds = seconds * 60 + float(part)
+    cpu = float(stats.get("User time (seconds)", 0)) + float(stats.get("System time (seconds)", 0))
+    peak = float(stats.get("Maximum resident set size (kbytes)", 0)) / 1024
+    return Run(seconds, cpu, peak, proc.returncode)
+
+
+def median_run(runs: Sequence[Run]) -> Run:
+    """Median of each measure over the runs (the return code of the last)."""
+    return Run(
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        statistics.median(r.peak_mb for r in runs),
+        runs[-1].returncode,
+    )
