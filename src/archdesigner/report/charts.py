@@ -85,6 +85,16 @@ def _factor(value: float, _pos: int = 0) -> str:
     return f"{value:g}x"
 
 
+def _clipped(u: float, top: float, y_low: float, y_high: float) -> tuple[list[float], list[float]]:
+    """The line y = u x k for k in [1, top], cut to the plot's y range here rather than by
+    an SVG clip path (which some renderers, Qt's among them, ignore)."""
+    start = max(1.0, y_low / u)
+    end = min(top, y_high / u)
+    if start >= end:
+        return [], []
+    return [start, end], [u * start, u * end]
+
+
 def growth_svg(growth: Growth) -> str:
     """Utilization of each component with a capacity as traffic grows from 1x to
     ``growth.max_factor`` (both axes logarithmic, so each component is a straight line),
@@ -101,11 +111,12 @@ def growth_svg(growth: Growth) -> str:
     y_low = max(2e-3, min([*lows, growth.target / 4]) * 0.7)
     y_high = max(2.0, min(5.0, max([s.utilization * top for s in named], default=2.0)))
     for s in grey:
-        ax.plot([1, top], [s.utilization, s.utilization * top], color="#cbd5e0", lw=0.7)
+        ax.plot(*_clipped(s.utilization, top, y_low, y_high), color="#cbd5e0", lw=0.7)
     for k, s in enumerate(named):
         color = PALETTE[k % len(PALETTE)]
         style = "-" if k < len(PALETTE) else "--"
-        ax.plot([1, top], [s.utilization, s.utilization * top], color=color, lw=1.6, ls=style,
+        xy = _clipped(s.utilization, top, y_low, y_high)
+        ax.plot(*xy, color=color, lw=1.6, ls=style,
                 label=f"{s.id} ({s.at_full:.3g}x)" if s.at_full else s.id)  # fmt: skip
         if s.at_full is not None and 1 <= s.at_full <= top:
             ax.plot([s.at_full], [1.0], "o", color=color, ms=4.5, zorder=5)

@@ -60,3 +60,10 @@ def diagram(design: Design, findings: Sequence[NumberedFinding]) -> Diagram:
         "Red outline: error; amber: warning. Each finding's number (#) is on its "
         "component, link or group and in the list below.",
     )
+
+
+def diagram_png(design: Design, findings: Sequence[NumberedFinding], dpi: float = 96) -> bytes:
+    """The full diagram as PNG (the app's preview: Qt's SVG renderer does not draw the SVG
+    icons the page uses). Raises :class:`ExportError` when Graphviz cannot draw it."""
+    doc = build_dot(design, layout="keep", icons="png", findings=list(findings))
+    return render(doc, "png", timeout=GRAPHVIZ_TIMEOUT, dpi=dpi)

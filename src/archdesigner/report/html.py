@@ -128,7 +128,7 @@ def _finding_line(nf: NumberedFinding, *, with_rule: bool = True) -> str:
     rule = f"<strong>{_e(nf.rule_id)}</strong> " if with_rule else ""
     fix = f'<div class="fix">Fix: {_e(nf.fix)}</div>' if nf.fix else ""
     return (
-        f'<li id="finding-{nf.number}"><span class="no">#{nf.number}</span>'
+        f'<li id="finding-{nf.number}"><span class="no">#{nf.number}</span> '
         f'<span class="sev {_e(nf.severity)}">{_e(nf.severity)}</span> {rule}'
         f'<span class="muted">{_e(nf.subject_type)} {_e(nf.subject)} · impact '
         f"{_pct(nf.impact)}</span><div>{_e(nf.message)}</div>{fix}</li>"

@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from archdesigner.export.base import ExportError
 from archdesigner.io import dumps_design
 from archdesigner.io.output import OutputError, write_output
 from archdesigner.lint import RuleSet
 from archdesigner.report import build_review, diagram, write_json
 from archdesigner.report.charts import growth_svg
+from archdesigner.report.diagram import diagram_png
 from archdesigner.report.html import render_html
 from archdesigner.report.pdf import PdfError, html_to_pdf
 
@@ -132,18 +134,27 @@ class ReportDialog(QDialog):
         self.status.setWordWrap(True)
         v.addWidget(self.status)
 
+    def _diagram_image(self) -> QImage:
+        """The diagram for the preview: Graphviz's PNG of the full diagram (Qt's SVG
+        renderer does not draw the page's SVG icons), the overview picture's SVG else."""
+        if self.picture.full:
+            try:
+                png = diagram_png(self.window_.editor.design, self.review.findings)
+            except ExportError:
+                png = b""
+            image = QImage.fromData(png, "PNG")
+            if not image.isNull():
+                return image.scaledToWidth(
+                    min(PREVIEW_WIDTH, image.width()), Qt.TransformationMode.SmoothTransformation
+                )
+        return svg_image(self.picture.svg, PREVIEW_WIDTH) if self.picture.svg else QImage()
+
     def _fill_preview(self) -> None:
         doc: QTextDocument = self.browser.document()
-        images = {"diagram": self.picture.svg, "growth": self.chart}
         page = render_html(self.review, self.picture, self.chart, image_refs=True)
-        for name, svg in images.items():
-            if svg:
-                width = PREVIEW_WIDTH if name == "diagram" else PREVIEW_WIDTH // 2
-                doc.addResource(
-                    QTextDocument.ResourceType.ImageResource,
-                    QUrl(f"report:{name}"),
-                    svg_image(svg, width),
-                )
+        images = {"diagram": self._diagram_image(), "growth": svg_image(self.chart, 420)}
+        for name, image in images.items():
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"report:{name}"), image)
         self.browser.setHtml(page)
 
     @staticmethod
