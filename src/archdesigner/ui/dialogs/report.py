@@ -142,7 +142,7 @@ class ReportDialog(QDialog):
                 png = diagram_png(self.window_.editor.design, self.review.findings)
             except ExportError:
                 png = b""
-            image = QImage.fromData(png, "PNG")
+            image = QImage.fromData(png, b"PNG")
             if not image.isNull():
                 return image.scaledToWidth(
                     min(PREVIEW_WIDTH, image.width()), Qt.TransformationMode.SmoothTransformation
