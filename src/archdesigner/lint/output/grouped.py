@@ -135,13 +135,20 @@ def _fix_line(findings: list[Finding]) -> str:
     return f"fix: {' and '.join(parts)} (for example: {fixes[0].description})"
 
 
-def _top_risks(findings: list[Finding], color: bool) -> list[str]:
+def top_risks(findings: list[Finding], count: int = TOP) -> list[Finding]:
+    """The ``count`` errors and warnings with the highest impact (errors first on a tie):
+    the "Top risks" of the grouped output and of the review report."""
     risky = [f for f in findings if f.severity in ("error", "warning")]
     risky.sort(key=lambda f: (-round(f.impact, 6), f.severity != "error", f.rule_id, f.subject))
+    return risky[:count]
+
+
+def _top_risks(findings: list[Finding], color: bool) -> list[str]:
+    risky = top_risks(findings)
     if not risky:
         return []
     lines = [_paint("Top risks", "1", color) + " (errors and warnings that touch most requests)"]
-    for f in risky[:TOP]:
+    for f in risky:
         sev = _paint(f"{f.severity:<7}", _COLORS[f.severity], color)
         lines.append(f"  {percent(f.impact):>4}  {sev} {f.rule_id}  {_first_sentence(f.message)}")
     return [*lines, ""]
@@ -229,4 +236,4 @@ def render_grouped(
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["render_grouped"]
+__all__ = ["render_grouped", "top_risks"]
