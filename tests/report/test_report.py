@@ -14,6 +14,7 @@ import pytest
 from archdesigner.graph import DesignGraph
 from archdesigner.io import load_design
 from archdesigner.lint import lint_design
+from archdesigner.lint.output.grouped import top_risks
 from archdesigner.model import Design, Group, Link, Node
 from archdesigner.report import build_review, diagram, write_html, write_json
 from archdesigner.report.data import saturation
@@ -120,7 +121,12 @@ def test_findings_follow_lint_order_and_group_by_rule() -> None:
     spf = next(g for g in review.groups if g.rule_id == "SPF001")
     assert "Redundancy is cheap" in spf.explanation  # the rule page's paragraph
     assert "replicas" in spf.how_to_fix
+    # the same top risks as the lint output: errors and warnings by impact
+    assert [nf.finding for nf in review.summary.top] == top_risks(report.active)
     assert [nf.number for nf in review.summary.top] == [1, 2, 3, 4, 5]
+    shown = {nf.subject: nf.label for nf in review.findings}
+    assert shown["payment-stripe"] == report.link_labels["payment-stripe"]
+    assert shown["shop-db"] == "Shop DB"
 
 
 # --- the failure table -----------------------------------------------------------------------

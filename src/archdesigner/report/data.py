@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from archdesigner import __version__
 from archdesigner.graph import DesignGraph
 from archdesigner.lint.flow import RequestFlow, request_flow
+from archdesigner.lint.output.grouped import top_risks
 from archdesigner.model.design import Design
 from archdesigner.report.model import (
     EntryLoad,
@@ -65,7 +66,10 @@ def build_review(
         from archdesigner.lint import lint_design
 
         report = lint_design(design, plugin_dirs=tuple(plugin_dirs), rules=rules)
-    numbered = [NumberedFinding(k, f) for k, f in enumerate(report.active, start=1)]
+    labels = {**report.labels, **report.link_labels}
+    numbered = [
+        NumberedFinding(k, f, labels.get(f.subject, "")) for k, f in enumerate(report.active, 1)
+    ]
     graph = DesignGraph(design)
     flow = request_flow(graph)
     notes = [str(e) for e in report.errors] + list(report.warnings)
@@ -84,6 +88,7 @@ def summary_of(
     design: Design, graph: DesignGraph, report: LintReport, numbered: list[NumberedFinding]
 ) -> Summary:
     kinds = Counter(n.kind for n in design.nodes)
+    by_finding = {id(nf.finding): nf for nf in numbered}
     nodes = graph.nodes
     entries = [EntryLoad(e, nodes[e].label, nodes[e].load_rps) for e in graph.entries]
     return Summary(
@@ -96,7 +101,7 @@ def summary_of(
         entries=entries,
         counts=report.counts(),
         suppressed=len(report.suppressed),
-        top=numbered[:TOP_RISKS],
+        top=[by_finding[id(f)] for f in top_risks(report.active, TOP_RISKS)],
     )
 
 

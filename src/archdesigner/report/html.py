@@ -124,13 +124,20 @@ def _names(ids: tuple[str, ...] | list[str], limit: int = 4) -> str:
     return shown + (f" and {more} more" if more > 0 else "") if ids else "—"
 
 
+def _who(nf: NumberedFinding) -> str:
+    """``Shop DB (shop-db)``; a link as ``payment → stripe``."""
+    if not nf.label or nf.label == nf.subject:
+        return nf.subject
+    return nf.label if nf.subject_type == "link" else f"{nf.label} ({nf.subject})"
+
+
 def _finding_line(nf: NumberedFinding, *, with_rule: bool = True) -> str:
     rule = f"<strong>{_e(nf.rule_id)}</strong> " if with_rule else ""
     fix = f'<div class="fix">Fix: {_e(nf.fix)}</div>' if nf.fix else ""
     return (
         f'<li id="finding-{nf.number}"><span class="no">#{nf.number}</span> '
         f'<span class="sev {_e(nf.severity)}">{_e(nf.severity)}</span> {rule}'
-        f'<span class="muted">{_e(nf.subject_type)} {_e(nf.subject)} · impact '
+        f'<span class="muted">{_e(nf.subject_type)} {_e(_who(nf))} · impact '
         f"{_pct(nf.impact)}</span><div>{_e(nf.message)}</div>{fix}</li>"
     )
 
@@ -155,13 +162,14 @@ def summary_html(s: Summary) -> str:
         else "<p class='muted'>No entry: nothing sends traffic into this design.</p>"
     )
     top = "".join(_finding_line(nf) for nf in s.top)
-    risks = f'<ol class="findings">{top}</ol>' if top else "<p>No findings.</p>"
+    risks = f'<ol class="findings">{top}</ol>' if top else "<p>No error or warning.</p>"
     suppressed = f" ({s.suppressed} suppressed, not shown)" if s.suppressed else ""
     return (
         f'<section id="summary"><h2>1. Summary</h2><div class="cards">{"".join(cards)}</div>'
         f"<p><strong>Components by kind:</strong> {kinds}. <strong>Groups:</strong> "
         f"{s.groups}.{suppressed}</p><h3>Entries and their loads</h3>{entry_table}"
-        f"<h3>Top {len(s.top)} risks</h3>{risks}</section>"
+        f"<h3>Top {len(s.top)} risks</h3><p class='muted'>The errors and warnings that touch "
+        f"the most requests (as in <code>archdesigner lint</code>).</p>{risks}</section>"
     )
 
 

@@ -21,6 +21,7 @@ class NumberedFinding:
 
     number: int
     finding: Finding
+    label: str = ""  # the subject for people: a node's name, a link's "source → target"
 
     @property
     def rule_id(self) -> str:
