@@ -11,6 +11,7 @@ fingerprint and sort.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -41,7 +42,7 @@ from archdesigner.lint.impact import set_impacts
 from archdesigner.lint.isolation import run_with_time_limit
 from archdesigner.lint.registry import RegisteredRule, RuleSet, load_rules
 from archdesigner.model.design import Design, Group, Link, Node
-from archdesigner.model.edits import UpdateLink, UpdateNode
+from archdesigner.model.edits import Compound, Edit, UpdateLink, UpdateNode
 from archdesigner.plugins import PluginError
 
 #: Seconds a plugin rule may run before it is stopped and reported as MOD900.
@@ -193,6 +194,16 @@ def _crash(reg: RegisteredRule, severity: Severity, what: str, details: str) -> 
     )
 
 
+def builtin_edit(edit: Any) -> bool:
+    """True for an edit of a built-in class (and a Compound of only such edits): a plugin's
+    own Edit subclass could do anything to the design, so its fixes are refused."""
+    if type(edit).__module__ != Compound.__module__ or not isinstance(edit, Edit):
+        return False
+    if isinstance(edit, Compound):
+        return all(builtin_edit(e) for e in edit.edits)
+    return True
+
+
 def _checked(findings: Any, reg: RegisteredRule, graph: DesignGraph) -> tuple[list[Finding], str]:
     """The rule's findings, or an error text when it returned something unusable."""
     out: list[Finding] = []
@@ -206,6 +217,15 @@ def _checked(findings: Any, reg: RegisteredRule, graph: DesignGraph) -> tuple[li
         fix = f.fix
         if fix is not None and not isinstance(fix, Fix):
             fix = None
+        if fix is not None and not builtin_edit(fix.edit):
+            return [], (
+                f"offered a fix with its own edit class {type(fix.edit).__name__}; fixes may "
+                "only use the built-in edits of archdesigner.model.edits"
+            )
+        try:
+            json.dumps(f.evidence, allow_nan=False)
+        except (TypeError, ValueError):
+            return [], f"returned evidence that is not JSON for {f.subject_type} {f.subject!r}"
         out.append(
             replace(
                 f,
