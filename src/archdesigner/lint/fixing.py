@@ -31,6 +31,40 @@ from archdesigner.model.edits import Edit, EditError, indexed
 FixKey = tuple[str, str, str, str]  # rule, subject type, subject, fix description
 
 
+class FixFailed(Exception):
+    """Applying a fix went wrong (it raised, or left a design that is not valid): nothing
+    may be saved. :attr:`finding` is the MOD900 finding that says so."""
+
+    def __init__(self, rule_id: str, what: str) -> None:
+        super().__init__(f"the fix of {rule_id} {what}")
+        self.finding = Finding(
+            rule_id="MOD900",
+            name="rule-crashed",
+            severity="error",
+            message=f"The fix of rule {rule_id} {what}; no fix was saved and the file is "
+            "untouched.",
+            subject=rule_id,
+            subject_type="rule",
+            evidence={"rule": rule_id, "error": what},
+            key=f"fix:{rule_id}",
+        )
+
+
+def check_fixed(design: Design, nodes_before: int, applied: list[Finding]) -> None:
+    """Re-validates a fixed design before it may be saved (raises :class:`FixFailed`): it
+    must write and read back as a valid design, and fixes never empty a design."""
+    from archdesigner.io import DesignError, dumps_design, loads_design
+
+    rules = sorted({f.rule_id for f in applied}) or ["?"]
+    who = ", ".join(rules)
+    if nodes_before and not design.nodes:
+        raise FixFailed(who, "removed every component of the design")
+    try:
+        loads_design(dumps_design(design))
+    except (DesignError, ValueError) as exc:
+        raise FixFailed(who, f"left a design that is not valid ({str(exc)[:200]})") from None
+
+
 def applicable(f: Finding, unsafe: bool) -> bool:
     """True when ``--fix`` applies the fix of ``f``: a safe fix always, an unsafe one only
     with ``--unsafe-fixes`` (``unsafe``)."""
@@ -64,12 +98,16 @@ def _one_pass(
             scope = f.fix.edit.touches() | {(f.subject_type, f.subject)}
         except EditError:
             continue
+        except Exception as exc:
+            raise FixFailed(f.rule_id, f"raised {type(exc).__name__}: {exc}"[:300]) from None
         if scope & busy:
             continue
         try:
             inverse = f.fix.edit.apply(design)
         except EditError:
             continue
+        except Exception as exc:  # a broken fix: the design may be half changed, stop here
+            raise FixFailed(f.rule_id, f"raised {type(exc).__name__}: {exc}"[:300]) from None
         if inverses is not None:
             inverses.append(inverse)
         busy |= scope

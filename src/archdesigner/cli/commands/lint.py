@@ -179,7 +179,6 @@ def _lint_files(
     from archdesigner.io.load import read_text
     from archdesigner.io.output import OutputError, write_output
     from archdesigner.lint import LintConfigError, lint_design
-    from archdesigner.lint.fixing import apply_fixes
     from archdesigner.lint.output import FileResult
     from archdesigner.model.design import Design
 
@@ -199,11 +198,11 @@ def _lint_files(
         def lint(d: Design, file: str = file) -> Any:
             return lint_design(d, source_path=file, **kwargs)
 
+        target = os.path.abspath(file)  # a rule that changes directory moves nothing
         try:
             fixed: list[tuple[str, str, str]] = []
             if fixing:
-                report, applied = apply_fixes(design, lint, unsafe=args.unsafe_fixes)
-                fixed = [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
+                report, fixed = _fix(design, lint, args.unsafe_fixes, text, file)
             else:
                 report = lint(design)
             if fixed:
@@ -211,7 +210,7 @@ def _lint_files(
                 if args.diff:
                     diffs.append(_unified_diff(file, text, new_text))
                 else:
-                    write_output(file, new_text.encode("utf-8"))
+                    write_output(target, new_text.encode("utf-8"))
                     text = new_text
         except (LintConfigError, OutputError) as exc:
             print(f"{file}: {exc}" if isinstance(exc, LintConfigError) else exc, file=sys.stderr)
@@ -225,6 +224,26 @@ def _lint_files(
                 print(f"archdesigner lint: warning: {e}", file=sys.stderr)
         results.append(FileResult(file, text, report, [] if args.diff else fixed))
     return results, broken, diffs
+
+
+def _fix(
+    design: Any, lint: Any, unsafe: bool, text: str, file: str
+) -> tuple[Any, list[tuple[str, str, str]]]:
+    """Applies the fixes and re-validates the result; a fix that raises or leaves an invalid
+    (or emptied) design is reported as MOD900 on the original design, and nothing is fixed."""
+    from archdesigner.io import loads_design
+    from archdesigner.lint.fixing import FixFailed, apply_fixes, check_fixed
+
+    nodes_before = len(design.nodes)
+    try:
+        report, applied = apply_fixes(design, lint, unsafe=unsafe)
+        if applied:
+            check_fixed(design, nodes_before, applied)
+    except FixFailed as exc:
+        report = lint(loads_design(text, file))  # nothing is saved: lint what is on disk
+        report.findings.insert(0, exc.finding)
+        return report, []
+    return report, [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
 
 
 def _unified_diff(file: str, before: str, after: str) -> str:
