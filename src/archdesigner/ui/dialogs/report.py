@@ -142,7 +142,7 @@ class ReportDialog(QDialog):
                 png = diagram_png(self.window_.editor.design, self.review.findings)
             except ExportError:
                 png = b""
-            image = QImage.fromData(png, b"PNG")
+            image = QImage.fromData(png)  # the format is read from the data
             if not image.isNull():
                 return image.scaledToWidth(
                     min(PREVIEW_WIDTH, image.width()), Qt.TransformationMode.SmoothTransformation
