@@ -15,9 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archdesigner.export.base import Exporter, ExportOption
-from archdesigner.plugins import ENTRY_POINT_GROUPS, PluginError, discover
+from archdesigner.plugins import ENTRY_POINT_GROUPS, PluginError
+from archdesigner.plugins.registry import IdRule, Registry
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+ID_RULE = IdRule(
+    ID_RE,
+    "exporter id {id!r} is invalid: use 1-32 lowercase letters, digits, '-' or '_', "
+    "starting with a letter",
+)
 GROUP = ENTRY_POINT_GROUPS["exporters"]
 
 
@@ -43,11 +49,9 @@ def check_exporter(obj: object) -> str:
     if missing:
         return f"{type(obj).__name__} is not an exporter: missing {', '.join(missing)}"
     ident = getattr(obj, "id", None)
-    if not isinstance(ident, str) or not ID_RE.match(ident):
-        return (
-            f"exporter id {ident!r} is invalid: use 1-32 lowercase letters, digits, '-' or '_', "
-            "starting with a letter"
-        )
+    problem = ID_RULE.problem(ident)
+    if problem:
+        return problem
     if not callable(getattr(obj, "export", None)):
         return f"exporter {ident!r}: export is not callable"
     if not isinstance(getattr(obj, "name", None), str):
@@ -65,6 +69,14 @@ def check_exporter(obj: object) -> str:
     return ""
 
 
+REGISTRY: Registry[Exporter] = Registry(
+    "exporters",
+    lambda obj, source: check_exporter(obj),
+    lambda obj: str(obj.id),
+    "exporter id {id!r} is already registered by {owner}; this one is skipped",
+)
+
+
 def load_exporters(
     plugin_dirs: Sequence[str | Path] = (),
     *,
@@ -72,28 +84,10 @@ def load_exporters(
     include_entry_points: bool = True,
 ) -> tuple[dict[str, RegisteredExporter], list[PluginError]]:
     """Every usable exporter by id (built-ins first) and the problems found on the way."""
-    found = discover(
-        "exporters",
-        plugin_dirs,
-        include_user_dir=include_user_dir,
-        include_entry_points=include_entry_points,
+    accepted, errors = REGISTRY.load(
+        plugin_dirs, include_user_dir=include_user_dir, include_entry_points=include_entry_points
     )
-    errors = list(found.errors)
-    out: dict[str, RegisteredExporter] = {}
-    for contribution in found.contributions:
-        problem = check_exporter(contribution.obj)
-        if not problem:
-            ident = contribution.obj.id
-            if ident in out:
-                problem = (
-                    f"exporter id {ident!r} is already registered by {out[ident].plugin}; "
-                    "this one is skipped"
-                )
-        if problem:
-            errors.append(PluginError(contribution.plugin, GROUP, problem))
-            continue
-        out[contribution.obj.id] = RegisteredExporter(contribution.obj, contribution.plugin)
-    return out, errors
+    return {r.obj.id: RegisteredExporter(r.obj, r.source) for r in accepted}, errors
 
 
 def guess_format(path: str | Path, exporters: Mapping[str, RegisteredExporter]) -> str | None:

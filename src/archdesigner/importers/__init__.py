@@ -19,11 +19,17 @@ from archdesigner.importers.base import BaseImporter, Importer, ImportError_, Im
 from archdesigner.importers.compose import ComposeImporter
 from archdesigner.importers.kubernetes import KubernetesImporter
 from archdesigner.importers.rules import ImageRule, register_image_rule
-from archdesigner.plugins import ENTRY_POINT_GROUPS, PluginError, discover
+from archdesigner.plugins import ENTRY_POINT_GROUPS, Contribution, PluginError
+from archdesigner.plugins.registry import IdRule, Registry
 
 IMPORTERS: list[Any] = [ComposeImporter(), KubernetesImporter()]
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+ID_RULE = IdRule(
+    ID_RE,
+    "importer id {id!r} is not valid (lower-case letters, digits, '-' and '_', "
+    "up to 32 characters, starting with a letter or digit)",
+)
 GROUP = ENTRY_POINT_GROUPS["importers"]
 
 
@@ -36,17 +42,23 @@ def check_importer(obj: Any) -> str:
         what = ", ".join(missing) if missing else "import_files()"
         return f"{type(obj).__name__} is not an importer (missing {what})"
     ident = obj.id
-    if not isinstance(ident, str) or not ID_RE.match(ident):
-        return (
-            f"importer id {ident!r} is not valid (lower-case letters, digits, '-' and '_', "
-            "up to 32 characters, starting with a letter or digit)"
-        )
+    problem = ID_RULE.problem(ident)
+    if problem:
+        return problem
     if not isinstance(obj.name, str):
         return f"importer {ident!r}: name must be a string"
     patterns = obj.patterns
     if not isinstance(patterns, tuple | list) or not all(isinstance(p, str) for p in patterns):
         return f"importer {ident!r}: patterns must be a tuple of file name globs"
     return ""
+
+
+REGISTRY: Registry[Importer] = Registry(
+    "importers",
+    lambda obj, source: check_importer(obj),
+    lambda obj: str(obj.id),
+    "importer id {id!r} is already registered by {owner}; this one is skipped",
+)
 
 
 def load_importers(
@@ -58,37 +70,21 @@ def load_importers(
     and skipped; a plugin that fails to import is reported and skipped. ``ImageRule``
     contributions are registered with the compose importer's image table.
     """
-    found = discover("importers", plugin_dirs, include_user_dir=include_user_dir)
-    errors = list(found.errors)
-    importers: dict[str, Importer] = {}
-    owners: dict[str, str] = {}
-    for c in found.contributions:
-        obj = c.obj
-        if isinstance(obj, ImageRule):
-            try:
-                register_image_rule(_with_source(obj, c.plugin))
-            except ValueError as exc:
-                errors.append(PluginError(c.plugin, GROUP, str(exc)))
-            continue
-        problem = check_importer(obj)
-        if problem:
-            errors.append(PluginError(c.plugin, GROUP, problem))
-            continue
-        if obj.id in importers:
-            if importers[obj.id] is obj:
-                continue
-            errors.append(
-                PluginError(
-                    c.plugin,
-                    GROUP,
-                    f"importer id {obj.id!r} is already registered by {owners[obj.id]}; "
-                    "this one is skipped",
-                )
-            )
-            continue
-        importers[obj.id] = obj
-        owners[obj.id] = c.plugin
-    return importers, errors
+    accepted, errors = REGISTRY.load(
+        plugin_dirs, include_user_dir=include_user_dir, other=_image_rule
+    )
+    return {r.obj.id: r.obj for r in accepted}, errors
+
+
+def _image_rule(c: Contribution) -> str | None:
+    """Registers an ``ImageRule`` contribution with the compose importer's image table."""
+    if not isinstance(c.obj, ImageRule):
+        return None
+    try:
+        register_image_rule(_with_source(c.obj, c.plugin))
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 def _with_source(rule: ImageRule, plugin: str) -> ImageRule:

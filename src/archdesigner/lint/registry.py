@@ -20,9 +20,14 @@ from archdesigner.lint.api import (
     Option,
     Rule,
 )
-from archdesigner.plugins import BUILTIN, ENTRY_POINT_GROUPS, PluginError, discover
+from archdesigner.plugins import BUILTIN, ENTRY_POINT_GROUPS, PluginError
+from archdesigner.plugins.registry import IdRule, Registry
 
 GROUP = ENTRY_POINT_GROUPS["rules"]
+ID_RULE = IdRule(
+    RULE_ID_RE,
+    "rule id {id!r} is not valid: use 2 to 8 capital letters and 3 or 4 digits, e.g. SEC001",
+)
 
 
 @dataclass(frozen=True)
@@ -55,11 +60,9 @@ def rule_problem(obj: object, source: str) -> str:
             f"RULES entries must be archdesigner.lint.Rule objects (made with the @rule "
             f"decorator), got {type(obj).__name__}"
         )
-    if not isinstance(obj.id, str) or not RULE_ID_RE.match(obj.id):
-        return (
-            f"rule id {obj.id!r} is not valid: use 2 to 8 capital letters and 3 or 4 digits, "
-            "e.g. SEC001"
-        )
+    problem = ID_RULE.problem(obj.id)
+    if problem:
+        return problem
     prefix = obj.id.rstrip("0123456789")
     if source != BUILTIN:
         for reserved in RESERVED_PREFIXES:
@@ -83,6 +86,14 @@ def rule_problem(obj: object, source: str) -> str:
     return ""
 
 
+REGISTRY: Registry[Rule] = Registry(
+    "rules",
+    rule_problem,
+    lambda obj: str(obj.id),
+    "rule id {id} is already defined by {owner}; this rule is skipped",
+)
+
+
 def load_rules(
     plugin_dirs: Sequence[str | Path] = (),
     *,
@@ -95,30 +106,15 @@ def load_rules(
     With ``load_kinds`` the kinds that plugins add are registered in the catalog as well
     (MOD002 must know them).
     """
-    found = discover(
-        "rules",
-        plugin_dirs,
-        include_user_dir=include_user_dir,
-        include_entry_points=include_entry_points,
+    accepted, errors = REGISTRY.load(
+        plugin_dirs, include_user_dir=include_user_dir, include_entry_points=include_entry_points
     )
-    out = RuleSet(errors=list(found.errors))
+    out = RuleSet(errors=errors)
     if load_kinds:
         from archdesigner.plugins import load_kind_plugins, merge_errors
 
         out.errors = merge_errors(out.errors, load_kind_plugins(plugin_dirs))
-    taken: dict[str, str] = {}
-    for c in found.contributions:
-        problem = rule_problem(c.obj, c.plugin)
-        if not problem:
-            rid = c.obj.id
-            if rid in taken:
-                problem = f"rule id {rid} is already defined by {taken[rid]}; this rule is skipped"
-        if problem:
-            out.errors.append(PluginError(c.plugin, GROUP, problem))
-            continue
-        taken[c.obj.id] = c.plugin
-        out.rules.append(RegisteredRule(c.obj, c.plugin))
-    out.rules.sort(key=lambda r: r.rule.id)
+    out.rules = sorted((RegisteredRule(r.obj, r.source) for r in accepted), key=lambda r: r.rule.id)
     return out
 
 

@@ -11,7 +11,10 @@ Two sources, one mechanism (see docs/plugins.md):
   ``EXPORTERS``, ``IMPORTERS``, ``KINDS``).
 
 A plugin that fails to import is reported as a :class:`PluginError` and skipped; discovery
-itself never raises.
+itself never raises. So is a plugin whose module declares a plugin API version
+(``ARCHDESIGNER_PLUGIN_API = N``) that this archdesigner does not provide (docs/plugins.md,
+"Plugin API version"). :mod:`archdesigner.plugins.registry` checks what the plugins
+contribute.
 """
 
 from __future__ import annotations
@@ -48,6 +51,13 @@ BUILTIN_TARGETS = {
     "importers": "archdesigner.importers:IMPORTERS",
 }
 BUILTIN = "built-in"
+#: The plugin API this archdesigner provides; a plugin module declares the version it was
+#: written for as ``ARCHDESIGNER_PLUGIN_API``. It grows by one when a change would break
+#: existing plugins; additions that old plugins need not know about keep it.
+PLUGIN_API_VERSION = 1
+#: The oldest plugin API still accepted (plugins that declare no version count as 1).
+OLDEST_PLUGIN_API = 1
+PLUGIN_API_ATTRIBUTE = "ARCHDESIGNER_PLUGIN_API"
 #: Environment variable that replaces the user's plugin folder (tests point it elsewhere).
 USER_DIR_ENV = "ARCHDESIGNER_PLUGIN_DIR"
 
@@ -173,6 +183,24 @@ def _import_folder_plugin(path: Path) -> tuple[ModuleType | None, str]:
     return module, error
 
 
+def api_problem(module: ModuleType | None) -> str:
+    """Why a plugin module's declared plugin API cannot be served, or ``""``."""
+    declared = getattr(module, PLUGIN_API_ATTRIBUTE, OLDEST_PLUGIN_API)
+    if not isinstance(declared, int) or isinstance(declared, bool):
+        return f"{PLUGIN_API_ATTRIBUTE} must be a whole number, not {declared!r}"
+    if declared > PLUGIN_API_VERSION:
+        return (
+            f"written for plugin API {declared}, but this archdesigner provides plugin API "
+            f"{PLUGIN_API_VERSION}; update archdesigner"
+        )
+    if declared < OLDEST_PLUGIN_API:
+        return (
+            f"written for plugin API {declared}, which this archdesigner no longer supports "
+            f"(oldest: {OLDEST_PLUGIN_API}); update the plugin"
+        )
+    return ""
+
+
 def discover(
     kind: str,
     plugin_dirs: Sequence[str | Path] = (),
@@ -192,7 +220,7 @@ def discover(
         if not has_builtin and kind in BUILTIN_TARGETS:
             _collect(found, group, BUILTIN, lambda: _load_target(BUILTIN_TARGETS[kind]))
         for ep in eps:
-            _collect(found, group, _entry_point_plugin_name(ep), ep.load)
+            _collect(found, group, _entry_point_plugin_name(ep), ep.load, ep.module)
     folders: list[Path] = []
     if include_user_dir:
         folders.append(user_plugin_dir())
@@ -210,6 +238,10 @@ def discover(
                 first, _, details = error.partition("\n")
                 found.errors.append(PluginError(name, group, f"failed to import: {first}", details))
                 continue
+            problem = api_problem(module)
+            if problem:
+                found.errors.append(PluginError(name, group, problem))
+                continue
             attr = FOLDER_ATTRIBUTES[kind]
             if hasattr(module, attr):
                 found.contributions.extend(
@@ -218,7 +250,7 @@ def discover(
     return found
 
 
-def _collect(found: Discovery, group: str, name: str, load: Any) -> None:
+def _collect(found: Discovery, group: str, name: str, load: Any, module: str = "") -> None:
     try:
         value = load()
     except BaseException as exc:
@@ -229,6 +261,10 @@ def _collect(found: Discovery, group: str, name: str, load: Any) -> None:
                 name, group, f"failed to import: {_short_error(exc)}", traceback.format_exc()
             )
         )
+        return
+    problem = api_problem(sys.modules.get(module)) if name != BUILTIN else ""
+    if problem:
+        found.errors.append(PluginError(name, group, problem))
         return
     found.contributions.extend(Contribution(obj, name) for obj in _as_list(value))
 
@@ -246,36 +282,38 @@ def merge_errors(*groups: Iterable[PluginError]) -> list[PluginError]:
     return out
 
 
-def plugin_dirs_from(values: Iterable[str | Path] | None) -> list[Path]:
-    return [Path(v) for v in values or ()]
-
-
 def load_kind_plugins(plugin_dirs: Sequence[str | Path] = ()) -> list[PluginError]:
     """Registers plugin kinds and technology presets in the catalog; returns the errors."""
     from archdesigner.model import catalog
+    from archdesigner.plugins.registry import Registry
 
-    found = discover("kinds", plugin_dirs)
-    errors = list(found.errors)
-    for c in found.contributions:
+    def check(obj: Any, source: str) -> str:
+        if isinstance(obj, catalog.KindInfo | catalog.TechnologyPreset):
+            return ""
+        return f"KINDS entries must be KindInfo or TechnologyPreset, got {type(obj).__name__}"
+
+    def ident(obj: Any) -> str:
+        if isinstance(obj, catalog.KindInfo):
+            return f"kind {obj.kind!r}"
+        return f"technology {obj.name!r}"
+
+    registry: Registry[Any] = Registry("kinds", check, ident, "{id} is already defined by {owner}")
+    accepted, errors = registry.load(plugin_dirs)
+    for reg in accepted:
+        obj = reg.obj
         try:
-            if isinstance(c.obj, catalog.KindInfo):
-                if catalog.kind_info(c.obj.kind) is not None:
-                    existing = catalog.kind_info(c.obj.kind)
-                    if existing is not None and existing.source == c.plugin:
-                        continue  # loaded before in this process
-                catalog.register_kind(_with_source(c.obj, c.plugin))
-            elif isinstance(c.obj, catalog.TechnologyPreset):
-                existing_t = catalog.technology(c.obj.name)
-                if existing_t is not None and existing_t.source == c.plugin:
-                    continue
-                catalog.register_technology(_with_source(c.obj, c.plugin))
+            if isinstance(obj, catalog.KindInfo):
+                existing = catalog.kind_info(obj.kind)
+                if existing is not None and existing.source == reg.source:
+                    continue  # loaded before in this process
+                catalog.register_kind(_with_source(obj, reg.source))
             else:
-                raise TypeError(
-                    "KINDS entries must be KindInfo or TechnologyPreset, "
-                    f"got {type(c.obj).__name__}"
-                )
-        except (TypeError, ValueError) as exc:
-            errors.append(PluginError(c.plugin, ENTRY_POINT_GROUPS["kinds"], str(exc)))
+                existing_t = catalog.technology(obj.name)
+                if existing_t is not None and existing_t.source == reg.source:
+                    continue
+                catalog.register_technology(_with_source(obj, reg.source))
+        except ValueError as exc:
+            errors.append(PluginError(reg.source, registry.group, str(exc)))
     return errors
 
 
@@ -289,12 +327,12 @@ __all__ = [
     "BUILTIN",
     "ENTRY_POINT_GROUPS",
     "FOLDER_ATTRIBUTES",
+    "PLUGIN_API_VERSION",
     "Contribution",
     "Discovery",
     "PluginError",
     "discover",
     "load_kind_plugins",
     "merge_errors",
-    "plugin_dirs_from",
     "user_plugin_dir",
 ]

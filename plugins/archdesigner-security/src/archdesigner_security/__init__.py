@@ -16,6 +16,8 @@ from archdesigner.model.design import Node, group_ancestors
 from archdesigner.model.edits import UpdateLink
 
 __version__ = "0.1.0"
+#: The archdesigner plugin API this package is written for (docs/plugins.md).
+ARCHDESIGNER_PLUGIN_API = 1
 
 #: Protocols that carry data unencrypted, and their encrypted counterparts where one exists.
 PLAIN_TEXT = {
