@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from archdesigner.export.compose import ENTRY_KINDS, NOT_DEPLOYED
-from archdesigner.importers.rules import DATASTORE_KINDS
+from archdesigner.importers.image_rules import DATASTORE_KINDS
 from archdesigner.layout import layered_layout
 from archdesigner.lint.rules._common import DATASTORE, FRONT_DOOR, SERVICE_LIKE
 from archdesigner.model import catalog

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archdesigner.importers import ImportError_
+from archdesigner.importers import ImportInputError
 
 from .helpers import FIXTURES, import_compose
 
@@ -24,7 +24,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "line", "message"), CASES, ids=[c[0] for c in CASES])
 def test_bad_files_name_file_and_line(name: str, line: int, message: str) -> None:
     path = FIXTURES / name
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         import_compose(path)
     assert str(info.value) == f"{path}:{line}: {message}"
     assert info.value.line == line
@@ -98,7 +98,7 @@ def write(tmp_path: Path, text: str, name: str = "compose.yaml") -> Path:
 )
 def test_more_bad_files(tmp_path: Path, text: str, line: int, message: str) -> None:
     path = write(tmp_path, text)
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         import_compose(path)
     assert str(info.value) == f"{path}:{line}: {message}"
 
@@ -106,7 +106,7 @@ def test_more_bad_files(tmp_path: Path, text: str, line: int, message: str) -> N
 def test_problem_in_an_override_file_names_that_file(tmp_path: Path) -> None:
     base = write(tmp_path, "services:\n  web:\n    image: nginx\n", "base.yaml")
     over = write(tmp_path, "services:\n  web:\n    depends_on:\n      - api\n", "over.yaml")
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         import_compose(base, over)
     assert str(info.value) == f"{over}:4: service 'web' depends on undefined service 'api'"
 
@@ -121,17 +121,17 @@ def test_optional_dependency_on_a_missing_service_is_fine(tmp_path: Path) -> Non
 
 
 def test_unreadable_files(tmp_path: Path) -> None:
-    with pytest.raises(ImportError_, match="no such file"):
+    with pytest.raises(ImportInputError, match="no such file"):
         import_compose(tmp_path / "missing.yaml")
-    with pytest.raises(ImportError_, match="is a directory"):
+    with pytest.raises(ImportInputError, match="is a directory"):
         import_compose(tmp_path)
     binary = tmp_path / "bin.yaml"
     binary.write_bytes(b"\x00\x01\x02")
-    with pytest.raises(ImportError_, match="binary data"):
+    with pytest.raises(ImportInputError, match="binary data"):
         import_compose(binary)
     latin = tmp_path / "latin.yaml"
     latin.write_bytes(b"services:\n  caf\xe9:\n    image: x\n")
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         import_compose(latin)
     assert str(info.value) == f"{latin}:2: not UTF-8 text (byte 15)"
 
@@ -140,7 +140,7 @@ def test_bad_env_file(tmp_path: Path) -> None:
     from archdesigner.importers.compose_yaml import read_env_file
 
     env = write(tmp_path, "A=1\nthis line has no equals sign\n", ".env")
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         read_env_file(env)
     assert str(info.value) == f"{env}:2: expected KEY=VALUE (the line is not shown)"
 
@@ -167,7 +167,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
         lines.append(f"x-{cur}: &{cur} [{', '.join(['*' + prev] * 10)}]")
     lines += ["services:", "  web:", "    image: nginx", "    x-bomb: *i"]
     path = write(tmp_path, "\n".join(lines) + "\n")
-    with pytest.raises(ImportError_, match="expands to more than 2,000,000 values"):
+    with pytest.raises(ImportInputError, match="expands to more than 2,000,000 values"):
         import_compose(path)
 
 
@@ -175,7 +175,7 @@ def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
     for depth in (600, 3000):
         deep = "[" * depth + "]" * depth
         path = write(tmp_path, f"services:\n  web:\n    image: nginx\n    x-deep: {deep}\n")
-        with pytest.raises(ImportError_, match=r"nested too deeply|exceeded maximum nesting"):
+        with pytest.raises(ImportInputError, match=r"nested too deeply|exceeded maximum nesting"):
             import_compose(path)
 
 

@@ -1,4 +1,4 @@
-"""Whatever shape a compose file has, importing it gives a design or an ImportError_."""
+"""Whatever shape a compose file has, importing it gives a design or an ImportInputError."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archdesigner.importers import ComposeImporter, ImportError_
+from archdesigner.importers import ComposeImporter, ImportInputError
 
 KEYS = [
     "image", "build", "ports", "expose", "environment", "depends_on", "links", "networks",
@@ -59,7 +59,7 @@ def test_any_shape_imports_or_fails_cleanly(doc: dict[str, object], tmp_path_fac
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     try:
         ComposeImporter().import_files([path], env={})
-    except ImportError_ as exc:
+    except ImportInputError as exc:
         assert str(exc).startswith(str(path))
 
 

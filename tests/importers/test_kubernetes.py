@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archdesigner.importers import ImportError_, KubernetesImporter
+from archdesigner.importers import ImportInputError, KubernetesImporter
 from archdesigner.importers.kubernetes_read import read_stream
 from archdesigner.io import dumps_design
 from archdesigner.model.design import Design
@@ -292,7 +292,7 @@ spec: {replicas: 2, template: {spec: {containers: [{name: o, image: nginx}]}}}
     ],
 )  # fmt: skip
 def test_bad_manifests_name_file_and_line(text: str, line: int, message: str) -> None:
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         load(text)
     assert info.value.line == line
     assert str(info.value).startswith(f"test.yaml:{line}: ")

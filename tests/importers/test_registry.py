@@ -14,14 +14,14 @@ from archdesigner.importers import (
     load_importers,
 )
 from archdesigner.importers.base import Importer
-from archdesigner.importers.rules import image_rules, infer, unregister_image_rules
+from archdesigner.importers.image_rules import image_rules, infer, unregister_image_rules
 
 from .helpers import import_compose
 
 PLUGIN = """
 from pathlib import Path
 from archdesigner.importers.base import BaseImporter, ImportResult
-from archdesigner.importers.rules import ImageRule
+from archdesigner.importers.image_rules import ImageRule
 from archdesigner.model.design import Design, Node
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archdesigner.cli import main
-from archdesigner.importers import ImportError_
+from archdesigner.importers import ImportInputError
 from archdesigner.importers.compose import ComposeImporter
 from archdesigner.importers.compose_yaml import read_env_file
 
@@ -19,12 +19,12 @@ TOKEN = "tok_9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5"
 def test_env_file_errors_cite_the_line_never_its_content(tmp_path: Path) -> None:
     env = tmp_path / ".env"
     env.write_text(f"A=1\nSECRET_TOKEN {TOKEN}\nB=${{oops\n")
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         read_env_file(env)
     assert str(info.value).startswith(f"{env}:2: ")
     assert TOKEN[:8] not in str(info.value)
     env.write_text(f"A=1\nB=x{TOKEN}${{oops\n")
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         read_env_file(env)
     assert str(info.value).startswith(f"{env}:2: ") and TOKEN[:8] not in str(info.value)
 
@@ -66,7 +66,7 @@ def test_host_variables_stay_references_and_are_listed_in_the_report(
 def test_duplicate_yaml_keys_are_an_error_with_file_and_line(tmp_path: Path) -> None:
     compose = tmp_path / "compose.yaml"
     compose.write_text("services:\n  web:\n    image: a\n    ports: ['80']\n    image: b\n")
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         ComposeImporter().import_files([compose])
     assert str(info.value) == (
         f"{compose}:5: not valid YAML: duplicate key 'image' (first on line 3)"
@@ -89,7 +89,7 @@ def test_cross_file_extends_cycle_is_an_error_with_file_and_line(tmp_path: Path)
     (tmp_path / "b.yaml").write_text(
         "services:\n  base:\n    image: x\n    extends:\n      file: a.yaml\n      service: web\n"
     )
-    with pytest.raises(ImportError_) as info:
+    with pytest.raises(ImportInputError) as info:
         ComposeImporter().import_files([tmp_path / "a.yaml"])
     assert str(info.value).startswith(f"{tmp_path / 'b.yaml'}:4: 'extends' goes round in a circle")
 

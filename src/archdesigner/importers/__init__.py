@@ -15,10 +15,16 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from archdesigner.importers.base import BaseImporter, Importer, ImportError_, ImportResult
+from archdesigner.importers.base import (
+    BaseImporter,
+    Importer,
+    ImportError_,
+    ImportInputError,
+    ImportResult,
+)
 from archdesigner.importers.compose import ComposeImporter
+from archdesigner.importers.image_rules import ImageRule, register_image_rule
 from archdesigner.importers.kubernetes import KubernetesImporter
-from archdesigner.importers.rules import ImageRule, register_image_rule
 from archdesigner.plugins import ENTRY_POINT_GROUPS, Contribution, PluginError
 from archdesigner.plugins.registry import IdRule, Registry
 
@@ -110,6 +116,7 @@ __all__ = [
     "ComposeImporter",
     "ImageRule",
     "ImportError_",
+    "ImportInputError",
     "ImportResult",
     "Importer",
     "KubernetesImporter",

@@ -24,7 +24,7 @@ class ImportResult:
     report: list[str] = field(default_factory=list)
 
 
-class ImportError_(Exception):
+class ImportInputError(Exception):
     """Input that cannot be imported. ``str()`` names the file and, where known, the line."""
 
     def __init__(self, file: str | Path, message: str, line: int | None = None) -> None:
@@ -33,6 +33,10 @@ class ImportError_(Exception):
         self.file = str(file)
         self.line = line
         self.message = message
+
+
+#: The former name, kept for plugins written against plugin API 1 (docs/plugins.md).
+ImportError_ = ImportInputError
 
 
 @runtime_checkable

@@ -19,11 +19,11 @@ from pydantic import ValidationError
 
 from archdesigner.compose_syntax import PortError, compose_value, container_ports, expose_ports
 from archdesigner.compose_syntax import scalar_text as _text
-from archdesigner.importers.base import BaseImporter, ImportError_, ImportResult
+from archdesigner.importers.base import BaseImporter, ImportInputError, ImportResult
 from archdesigner.importers.compose_merge import as_mapping
 from archdesigner.importers.compose_project import ComposeProject, load_project
 from archdesigner.importers.compose_yaml import read_env_file
-from archdesigner.importers.rules import infer, protocol_for_scheme
+from archdesigner.importers.image_rules import infer, protocol_for_scheme
 from archdesigner.importers.wiring import Resolver, pair_by_name, scan_service
 from archdesigner.io.load import gc_paused, problems_from_validation
 from archdesigner.model import catalog
@@ -93,7 +93,7 @@ class ComposeImporter(BaseImporter):
             design = _Builder(project, env, report).build()
         except RecursionError:
             where = files[0] if files else "<compose>"
-            raise ImportError_(where, "the YAML is nested too deeply to import") from None
+            raise ImportInputError(where, "the YAML is nested too deeply to import") from None
         return ImportResult(design, report)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archdesigner.importers.base import ImportError_
+from archdesigner.importers.base import ImportInputError
 from archdesigner.importers.compose_merge import as_mapping, has_tags, merge_mappings, strip_tags
 from archdesigner.importers.compose_yaml import (
     MAX_EXPANDED_VALUES,
@@ -42,7 +42,7 @@ class ComposeProject:
     notes: list[str] = field(default_factory=list)
     all_files: list[Path] = field(default_factory=list)
 
-    def error(self, keys: Sequence[str | int], message: str) -> ImportError_:
+    def error(self, keys: Sequence[str | int], message: str) -> ImportInputError:
         return self.finder.error(self.all_files or self.files, keys, message)
 
 
@@ -56,7 +56,7 @@ class _Loader:
         #: the services whose ``extends`` is being resolved, across files (cycle check)
         self.active: list[tuple[Path, str]] = []
 
-    def error(self, file: Path, keys: Sequence[str | int], message: str) -> ImportError_:
+    def error(self, file: Path, keys: Sequence[str | int], message: str) -> ImportInputError:
         return self.finder.error([file], keys, message)
 
     def load(self, path: Path) -> dict[str, Any]:
@@ -71,9 +71,9 @@ class _Loader:
         try:
             too_big = expanded_size(data) > MAX_EXPANDED_VALUES
         except RecursionError:
-            raise ImportError_(path, "the YAML is nested too deeply") from None
+            raise ImportInputError(path, "the YAML is nested too deeply") from None
         if too_big:
-            raise ImportError_(
+            raise ImportInputError(
                 path, f"the YAML expands to more than {MAX_EXPANDED_VALUES:,} values "
                 "(aliases of aliases); refusing to read it")  # fmt: skip
         data = self._check_shape(path, data)
@@ -101,9 +101,9 @@ class _Loader:
 
     def _check_shape(self, path: Path, data: Any) -> dict[str, Any]:
         if data is None:
-            raise ImportError_(path, "not a compose file: the file is empty", 1)
+            raise ImportInputError(path, "not a compose file: the file is empty", 1)
         if not isinstance(data, dict):
-            raise ImportError_(
+            raise ImportInputError(
                 path, f"not a compose file: expected a mapping with 'services', got a "
                 f"{type(data).__name__}", 1)  # fmt: skip
         keys = {str(k) for k in data}
@@ -118,7 +118,7 @@ class _Loader:
             if not (keys & TOP_LEVEL_KEYS - {"version"}) and not any(
                 k.startswith("x-") for k in keys
             ):
-                raise ImportError_(path, "not a compose file: it has no 'services' section", 1)
+                raise ImportInputError(path, "not a compose file: it has no 'services' section", 1)
         services = data.get("services")
         if services is not None and not isinstance(services, dict):
             raise self.error(path, ["services"], "'services' must be a mapping of service names")
@@ -226,7 +226,7 @@ class _Loader:
 def load_project(paths: Sequence[Path], env: Mapping[str, str]) -> ComposeProject:
     """Reads, checks and merges ``paths`` in order (later files override earlier ones)."""
     if not paths:
-        raise ImportError_("<compose>", "no compose file given")
+        raise ImportInputError("<compose>", "no compose file given")
     loader = _Loader(env)
     merged: dict[str, Any] = {}
     multiple = len(paths) > 1
@@ -250,7 +250,7 @@ def load_project(paths: Sequence[Path], env: Mapping[str, str]) -> ComposeProjec
         all_files=loader.all_files,
     )
     if not services and "x-archdesigner" not in merged:
-        raise ImportError_(paths[0], "not a compose file: it defines no services", 1)
+        raise ImportInputError(paths[0], "not a compose file: it defines no services", 1)
     check_references(project)
     return project
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from archdesigner.importers.base import ImportError_
+from archdesigner.importers.base import ImportInputError
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -119,27 +119,29 @@ ComposeLoader.add_constructor("!override", _construct_override)
 
 
 def read_text(path: Path) -> str:
-    """A compose or env file as text; every way of failing is an :class:`ImportError_`."""
+    """A compose or env file as text; every way of failing is an :class:`ImportInputError`."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ImportError_(path, f"file is {size / 1e6:.0f} MB, too large for a compose file")
+            raise ImportInputError(
+                path, f"file is {size / 1e6:.0f} MB, too large for a compose file"
+            )
         raw = path.read_bytes()
-    except ImportError_:
+    except ImportInputError:
         raise
     except IsADirectoryError:
-        raise ImportError_(path, "is a directory, not a compose file") from None
+        raise ImportInputError(path, "is a directory, not a compose file") from None
     except FileNotFoundError:
-        raise ImportError_(path, "no such file") from None
+        raise ImportInputError(path, "no such file") from None
     except OSError as exc:
-        raise ImportError_(path, f"cannot read: {exc.strerror or exc}") from None
+        raise ImportInputError(path, f"cannot read: {exc.strerror or exc}") from None
     if b"\x00" in raw[:8192]:
-        raise ImportError_(path, "binary data, not a YAML file")
+        raise ImportInputError(path, "binary data, not a YAML file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ImportError_(path, f"not UTF-8 text (byte {exc.start})", line) from None
+        raise ImportInputError(path, f"not UTF-8 text (byte {exc.start})", line) from None
 
 
 def parse_yaml(text: str, file: Path) -> Any:
@@ -148,13 +150,13 @@ def parse_yaml(text: str, file: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
-        raise ImportError_(
+        raise ImportInputError(
             file, f"not valid YAML: {what}", mark.line + 1 if mark else None
         ) from None
     except yaml.YAMLError as exc:
-        raise ImportError_(file, f"not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise ImportInputError(file, f"not valid YAML: {str(exc).splitlines()[0]}") from None
     except (ValueError, TypeError, RecursionError) as exc:
-        raise ImportError_(file, f"not valid YAML: {exc}") from None
+        raise ImportInputError(file, f"not valid YAML: {exc}") from None
 
 
 # --- finding lines -------------------------------------------------------------------------
@@ -209,18 +211,18 @@ class LineFinder:
             node, line = child, key_line
         return line, True
 
-    def error(self, files: Sequence[Path], keys: Path_, message: str) -> ImportError_:
+    def error(self, files: Sequence[Path], keys: Path_, message: str) -> ImportInputError:
         """An error at ``keys``, in the last of ``files`` that holds the value (or its parent)."""
         best: tuple[Path, int | None] | None = None
         for f in reversed(files):
             line, complete = self.line(f, keys)
             if complete:
-                return ImportError_(f, message, line)
+                return ImportInputError(f, message, line)
             if best is None or (line is not None and best[1] is None):
                 best = (f, line)
         if best is None:
-            return ImportError_("<compose>", message)
-        return ImportError_(best[0], message, best[1])
+            return ImportInputError("<compose>", message)
+        return ImportInputError(best[0], message, best[1])
 
 
 def _seq_lookup(node: yaml.SequenceNode, name: str) -> yaml.Node | None:
@@ -456,7 +458,7 @@ def read_env_file(path: Path, base: Mapping[str, str] | None = None) -> dict[str
         key, eq, value = line.partition("=")
         key = key.strip()
         if not eq or not _NAME.fullmatch(key):  # never echo the line: it may hold a secret
-            raise ImportError_(path, "expected KEY=VALUE (the line is not shown)", lineno)
+            raise ImportInputError(path, "expected KEY=VALUE (the line is not shown)", lineno)
         value = value.strip()
         interp = Interpolator({**(base or {}), **out})
         if len(value) >= 2 and value[0] == value[-1] == "'":
@@ -471,7 +473,7 @@ def read_env_file(path: Path, base: Mapping[str, str] | None = None) -> dict[str
             try:
                 value = interp.string(value)
             except InterpolationError:
-                raise ImportError_(
+                raise ImportInputError(
                     path, f"invalid ${{...}} interpolation in the value of {key}", lineno
                 ) from None
         out[key] = value

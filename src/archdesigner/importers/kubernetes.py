@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from archdesigner.importers.base import BaseImporter, ImportError_, ImportResult
+from archdesigner.importers.base import BaseImporter, ImportInputError, ImportResult
 from archdesigner.importers.compose import _unique_id
 from archdesigner.importers.kubernetes_pods import (
     WORKLOAD_TEMPLATE,
@@ -90,14 +90,14 @@ class KubernetesImporter(BaseImporter):
         if not stream.objects:
             names = ["<stdin>" if str(f) == "-" else str(f) for f in files]
             where = ", ".join(names) if names else "<kubernetes>"
-            raise ImportError_(where, "no Kubernetes object (apiVersion and kind)")
+            raise ImportInputError(where, "no Kubernetes object (apiVersion and kind)")
         report = list(stream.skipped)
         try:
             with gc_paused():
                 design = _Builder(stream, report, files).build()
         except RecursionError:
             deep = str(files[0]) if files else "<kubernetes>"
-            raise ImportError_(deep, "the YAML is nested too deeply to import") from None
+            raise ImportInputError(deep, "the YAML is nested too deeply to import") from None
         return ImportResult(design, report)
 
 
@@ -184,7 +184,7 @@ class _Builder:
 
     # --- nodes -------------------------------------------------------------------------------
     def _fresh_node(self, w: Workload, taken: set[str]) -> Node:
-        from archdesigner.importers.rules import infer
+        from archdesigner.importers.image_rules import infer
 
         obj = w.obj
         wanted = (
@@ -274,7 +274,7 @@ class _Builder:
                 out.append(node)
         return out
 
-    def _contract_error(self, where: str, exc: ValidationError) -> ImportError_:
+    def _contract_error(self, where: str, exc: ValidationError) -> ImportInputError:
         assert self.contract_obj is not None
         problem = problems_from_validation(exc)[0]
         return self.contract_obj.error(f"{DESIGN_KEY} {where}: {problem}")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from archdesigner.importers.base import ImportError_
+from archdesigner.importers.base import ImportInputError
 from archdesigner.importers.kubernetes_read import Obj
 
 #: Workload kinds -> where their pod template sits below ``spec``.
@@ -248,7 +248,7 @@ def config_map_data(obj: Obj) -> dict[str, str]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ImportError_(obj.file, f"{obj.label()}: data must be a mapping", obj.line)
+        raise ImportInputError(obj.file, f"{obj.label()}: data must be a mapping", obj.line)
     return {str(k): text(v) for k, v in data.items() if v is not None}
 
 

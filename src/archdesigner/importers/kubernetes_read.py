@@ -5,7 +5,7 @@ A stream is split at its ``---`` lines (a document marker always starts a line; 
 scalars the content is indented) and each document is parsed on its own, which gives every
 object the line it starts on. Documents that are empty or are no Kubernetes object (a Helm
 values file in a chart folder) are skipped and counted; a document that is not YAML is an
-:class:`~archdesigner.importers.base.ImportError_` naming the file and line.
+:class:`~archdesigner.importers.base.ImportInputError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from archdesigner.importers.base import ImportError_
+from archdesigner.importers.base import ImportInputError
 from archdesigner.importers.compose_yaml import ComposeLoader, read_text
 
 _MARKER = re.compile(r"^---(?:[ \t].*)?$|^\.\.\.[ \t]*$", re.MULTILINE)
@@ -70,8 +70,8 @@ class Obj:
         ns = f" (namespace {self.namespace})" if self.namespace else ""
         return f"{self.kind} {self.name or '(unnamed)'}{ns}"
 
-    def error(self, message: str) -> ImportError_:
-        return ImportError_(self.file, f"{self.label()}: {message}", self.line)
+    def error(self, message: str) -> ImportInputError:
+        return ImportInputError(self.file, f"{self.label()}: {message}", self.line)
 
 
 @dataclass
@@ -100,12 +100,12 @@ def _parse(chunk: str, file: str, first_line: int) -> Any:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
         line = first_line + mark.line if mark else first_line
-        raise ImportError_(file, f"not valid YAML: {what}", line) from None
+        raise ImportInputError(file, f"not valid YAML: {what}", line) from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0]
-        raise ImportError_(file, f"not valid YAML: {first}", first_line) from None
+        raise ImportInputError(file, f"not valid YAML: {first}", first_line) from None
     except (ValueError, TypeError, RecursionError) as exc:
-        raise ImportError_(file, f"not valid YAML: {exc}", first_line) from None
+        raise ImportInputError(file, f"not valid YAML: {exc}", first_line) from None
 
 
 def _is_object(data: Any) -> bool:
@@ -129,10 +129,12 @@ def read_stream(text: str, file: str, into: Stream | None = None) -> Stream:
         if kind == "List" or (kind.endswith("List") and isinstance(data.get("items"), list)):
             items = data.get("items")
             if not isinstance(items, list):
-                raise ImportError_(file, f"{kind}: 'items' must be a list", line)
+                raise ImportInputError(file, f"{kind}: 'items' must be a list", line)
             for idx, item in enumerate(items):
                 if not _is_object(item):
-                    raise ImportError_(file, f"{kind} item {idx}: not a Kubernetes object", line)
+                    raise ImportInputError(
+                        file, f"{kind} item {idx}: not a Kubernetes object", line
+                    )
                 out.objects.append(Obj(file, line, item))
             continue
         out.objects.append(Obj(file, line, data))
@@ -158,7 +160,7 @@ def manifest_files(paths: Iterable[Path]) -> list[Path]:
         if str(path) != "-" and path.is_dir():
             found = [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
             if not found:
-                raise ImportError_(path, "folder holds no *.yaml or *.yml file")
+                raise ImportInputError(path, "folder holds no *.yaml or *.yml file")
             out.extend(sorted(found))
         else:
             out.append(path)

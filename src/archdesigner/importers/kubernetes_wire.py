@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from archdesigner.importers.image_rules import protocol_for_scheme
 from archdesigner.importers.kubernetes_pods import (
     Pod,
     match_labels,
@@ -19,7 +20,6 @@ from archdesigner.importers.kubernetes_pods import (
     text,
 )
 from archdesigner.importers.kubernetes_read import Obj, Stream
-from archdesigner.importers.rules import protocol_for_scheme
 from archdesigner.importers.wiring import Resolver, hosts_in, pair_by_name, scan_service
 from archdesigner.model.design import Link, Node
 

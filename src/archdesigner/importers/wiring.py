@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from archdesigner.importers.rules import DATASTORE_KINDS, name_tokens
+from archdesigner.importers.image_rules import DATASTORE_KINDS, name_tokens
 
 #: Key or flag words that say "the value is a host" (``DB_HOST``, ``--bootstrap-server``).
 HOSTY = frozenset(

@@ -55,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from archdesigner.cli import CommandError
-    from archdesigner.importers import ImportError_, load_importers
+    from archdesigner.importers import ImportInputError, load_importers
     from archdesigner.io import dumps_design
     from archdesigner.io.load import MAX_FILE_BYTES
     from archdesigner.io.output import OutputError, check_output, write_output
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     stdin = sys.stdin.read() if "-" in args.files else None
     try:
         importer = _choose(args, importers, stdin)
-    except ImportError_ as exc:
+    except ImportInputError as exc:
         raise CommandError(str(exc)) from None
     try:
         env = _env(args.env_file, os.environ) if args.env_file else None
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             result = importer.import_files([Path(f) for f in args.files], env=env, stdin=stdin)
         else:
             result = importer.import_files(_files(args.files, importer.id), env=env)
-    except ImportError_ as exc:
+    except ImportInputError as exc:
         raise CommandError(str(exc)) from None
     except Exception as exc:  # a plugin importer's bug must not end in a traceback
         where = ", ".join(args.files)
@@ -186,7 +186,7 @@ def _import_stdin(importer: Any, given: list[str], env: Any, stdin: str) -> Any:
     file; error messages name it ``<stdin>``."""
     import tempfile
 
-    from archdesigner.importers import ImportError_
+    from archdesigner.importers import ImportInputError
 
     with tempfile.TemporaryDirectory(prefix="archdesigner-stdin-") as tmp:
         temp = Path(tmp) / "compose.yaml"
@@ -194,6 +194,6 @@ def _import_stdin(importer: Any, given: list[str], env: Any, stdin: str) -> Any:
         paths = [temp if f == "-" else Path(f) for f in given]
         try:
             return importer.import_files(paths, env=env)
-        except ImportError_ as exc:
-            raise ImportError_("<stdin>" if exc.file == str(temp) else exc.file, exc.message,
+        except ImportInputError as exc:
+            raise ImportInputError("<stdin>" if exc.file == str(temp) else exc.file, exc.message,
                                exc.line) from None  # fmt: skip

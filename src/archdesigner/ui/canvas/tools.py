@@ -78,7 +78,7 @@ def store_frame(group: Group, rect: QRectF) -> UpdateGroup:
     return UpdateGroup(group.id, {"properties": props})
 
 
-class MoveNodes_(Interaction):
+class MoveInteraction(Interaction):
     """Drags node items (and the nodes of dragged groups); one undo step on release.
 
     Nodes dragged by themselves (``regroup``) join the innermost group frame they are
@@ -462,7 +462,7 @@ def press(view: CanvasView, pos: QPointF, shift: bool) -> Interaction | None:
     return RubberBand(view, pos, add=shift)
 
 
-def _move_selection(view: CanvasView, pos: QPointF, grabbed: NodeItem | None) -> MoveNodes_:
+def _move_selection(view: CanvasView, pos: QPointF, grabbed: NodeItem | None) -> MoveInteraction:
     """Drags the selection: nodes dragged by themselves (``grabbed``) may change group when
     dropped; dragged groups take their nodes along."""
     scene = view.design_scene
@@ -479,7 +479,7 @@ def _move_selection(view: CanvasView, pos: QPointF, grabbed: NodeItem | None) ->
         anchor = grabbed.pos()
     else:  # a group: one of its nodes snaps to the grid, the rest keep formation
         anchor = items[0].pos() if items else (empty[0].frame.topLeft() if empty else pos)
-    return MoveNodes_(
+    return MoveInteraction(
         view,
         pos,
         items,

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from archdesigner.export.base import ExportError, ExportOption, ExportResult
 from archdesigner.export.registry import RegisteredExporter, guess_format, load_exporters
-from archdesigner.importers import ImportError_, importer_for, load_importers
+from archdesigner.importers import ImportInputError, importer_for, load_importers
 from archdesigner.importers.base import Importer, ImportResult
 from archdesigner.io import atomic_write_bytes
 
@@ -163,7 +163,7 @@ class ImportDialog(QDialog):
                 env_file = Path(self.env_edit.text().strip())
                 env = {**read_env_file(env_file, dict(os.environ)), **os.environ}
             result = importer.import_files(paths, env=env)
-        except ImportError_ as exc:
+        except ImportInputError as exc:
             self._fail(str(exc))
             return False
         except OSError as exc:

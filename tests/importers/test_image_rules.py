@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archdesigner.importers.rules import image_path, infer
+from archdesigner.importers.image_rules import image_path, infer
 from archdesigner.model import catalog
 
 IMAGES = [
