@@ -34,7 +34,7 @@ from archdesigner.export.yamlout import Verbatim, dump
 from archdesigner.io import design_to_data
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
-from archdesigner.model.design import FORMAT, Design, Node, group_ancestors
+from archdesigner.model.design import FORMAT, Design, Link, Node, group_ancestors
 
 #: Kinds that stand for things outside the deployment; they get no service.
 NOT_DEPLOYED = catalog.NOT_DEPLOYED
@@ -172,50 +172,84 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
     String values are as in the design; writing them with ``$`` doubled is the YAML step's job
     (``dump(doc, escape_dollars=True)``); environment values from the design are
     :class:`Verbatim` already in Compose's form (see :func:`compose_value`)."""
-    report: list[str] = []
-    nodes = design.node_map()
-    deployed = [n for n in design.nodes if is_exported(n)]
-    exported = {n.id for n in deployed}
-    kept = {n.id: _compose_data(n) for n in deployed}
-    skipped: dict[str, list[str]] = {}
-    for n in design.nodes:
-        if n.id not in exported:
-            skipped.setdefault(n.kind, []).append(n.id)
-    for kind, ids in skipped.items():
-        report.append(
-            f"not exported ({kind}, outside what compose runs; kept in x-archdesigner): "
-            + _names(ids)
-        )
-    preferred: dict[str, str] = {}  # the names services had in an imported file
-    for n in deployed:
-        data = kept[n.id]
-        if data is not None:
-            svc_name = data.get("service")
-            preferred[n.id] = svc_name if isinstance(svc_name, str) else n.id
-    names, renamed = service_names(deployed, preferred)
-    if renamed:
-        report.append(
-            "renamed to valid compose service names: "
-            + _names([f"{old!r} -> {new!r}" for old, new in renamed])
-        )
-    canonical = design_to_data(design)
-    node_data = {d["id"]: d for d in canonical.get("nodes", [])}
-    presets = {n.id: catalog.technology(n.technology) for n in deployed}
+    return _ComposeBuild(design).run()
 
-    def target_port(node: Node) -> int | None:
+
+class _ComposeBuild:
+    """The steps of :func:`build_compose`, sharing what earlier steps worked out."""
+
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.report: list[str] = []
+        self.nodes = design.node_map()
+        self.deployed = [n for n in design.nodes if is_exported(n)]
+        self.exported = {n.id for n in self.deployed}
+        self.kept = {n.id: _compose_data(n) for n in self.deployed}
+        self.canonical = design_to_data(design)
+        self.node_data = {d["id"]: d for d in self.canonical.get("nodes", [])}
+        self.presets = {n.id: catalog.technology(n.technology) for n in self.deployed}
+        # filled by the per-service step, reported at the end
+        self.volumes: dict[str, Any] = {}
+        self.published: set[int] = set()
+        self.placeholders: list[str] = []
+        self.no_name: list[str] = []
+        self.no_data_path: list[str] = []
+        self.unnamed: list[str] = []
+        self.port_clash: list[str] = []
+
+    def run(self) -> tuple[dict[str, Any], list[str]]:
+        self.report_skipped()
+        self.choose_names()
+        self.checks = {n.id: self.healthcheck(n) for n in self.deployed}
+        self.plan_networks()
+        self.wire_links()
+        _break_cycles(self.deployed, self.depends, self.names, self.report)
+        self.service_set = set(self.names.values())
+        services = {self.names[n.id]: self.service(n) for n in self.deployed}
+        self.report_services()
+        return self.document(services), self.report
+
+    # --- which nodes become which services -------------------------------------------------
+
+    def report_skipped(self) -> None:
+        skipped: dict[str, list[str]] = {}
+        for n in self.design.nodes:
+            if n.id not in self.exported:
+                skipped.setdefault(n.kind, []).append(n.id)
+        for kind, ids in skipped.items():
+            self.report.append(
+                f"not exported ({kind}, outside what compose runs; kept in x-archdesigner): "
+                + _names(ids)
+            )
+
+    def choose_names(self) -> None:
+        preferred: dict[str, str] = {}  # the names services had in an imported file
+        for n in self.deployed:
+            data = self.kept[n.id]
+            if data is not None:
+                svc_name = data.get("service")
+                preferred[n.id] = svc_name if isinstance(svc_name, str) else n.id
+        self.names, renamed = service_names(self.deployed, preferred)
+        if renamed:
+            self.report.append(
+                "renamed to valid compose service names: "
+                + _names([f"{old!r} -> {new!r}" for old, new in renamed])
+            )
+
+    def target_port(self, node: Node) -> int | None:
         if node.ports:
             return node.ports[0]
-        preset = presets.get(node.id)
+        preset = self.presets.get(node.id)
         return preset.ports[0] if preset is not None and preset.ports else None
 
-    def healthcheck(node: Node) -> dict[str, Any] | None:
-        data = kept[node.id]
+    def healthcheck(self, node: Node) -> dict[str, Any] | None:
+        data = self.kept[node.id]
         if data is not None:
             check = data.get("healthcheck")
             if isinstance(check, dict) and not check.get("disable"):
                 return check
             return None
-        preset = presets[node.id]
+        preset = self.presets[node.id]
         if preset is None or preset.healthcheck is None:
             return None
         hc = preset.healthcheck
@@ -226,85 +260,129 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
             "retries": hc.retries,
         }
 
-    checks = {n.id: healthcheck(n) for n in deployed}
+    # --- networks and links ----------------------------------------------------------------
 
-    # networks
-    groups = design.group_map()
-    ancestors = group_ancestors(design)
-    net_groups = [g for g in design.groups if g.kind in NETWORK_GROUP_KINDS]
-    net_name: dict[str, str] = {"default": "default"}
-    for g in net_groups:
-        wanted = g.properties.get("network")
-        net_name[g.id] = wanted if isinstance(wanted, str) and wanted else g.id
-    own_nets: dict[str, list[str]] = {}
-    if net_groups:
-        for n in deployed:
-            chain = [n.group, *ancestors.get(n.group, [])] if n.group in groups else []
-            own_nets[n.id] = [
-                gid for gid in chain if gid is not None and groups[gid].kind in NETWORK_GROUP_KINDS
-            ]
+    def plan_networks(self) -> None:
+        """Network and zone groups become networks; each service joins its groups' ones."""
+        design = self.design
+        groups = design.group_map()
+        ancestors = group_ancestors(design)
+        self.net_groups = [g for g in design.groups if g.kind in NETWORK_GROUP_KINDS]
+        self.net_name: dict[str, str] = {"default": "default"}
+        for g in self.net_groups:
+            wanted = g.properties.get("network")
+            self.net_name[g.id] = wanted if isinstance(wanted, str) and wanted else g.id
+        self.own_nets: dict[str, list[str]] = {}
+        if self.net_groups:
+            for n in self.deployed:
+                chain = [n.group, *ancestors.get(n.group, [])] if n.group in groups else []
+                self.own_nets[n.id] = [
+                    gid
+                    for gid in chain
+                    if gid is not None and groups[gid].kind in NETWORK_GROUP_KINDS
+                ]
 
-    # links: entry-facing nodes, connection variables, depends_on candidates
-    outside_callers: set[str] = set()
-    env_stems: dict[str, str] = {}
-    used_stems: set[str] = set()
-    generated: dict[str, dict[str, str]] = {n.id: {} for n in deployed}
-    depends: dict[str, dict[str, str]] = {n.id: {} for n in deployed}  # source -> target -> link
-    kept_deps = {n.id: _as_deps((kept[n.id] or {}).get("depends_on")) for n in deployed}
-    joined_nets: dict[str, list[str]] = {n.id: [] for n in deployed}
-    for link in design.links:
-        src = nodes[link.source]
-        dst = nodes[link.target]
-        if src.id not in exported and dst.id in exported:
-            outside_callers.add(dst.id)
-        if src.id not in exported or dst.id not in exported or src.id == dst.id:
-            continue
-        stem = env_stems.get(dst.id)
+    def wire_links(self) -> None:
+        """Entry-facing nodes, connection variables, depends_on candidates, extra networks."""
+        self.outside_callers: set[str] = set()
+        self.env_stems: dict[str, str] = {}
+        self.used_stems: set[str] = set()
+        self.generated: dict[str, dict[str, str]] = {n.id: {} for n in self.deployed}
+        # source -> target -> link
+        self.depends: dict[str, dict[str, str]] = {n.id: {} for n in self.deployed}
+        self.kept_deps = {
+            n.id: _as_deps((self.kept[n.id] or {}).get("depends_on")) for n in self.deployed
+        }
+        self.joined_nets: dict[str, list[str]] = {n.id: [] for n in self.deployed}
+        for link in self.design.links:
+            src = self.nodes[link.source]
+            dst = self.nodes[link.target]
+            if src.id not in self.exported and dst.id in self.exported:
+                self.outside_callers.add(dst.id)
+            if src.id not in self.exported or dst.id not in self.exported or src.id == dst.id:
+                continue
+            self.wire(link, src, dst)
+
+    def env_stem(self, node_id: str) -> str:
+        """The prefix of the connection variables of ``node_id``, unique in the document."""
+        stem = self.env_stems.get(node_id)
         if stem is None:
-            base = env_name(dst.id)
+            base = env_name(node_id)
             stem = base
             i = 2
-            while stem in used_stems:
+            while stem in self.used_stems:
                 stem = f"{base}_{i}"
                 i += 1
-            used_stems.add(stem)
-            env_stems[dst.id] = stem
-        host = names[dst.id]
-        conn = generated[src.id]
+            self.used_stems.add(stem)
+            self.env_stems[node_id] = stem
+        return stem
+
+    def wire(self, link: Link, src: Node, dst: Node) -> None:
+        stem = self.env_stem(dst.id)
+        host = self.names[dst.id]
+        conn = self.generated[src.id]
         conn[f"{stem}_HOST"] = host
-        port = target_port(dst)
+        port = self.target_port(dst)
         if port is not None:
             conn[f"{stem}_PORT"] = str(port)
-            preset = presets.get(dst.id)
+            preset = self.presets.get(dst.id)
             if preset is not None and preset.scheme:
                 conn[f"{stem}_URL"] = f"{preset.scheme}://{host}:{port}"
         # an inferred link (an import found the name in a value) is no dependency unless
         # the service declared it
-        if link.required and (not link.properties.get("inferred") or host in kept_deps[src.id]):
-            depends[src.id].setdefault(dst.id, link.id)
-        if net_groups:
-            mine = own_nets[src.id]
-            theirs = own_nets[dst.id] or ["default"]
-            if not set(mine or ["default"]) & set(theirs) and theirs[0] not in joined_nets[src.id]:
-                joined_nets[src.id].append(theirs[0])
+        declared = host in self.kept_deps[src.id]
+        if link.required and (not link.properties.get("inferred") or declared):
+            self.depends[src.id].setdefault(dst.id, link.id)
+        if self.net_groups:
+            mine = self.own_nets[src.id]
+            theirs = self.own_nets[dst.id] or ["default"]
+            joined = self.joined_nets[src.id]
+            if not set(mine or ["default"]) & set(theirs) and theirs[0] not in joined:
+                joined.append(theirs[0])
 
-    _break_cycles(deployed, depends, names, report)
+    # --- one service -----------------------------------------------------------------------
 
-    service_set = set(names.values())
-    services: dict[str, Any] = {}
-    volumes: dict[str, Any] = {}
-    placeholders: list[str] = []
-    no_name: list[str] = []
-    no_data_path: list[str] = []
-    unnamed: list[str] = []
-    published: set[int] = set()
-    port_clash: list[str] = []
-    for n in deployed:
-        name = names[n.id]
-        preset = presets[n.id]
-        data = kept[n.id]
+    def service(self, n: Node) -> dict[str, Any]:
+        name = self.names[n.id]
+        data = self.kept[n.id]
         pres: dict[str, Any] = data or {}
         svc: dict[str, Any] = {}
+        self.set_image(svc, n, pres)
+        for key, value in pres.items():
+            if key not in _META_KEYS and key not in _DERIVED_KEYS and key != XARCH:
+                svc[key] = value
+        if "container_name" in svc and (n.replicas > 1 or n.autoscale is not None):
+            del svc["container_name"]  # Compose refuses one container name for many replicas
+            self.unnamed.append(n.id)
+        legacy_links = pres.get("links")
+        if isinstance(legacy_links, list):
+            alive = [e for e in legacy_links if str(e).split(":", 1)[0] in self.service_set]
+            if alive:
+                svc["links"] = alive
+        deploy = _deploy(n, pres)
+        if deploy:
+            svc["deploy"] = deploy
+        self.set_ports(svc, n, pres, data is not None)
+        added = self.set_environment(svc, n, pres, data is None)
+        if self.depends[n.id]:
+            svc["depends_on"] = self.depends_on(n)
+        if data is None and self.checks[n.id] is not None:
+            svc["healthcheck"] = self.checks[n.id]
+        if data is None and n.is_stateful:
+            self.set_data_volume(svc, n, name)
+        if "network_mode" not in pres:
+            own = self.own_nets.get(n.id) or ["default"]
+            from_groups = (
+                [self.net_name[g] for g in own + self.joined_nets[n.id]] if self.net_groups else []
+            )
+            nets = _service_networks(pres.get("networks"), from_groups)
+            if nets:
+                svc["networks"] = nets
+        svc[XARCH] = {"node": self.node_data[n.id], "generated_env": sorted(added)}
+        return svc
+
+    def set_image(self, svc: dict[str, Any], n: Node, pres: dict[str, Any]) -> None:
+        preset = self.presets[n.id]
         if n.image:
             svc["image"] = n.image
         elif "build" in pres:
@@ -312,54 +390,45 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
         elif preset is not None and preset.image:
             svc["image"] = preset.image
         else:
-            svc["image"] = _image_ref(name)
-            placeholders.append(n.id)
-        for key, value in pres.items():
-            if key not in _META_KEYS and key not in _DERIVED_KEYS and key != XARCH:
-                svc[key] = value
-        if "container_name" in svc and (n.replicas > 1 or n.autoscale is not None):
-            del svc["container_name"]  # Compose refuses one container name for many replicas
-            unnamed.append(n.id)
-        legacy_links = pres.get("links")
-        if isinstance(legacy_links, list):
-            alive = [e for e in legacy_links if str(e).split(":", 1)[0] in service_set]
-            if alive:
-                svc["links"] = alive
-        deploy = pres.get("deploy")
-        deploy = (
-            {k: v for k, v in deploy.items() if k != "replicas"} if isinstance(deploy, dict) else {}
-        )
-        if n.replicas > 1:
-            deploy["replicas"] = n.replicas
-        elif pres.get("replicas") == 0:
-            deploy["replicas"] = 0  # the service was scaled to nothing; the design cannot say so
-        if deploy:
-            svc["deploy"] = deploy
-        kept_ports, covered = _kept_ports(n, pres) if data is not None else ({}, set())
+            svc["image"] = _image_ref(self.names[n.id])
+            self.placeholders.append(n.id)
+
+    def set_ports(self, svc: dict[str, Any], n: Node, pres: dict[str, Any], kept: bool) -> None:
+        """Ports of entry-facing services are published on the host (each host port once);
+        the others are only exposed to the other services."""
+        kept_ports, covered = _kept_ports(n, pres) if kept else ({}, set())
         svc.update(kept_ports)
         # a port listed twice is written once (Compose refuses it)
         unique_ports = [p for p in dict.fromkeys(n.ports) if p not in covered]
-        if unique_ports:
-            if n.kind in ENTRY_KINDS or n.id in outside_callers:
-                single = n.replicas == 1 and n.autoscale is None
-                ports = []
-                for p in unique_ports:
-                    if single and p not in published:
-                        published.add(p)
-                        ports.append(f"{p}:{p}")
-                    else:
-                        if single:
-                            port_clash.append(f"{n.id}:{p}")
-                        ports.append(str(p))
-                svc["ports"] = [*svc.get("ports", []), *ports]
-            else:
-                svc["expose"] = [*svc.get("expose", []), *(str(p) for p in unique_ports)]
+        if not unique_ports:
+            return
+        if n.kind in ENTRY_KINDS or n.id in self.outside_callers:
+            single = n.replicas == 1 and n.autoscale is None
+            ports = []
+            for p in unique_ports:
+                if single and p not in self.published:
+                    self.published.add(p)
+                    ports.append(f"{p}:{p}")
+                else:
+                    if single:
+                        self.port_clash.append(f"{n.id}:{p}")
+                    ports.append(str(p))
+            svc["ports"] = [*svc.get("ports", []), *ports]
+        else:
+            svc["expose"] = [*svc.get("expose", []), *(str(p) for p in unique_ports)]
+
+    def set_environment(
+        self, svc: dict[str, Any], n: Node, pres: dict[str, Any], fresh: bool
+    ) -> list[str]:
+        """The node's variables, then the preset's and the connection variables it lacks;
+        returns the names of the added ones."""
         env: dict[str, str | None] = {k: Verbatim(compose_value(v)) for k, v in n.env.items() if k}
         if len(env) != len(n.env):
-            no_name.append(n.id)
+            self.no_name.append(n.id)
         added: list[str] = []
-        extra = dict(preset.env) if preset is not None and data is None else {}
-        extra.update(generated[n.id])
+        preset = self.presets[n.id]
+        extra = dict(preset.env) if preset is not None and fresh else {}
+        extra.update(self.generated[n.id])
         for key, value in extra.items():
             if key not in env:
                 env[key] = value
@@ -371,110 +440,131 @@ def build_compose(design: Design) -> tuple[dict[str, Any], list[str]]:
                 added.append(key)
         if env:
             svc["environment"] = env
-        if depends[n.id]:
-            deps: dict[str, Any] = {}
-            for t in depends[n.id]:
-                target = names[t]
-                before = kept_deps[n.id].get(target, False)
-                if isinstance(before, dict):
-                    deps[target] = before  # the condition (and restart, required) as written
-                elif before is None:
-                    deps[target] = {"condition": "service_started"}  # short syntax
-                else:
-                    has_check = checks[t] is not None
-                    deps[target] = {
-                        "condition": "service_healthy" if has_check else "service_started"
-                    }
-            svc["depends_on"] = deps
-        if data is None and checks[n.id] is not None:
-            svc["healthcheck"] = checks[n.id]
-        if data is None and n.is_stateful and (preset is None or preset.data_path):
-            path = preset.data_path if preset is not None else "/data"
-            if preset is None:
-                no_data_path.append(n.id)
-            vol = f"{name}-data"
-            volumes[vol] = {}
-            svc["volumes"] = [f"{vol}:{path}"]
-        if "network_mode" not in pres:
-            nets = _service_networks(
-                pres.get("networks"),
-                [net_name[g] for g in (own_nets.get(n.id) or ["default"]) + joined_nets[n.id]]
-                if net_groups
-                else [],
-            )
-            if nets:
-                svc["networks"] = nets
-        svc[XARCH] = {"node": node_data[n.id], "generated_env": sorted(added)}
-        services[name] = svc
+        return added
 
-    if placeholders:
-        report.append(
-            "no image and no technology preset with an image; a placeholder image "
-            f"({PLACEHOLDER_REGISTRY}/...) was written for: {_names(placeholders)}"
-        )
-    if no_name:
-        report.append(
-            "an environment variable with an empty name cannot be written to compose; left "
-            f"out for: {_names(no_name)}"
-        )
-    if no_data_path:
-        report.append(
-            "stateful without a known data folder; a volume is mounted at /data for: "
-            + _names(no_data_path)
-        )
-    if unnamed:
-        report.append(
-            "container_name left out (several replicas cannot share one container name): "
-            + _names(unnamed)
-        )
-    if port_clash:
-        report.append(
-            "host port already published by another service, so only the container port is "
-            f"given (Docker picks a host port): {_names(port_clash)}"
-        )
+    def depends_on(self, n: Node) -> dict[str, Any]:
+        deps: dict[str, Any] = {}
+        for t in self.depends[n.id]:
+            target = self.names[t]
+            before = self.kept_deps[n.id].get(target, False)
+            if isinstance(before, dict):
+                deps[target] = before  # the condition (and restart, required) as written
+            elif before is None:
+                deps[target] = {"condition": "service_started"}  # short syntax
+            else:
+                has_check = self.checks[t] is not None
+                deps[target] = {"condition": "service_healthy" if has_check else "service_started"}
+        return deps
 
-    doc: dict[str, Any] = {}
-    slug = _slug(design.name)
-    if slug and re.match(r"^[a-z0-9]", slug):
-        doc["name"] = slug
-    doc["services"] = services
-    top_kept = design.properties.get("compose")
-    top_kept = top_kept if isinstance(top_kept, dict) else {}
-    networks: dict[str, Any] = {}
-    if isinstance(top_kept.get("networks"), dict):
-        networks.update(top_kept["networks"])
-    for g in net_groups:
-        networks.setdefault(net_name[g.id], {})
-    for svc in services.values():  # a kept service network whose definition is gone
-        nets = svc.get("networks")
-        for net in nets if isinstance(nets, list | dict) else []:
-            if isinstance(net, str) and net != "default":
-                networks.setdefault(net, {})
-    if networks:
-        doc["networks"] = networks
-    if isinstance(top_kept.get("volumes"), dict):
-        volumes = {**top_kept["volumes"], **volumes}
-    for svc in services.values():  # a kept named volume whose definition is gone
-        mounts = svc.get("volumes")
-        for spec in mounts if isinstance(mounts, list) else []:
-            source = _named_volume(spec)
-            if source:
-                volumes.setdefault(source, {})
-    if volumes:
-        doc["volumes"] = volumes
-    for key in _TOP_KEYS[2:]:
-        if isinstance(top_kept.get(key), dict) and top_kept[key]:
-            doc[key] = top_kept[key]
-    for key, value in top_kept.items():
-        if isinstance(key, str) and key.startswith("x-") and key != XARCH:
-            doc[key] = value
-    top: dict[str, Any] = {"format": FORMAT, "version": design.version}
-    top.update((k, v) for k, v in canonical.items() if k not in ("format", "version", "nodes"))
-    if len(exported) != len(design.nodes):
-        top["nodes"] = [d for d in canonical.get("nodes", []) if d["id"] not in exported]
-        top["node_order"] = [n.id for n in design.nodes]
-    doc[XARCH] = top
-    return doc, report
+    def set_data_volume(self, svc: dict[str, Any], n: Node, name: str) -> None:
+        """A named volume at the technology's data folder (``/data`` when none is known)."""
+        preset = self.presets[n.id]
+        if preset is not None and not preset.data_path:
+            return
+        path = preset.data_path if preset is not None else "/data"
+        if preset is None:
+            self.no_data_path.append(n.id)
+        vol = f"{name}-data"
+        self.volumes[vol] = {}
+        svc["volumes"] = [f"{vol}:{path}"]
+
+    # --- the report and the document -------------------------------------------------------
+
+    def report_services(self) -> None:
+        notes = (
+            (
+                self.placeholders,
+                "no image and no technology preset with an image; a placeholder image "
+                f"({PLACEHOLDER_REGISTRY}/...) was written for: ",
+            ),
+            (
+                self.no_name,
+                "an environment variable with an empty name cannot be written to compose; "
+                "left out for: ",
+            ),
+            (
+                self.no_data_path,
+                "stateful without a known data folder; a volume is mounted at /data for: ",
+            ),
+            (
+                self.unnamed,
+                "container_name left out (several replicas cannot share one container name): ",
+            ),
+            (
+                self.port_clash,
+                "host port already published by another service, so only the container port "
+                "is given (Docker picks a host port): ",
+            ),
+        )
+        for ids, text in notes:
+            if ids:
+                self.report.append(text + _names(ids))
+
+    def document(self, services: dict[str, Any]) -> dict[str, Any]:
+        design = self.design
+        doc: dict[str, Any] = {}
+        slug = _slug(design.name)
+        if slug and re.match(r"^[a-z0-9]", slug):
+            doc["name"] = slug
+        doc["services"] = services
+        top_kept = design.properties.get("compose")
+        top_kept = top_kept if isinstance(top_kept, dict) else {}
+        networks = self.networks(services, top_kept)
+        if networks:
+            doc["networks"] = networks
+        volumes = self.all_volumes(services, top_kept)
+        if volumes:
+            doc["volumes"] = volumes
+        for key in _TOP_KEYS[2:]:
+            if isinstance(top_kept.get(key), dict) and top_kept[key]:
+                doc[key] = top_kept[key]
+        for key, value in top_kept.items():
+            if isinstance(key, str) and key.startswith("x-") and key != XARCH:
+                doc[key] = value
+        top: dict[str, Any] = {"format": FORMAT, "version": design.version}
+        canonical = self.canonical
+        top.update((k, v) for k, v in canonical.items() if k not in ("format", "version", "nodes"))
+        if len(self.exported) != len(design.nodes):
+            top["nodes"] = [d for d in canonical.get("nodes", []) if d["id"] not in self.exported]
+            top["node_order"] = [n.id for n in design.nodes]
+        doc[XARCH] = top
+        return doc
+
+    def networks(self, services: dict[str, Any], top_kept: dict[str, Any]) -> dict[str, Any]:
+        networks: dict[str, Any] = {}
+        if isinstance(top_kept.get("networks"), dict):
+            networks.update(top_kept["networks"])
+        for g in self.net_groups:
+            networks.setdefault(self.net_name[g.id], {})
+        for svc in services.values():  # a kept service network whose definition is gone
+            nets = svc.get("networks")
+            for net in nets if isinstance(nets, list | dict) else []:
+                if isinstance(net, str) and net != "default":
+                    networks.setdefault(net, {})
+        return networks
+
+    def all_volumes(self, services: dict[str, Any], top_kept: dict[str, Any]) -> dict[str, Any]:
+        volumes = self.volumes
+        if isinstance(top_kept.get("volumes"), dict):
+            volumes = {**top_kept["volumes"], **volumes}
+        for svc in services.values():  # a kept named volume whose definition is gone
+            mounts = svc.get("volumes")
+            for spec in mounts if isinstance(mounts, list) else []:
+                source = _named_volume(spec)
+                if source:
+                    volumes.setdefault(source, {})
+        return volumes
+
+
+def _deploy(n: Node, pres: dict[str, Any]) -> dict[str, Any]:
+    """The ``deploy`` section as written, with the design's replica count."""
+    deploy = pres.get("deploy")
+    out = {k: v for k, v in deploy.items() if k != "replicas"} if isinstance(deploy, dict) else {}
+    if n.replicas > 1:
+        out["replicas"] = n.replicas
+    elif pres.get("replicas") == 0:
+        out["replicas"] = 0  # the service was scaled to nothing; the design cannot say so
+    return out
 
 
 def _named_volume(spec: Any) -> str:
