@@ -347,12 +347,12 @@ def _run(
     load_factor: float,
     time_limit: float,
 ) -> LintReport:
-    chosen_ids = {r.rule.id for r in chosen}
     graph = DesignGraph(design)
     shared: dict[str, Any] = {}
     findings: list[Finding] = []
     crashes: list[Finding] = []
-    plugin_copies: dict[str, tuple[Design, DesignGraph, dict[str, Any]]] = {}
+    plugin_copies: dict[str, _PluginCopy] = {}
+    crash_severity = severity.get(CRASHED, "error")
     for reg in chosen:
         rid = reg.rule.id
         if rid in (UNUSED, CRASHED):
@@ -361,60 +361,23 @@ def _run(
             ctx = LintContext(
                 design, graph, reg.rule, options[rid], load_factor=load_factor, shared=shared
             )
-            try:
-                got, problem = list(reg.rule.check(ctx)), ""  # built-ins are trusted
-            except Exception as exc:  # a bug in a built-in rule must not stop the others
-                got, problem = [], f"raised {type(exc).__name__}: {exc}"
-            if problem:
-                crashes.append(_crash(reg, severity.get(CRASHED, "error"), problem, problem))
-            findings.extend(got)
-            continue
-        copy = plugin_copies.get(reg.source)
-
-        def run(reg: RegisteredRule = reg, copy: Any = copy) -> Any:
-            if copy is None:
-                private = private_copy(design)
-                copy = (private, DesignGraph(private), {})
-                plugin_copies[reg.source] = copy
-            ctx = LintContext(
-                copy[0],
-                copy[1],
-                reg.rule,
-                options[reg.rule.id],
+            got, crash = _run_builtin(reg, ctx, crash_severity)
+        else:
+            got, crash = _run_plugin(
+                reg,
+                design,
+                graph,
+                options[rid],
+                plugin_copies,
+                crash_severity,
                 load_factor=load_factor,
-                shared=copy[2],
-                source=reg.source,
+                time_limit=time_limit,
             )
-            found = list(reg.rule.check(ctx))
-            for f in found:  # build plugin fixes here, inside the time limit
-                if isinstance(f, Finding) and isinstance(f.fix, Fix):
-                    f.fix.edit  # noqa: B018
-            return found
-
-        outcome = run_with_time_limit(run, time_limit, rid)
-        if outcome.timed_out:
-            plugin_copies.pop(reg.source, None)  # the abandoned thread may still hold it
-            crashes.append(
-                _crash(
-                    reg,
-                    severity.get(CRASHED, "error"),
-                    f"ran past its time limit of {time_limit:g} s and was stopped",
-                    f"time limit of {time_limit:g} s exceeded",
-                )
-            )
-            continue
-        if outcome.error:
-            crashes.append(
-                _crash(
-                    reg, severity.get(CRASHED, "error"), f"raised {outcome.error}", outcome.details
-                )
-            )
-            continue
-        got, problem = _checked(outcome.value, reg, graph)
-        if problem:
-            crashes.append(_crash(reg, severity.get(CRASHED, "error"), problem, problem))
         findings.extend(got)
+        if crash is not None:
+            crashes.append(crash)
 
+    chosen_ids = {r.rule.id for r in chosen}
     findings = _suppress(design, findings, chosen_ids, all_ids, severity.get(UNUSED, "info"))
     if CRASHED in chosen_ids:
         findings.extend(crashes)
@@ -425,6 +388,90 @@ def _run(
         graph, load_factor
     )
     set_impacts(findings, graph, requests)
+    report.findings = _ordered(findings, severity)
+    report.utilization = _utilization(graph, load_factor, shared)
+    report.utilization_target = utilization_target(design)
+    _set_labels(report, design)
+    return report
+
+
+def _set_labels(report: LintReport, design: Design) -> None:
+    """The display names outputs show beside ids: named nodes and groups, and each link as
+    'source -> target' by its ends' labels."""
+    report.labels = {n.id: n.name for n in design.nodes if n.name and n.name != n.id}
+    report.labels.update({g.id: g.name for g in design.groups if g.name and g.name != g.id})
+    names = {n.id: n.label for n in design.nodes}
+    report.link_labels = {
+        link.id: f"{names.get(link.source, link.source)} → {names.get(link.target, link.target)}"
+        for link in design.links
+    }
+
+
+#: A plugin's own copy of the design, its graph and its shared per-run results.
+_PluginCopy = tuple[Design, DesignGraph, dict[str, Any]]
+
+
+def _run_builtin(
+    reg: RegisteredRule, ctx: LintContext, crash_severity: Severity
+) -> tuple[list[Finding], Finding | None]:
+    """A built-in rule runs on the design itself; its findings are trusted as they are."""
+    try:
+        return list(reg.rule.check(ctx)), None
+    except Exception as exc:  # a bug in a built-in rule must not stop the others
+        problem = f"raised {type(exc).__name__}: {exc}"
+        return [], _crash(reg, crash_severity, problem, problem)
+
+
+def _run_plugin(
+    reg: RegisteredRule,
+    design: Design,
+    graph: DesignGraph,
+    options: dict[str, Any],
+    copies: dict[str, _PluginCopy],
+    crash_severity: Severity,
+    *,
+    load_factor: float,
+    time_limit: float,
+) -> tuple[list[Finding], Finding | None]:
+    """A plugin rule runs on its plugin's private copy of the design, under a time limit;
+    what it returns is checked before it is believed."""
+    copy = copies.get(reg.source)
+
+    def run() -> Any:
+        nonlocal copy
+        if copy is None:
+            private = private_copy(design)
+            copy = (private, DesignGraph(private), {})
+            copies[reg.source] = copy
+        ctx = LintContext(
+            copy[0],
+            copy[1],
+            reg.rule,
+            options,
+            load_factor=load_factor,
+            shared=copy[2],
+            source=reg.source,
+        )
+        found = list(reg.rule.check(ctx))
+        for f in found:  # build plugin fixes here, inside the time limit
+            if isinstance(f, Finding) and isinstance(f.fix, Fix):
+                f.fix.edit  # noqa: B018
+        return found
+
+    outcome = run_with_time_limit(run, time_limit, reg.rule.id)
+    if outcome.timed_out:
+        copies.pop(reg.source, None)  # the abandoned thread may still hold it
+        what = f"ran past its time limit of {time_limit:g} s and was stopped"
+        return [], _crash(reg, crash_severity, what, f"time limit of {time_limit:g} s exceeded")
+    if outcome.error:
+        return [], _crash(reg, crash_severity, f"raised {outcome.error}", outcome.details)
+    got, problem = _checked(outcome.value, reg, graph)
+    return got, _crash(reg, crash_severity, problem, problem) if problem else None
+
+
+def _ordered(findings: list[Finding], severity: dict[str, Severity]) -> list[Finding]:
+    """Findings in report order (severity, impact, rule, subject), each with its effective
+    severity and a fingerprint that is unique in the report."""
     findings.sort(
         key=lambda f: (
             SEVERITY_RANK[severity.get(f.rule_id, f.severity)],
@@ -436,24 +483,13 @@ def _run(
         )
     )
     seen: dict[str, int] = {}
-    final = findings
     for f in findings:
         fp = _fingerprint(f)
         n = seen.get(fp, 0) + 1
         seen[fp] = n
         f.fingerprint = fp if n == 1 else f"{fp}-{n}"
         f.severity = severity.get(f.rule_id, f.severity)
-    report.findings = final
-    report.utilization = _utilization(graph, load_factor, shared)
-    report.utilization_target = utilization_target(design)
-    report.labels = {n.id: n.name for n in design.nodes if n.name and n.name != n.id}
-    report.labels.update({g.id: g.name for g in design.groups if g.name and g.name != g.id})
-    names = {n.id: n.label for n in design.nodes}
-    report.link_labels = {
-        link.id: f"{names.get(link.source, link.source)} → {names.get(link.target, link.target)}"
-        for link in design.links
-    }
-    return report
+    return findings
 
 
 def _utilization(
