@@ -34,8 +34,7 @@ from archdesigner.lint.flow import (
     DEFAULT_UTILIZATION_TARGET,
     LoadFlow,
     RequestFlow,
-    load_flow,
-    request_flow,
+    flows,
     utilization_target,
 )
 from archdesigner.lint.impact import set_impacts
@@ -384,10 +383,7 @@ def _run(
     else:
         for c in crashes:
             report.warnings.append(c.message)
-    requests: RequestFlow = shared.get(f"request_flow:{load_factor!r}") or request_flow(
-        graph, load_factor
-    )
-    set_impacts(findings, graph, requests)
+    set_impacts(findings, graph, _flows(graph, load_factor, shared)[1])
     report.findings = _ordered(findings, severity)
     report.utilization = _utilization(graph, load_factor, shared)
     report.utilization_target = utilization_target(design)
@@ -492,13 +488,23 @@ def _ordered(findings: list[Finding], severity: dict[str, Severity]) -> list[Fin
     return findings
 
 
+def _flows(
+    graph: DesignGraph, load_factor: float, shared: dict[str, Any]
+) -> tuple[LoadFlow, RequestFlow]:
+    """The run's load and request flows: the ones the rules computed, else computed now."""
+    key = f"flows:{load_factor!r}"
+    if key not in shared:
+        shared[key] = flows(graph, load_factor)
+    result: tuple[LoadFlow, RequestFlow] = shared[key]
+    return result
+
+
 def _utilization(
     graph: DesignGraph, load_factor: float, shared: dict[str, Any]
 ) -> dict[str, tuple[float, float]]:
     if not any(n.capacity_rps is not None for n in graph.node_list):
         return {}
-    key = f"load_flow:{load_factor!r}"
-    lf: LoadFlow = shared.get(key) or load_flow(graph, load_factor)
+    lf = _flows(graph, load_factor, shared)[0]
     return {
         graph.ids[i]: (lf.offered[i], cap) for i, cap in enumerate(lf.capacity) if cap is not None
     }

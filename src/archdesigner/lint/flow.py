@@ -100,56 +100,78 @@ def link_factors(graph: DesignGraph, cap_at_one: bool) -> list[float]:
     """Per link (design order): the part of its source's flow it carries. A routing node's
     links share its flow in proportion to ``calls_per_request``; any other link carries
     ``calls_per_request`` of it (at most 1 when ``cap_at_one``)."""
-    links = graph.design.links
+    capped, plain = _factors(graph)
+    return capped if cap_at_one else plain
+
+
+def _factors(graph: DesignGraph) -> tuple[list[float], list[float]]:
+    """(requests, load) factors of :func:`link_factors`, in one pass over the links."""
     kinds = graph.kinds
-    routed_sum: dict[int, float] = {}
-    for link, (s, _) in zip(links, graph.link_ends, strict=True):
-        if kinds[s] in ROUTING:
-            routed_sum[s] = routed_sum.get(s, 0.0) + link.calls_per_request
-    out: list[float] = []
-    for link, (s, _) in zip(links, graph.link_ends, strict=True):
-        cpr = float(link.calls_per_request)
-        if kinds[s] in ROUTING:
+    routing = [k in ROUTING for k in kinds]
+    cprs = [float(link.calls_per_request) for link in graph.design.links]
+    sources = [s for s, _ in graph.link_ends]
+    routed_sum = [0.0] * len(kinds)
+    for s, cpr in zip(sources, cprs, strict=True):
+        if routing[s]:
+            routed_sum[s] += cpr
+    capped: list[float] = []
+    plain: list[float] = []
+    for s, cpr in zip(sources, cprs, strict=True):
+        if routing[s]:
             total = routed_sum[s]
-            out.append(cpr / total if total > 0 else 0.0)
+            share = cpr / total if total > 0 else 0.0
+            capped.append(share)
+            plain.append(share)
         else:
-            out.append(min(1.0, cpr) if cap_at_one else cpr)
-    return out
+            capped.append(cpr if cpr < 1.0 else 1.0)
+            plain.append(cpr)
+    return capped, plain
 
 
 def propagate(
-    graph: DesignGraph, seed: Sequence[float], factor: Sequence[float]
-) -> tuple[list[float], list[bool]]:
+    graph: DesignGraph,
+    seed: Sequence[float],
+    factor: Sequence[float],
+    also: Sequence[float] | None = None,
+) -> tuple[list[float], list[bool], list[float]]:
     """Flow into each node: ``seed[i]`` plus what its incoming links bring, where link ``k``
     brings ``factor[k]`` x its source's flow. One walk over the condensation of every link,
     sources first; cycles are walked once (see the module docstring).
 
-    Returns the flows and, per link, whether it delivered its flow to its target (false for
-    a link back to a cycle member visited earlier, and for a self-loop)."""
+    Returns the flows, per link whether it delivered its flow to its target (false for a
+    link back to a cycle member visited earlier, and for a self-loop), and a second flow
+    along the same walk with the factors ``also`` (the load beside the requests: it is
+    positive exactly where the first is, so one walk serves both; empty when not asked)."""
     n = len(graph.ids)
     inflow = [float(x) for x in seed]
+    second = [float(x) for x in seed] if also is not None else []
     out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     for k, (s, t) in enumerate(graph.link_ends):
         out[s].append((t, k))
     delivers = [False] * len(factor)
     cond = graph.all_cond
-    comp_of = cond.comp_of
+    comp_of, cyclic, members_of = cond.comp_of, cond.cyclic, cond.members
     flow = [0.0] * n
+    flow2 = [0.0] * n if also is not None else []
     for c in reversed(range(cond.count)):
-        members = cond.members[c]
-        if cond.cyclic[c]:
-            order = _cycle_order(members, c, comp_of, inflow, out)
+        if cyclic[c]:
+            order = _cycle_order(members_of[c], c, comp_of, inflow, out)
         else:
-            order = {members[0]: 0}
+            order = {members_of[c][0]: 0}
         for v, rank in order.items():
             here = flow[v] = inflow[v]
+            here2 = 0.0
+            if also is not None:
+                here2 = flow2[v] = second[v]
             for t, k in out[v]:
                 if t == v or (comp_of[t] == c and order.get(t, -1) <= rank):
                     continue
                 delivers[k] = True
                 if here > 0:
                     inflow[t] += here * factor[k]
-    return flow, delivers
+                if here2 > 0:
+                    second[t] += here2 * also[k]  # type: ignore[index]
+    return flow, delivers, flow2
 
 
 def _cycle_order(
@@ -176,15 +198,14 @@ def _cycle_order(
 
 def load_flow(graph: DesignGraph, load_factor: float = 1.0) -> LoadFlow:
     """Offered load (requests/s) and capacity per node (lint-rules.md, "Capacity")."""
-    seed = [
-        float(node.load_rps) * load_factor if node.load_rps else 0.0 for node in graph.node_list
-    ]
-    offered, _ = propagate(graph, seed, link_factors(graph, cap_at_one=False))
-    capacity: list[float | None] = [
+    return flows(graph, load_factor)[0]
+
+
+def _capacity(graph: DesignGraph) -> list[float | None]:
+    return [
         node.capacity_rps * node.max_instances if node.capacity_rps is not None else None
         for node in graph.node_list
     ]
-    return LoadFlow(offered, capacity)
 
 
 def entry_weights(graph: DesignGraph, load_factor: float = 1.0) -> list[float]:
@@ -209,15 +230,33 @@ def request_flow(graph: DesignGraph, load_factor: float = 1.0) -> RequestFlow:
 
     Use ``flow.node_share(i)`` / ``flow.link_share(k)`` for "what share of all requests
     touches this node / link" (the review report's failure table does)."""
+    return flows(graph, load_factor)[1]
+
+
+def flows(graph: DesignGraph, load_factor: float = 1.0) -> tuple[LoadFlow, RequestFlow]:
+    """The load flow and the request flow of ``graph`` in one walk (the linter computes
+    both on every run; see :func:`load_flow` and :func:`request_flow`)."""
+    nodes = graph.node_list
     weight = entry_weights(graph, load_factor)
     factor = link_factors(graph, cap_at_one=True)
-    node, delivers = propagate(graph, weight, factor)
+    loads = [float(node.load_rps) * load_factor if node.load_rps else 0.0 for node in nodes]
+    same_seed = loads == weight  # entries with a load: the requests are the load
+    node, delivers, offered = propagate(
+        graph, weight, factor, link_factors(graph, cap_at_one=False) if same_seed else None
+    )
+    if not same_seed:  # no entry has a load: weights 1, loads 0 everywhere
+        offered = (
+            [0.0] * len(nodes)
+            if not any(loads)
+            else propagate(graph, loads, link_factors(graph, cap_at_one=False))[0]
+        )
     link = [node[s] * factor[k] for k, (s, _) in enumerate(graph.link_ends)]
     required = list(weight)
     for k, (lk, (_, t)) in enumerate(zip(graph.design.links, graph.link_ends, strict=True)):
-        if lk.required and delivers[k]:
+        if delivers[k] and lk.required:
             required[t] += link[k]
-    return RequestFlow(node, required, link, weight, sum(weight))
+    requests = RequestFlow(node, required, link, weight, sum(weight))
+    return LoadFlow(offered, _capacity(graph)), requests
 
 
 __all__ = [
@@ -226,6 +265,7 @@ __all__ = [
     "LoadFlow",
     "RequestFlow",
     "entry_weights",
+    "flows",
     "is_routing",
     "link_factors",
     "load_flow",

@@ -11,8 +11,7 @@ from archdesigner.lint.flow import (
     ROUTING,
     LoadFlow,
     RequestFlow,
-    load_flow,
-    request_flow,
+    flows,
     utilization_target,
 )
 from archdesigner.lint.placement import Placer
@@ -29,20 +28,23 @@ OUTSIDE = catalog.OUTSIDE
 ROUTING_NODE = ROUTING
 
 
-def flow(ctx: LintContext) -> LoadFlow:
-    """Offered load per node, computed once per run."""
-    result: LoadFlow = ctx.shared(
-        f"load_flow:{ctx.load_factor!r}", lambda: load_flow(ctx.graph, ctx.load_factor)
+def both_flows(ctx: LintContext) -> tuple[LoadFlow, RequestFlow]:
+    """The load and request flows of the run (one walk, computed once per run; the engine
+    reads the same ones for impacts and utilization)."""
+    result: tuple[LoadFlow, RequestFlow] = ctx.shared(
+        f"flows:{ctx.load_factor!r}", lambda: flows(ctx.graph, ctx.load_factor)
     )
     return result
+
+
+def flow(ctx: LintContext) -> LoadFlow:
+    """Offered load per node, computed once per run."""
+    return both_flows(ctx)[0]
 
 
 def requests(ctx: LintContext) -> RequestFlow:
     """Where the entries' requests go (impact), computed once per run."""
-    result: RequestFlow = ctx.shared(
-        f"request_flow:{ctx.load_factor!r}", lambda: request_flow(ctx.graph, ctx.load_factor)
-    )
-    return result
+    return both_flows(ctx)[1]
 
 
 def target_utilization(ctx: LintContext) -> float:
