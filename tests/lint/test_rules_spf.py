@@ -92,3 +92,43 @@ def test_spf002_needs_two_zones() -> None:
     design.groups = [Group(id="za", kind="zone")]
     design.nodes[2].group = None
     assert pairs(design, "SPF002") == []
+
+
+def test_spf001_messages_name_labels_with_ids_and_say_the_share_of_requests() -> None:
+    from .helpers import lint as run
+
+    design = make(
+        {
+            "users": ("client", {"name": "Users", "load_rps": 100}),
+            "edge": ("load_balancer", {"name": "Edge LB"}),
+            "api": ("service", {"replicas": 2}),
+            "db": ("database", {"name": "Orders DB"}),
+            "cache": ("cache", {"name": "cache"}),
+        },
+        [("users", "edge"), ("edge", "api"), ("api", "db"), ("api", "cache")],
+    )
+    found = {f.subject: f.message for f in run(design, select=["SPF001"]).active}
+    # the front door: what share of requests stops, not how many components fail
+    assert found["edge"].startswith("Edge LB (edge) is a single point of failure")
+    assert "all requests from Users (users) (100%) stop" in found["edge"]
+    assert "other component" not in found["edge"]
+    # inside: grammar for one, the label, the id in parentheses only where they differ
+    assert found["db"].startswith("Orders DB (db) is a single point")
+    assert "3 other components fail with it" in found["db"]
+    assert found["cache"].startswith("cache is a single point")
+
+
+def test_spf001_grammar_for_one_other_component() -> None:
+    from .helpers import lint as run
+
+    design = make(
+        {"u": ("client", {"load_rps": 1}), "gw": ("api_gateway", {"replicas": 2}),
+         "a": ("service", {"replicas": 2}), "b": "service"},
+        [("u", "gw"), ("gw", "a", {"timeout_ms": 9}), ("a", "b", {"timeout_ms": 9})],
+    )  # fmt: skip
+    (f,) = run(design, select=["SPF001"]).active
+    assert "3 other components fail with it" in f.message
+    lone = make({"api": ("service", {"load_rps": 5}), "cron": "worker"}, [("cron", "api")])
+    f = next(f for f in run(lone, select=["SPF001"]).active if f.subject == "api")
+    assert "its own traffic stops" in f.message
+    assert f.message.endswith("and 1 other component fails with it. Run at least 2 replicas.")

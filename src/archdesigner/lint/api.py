@@ -317,6 +317,18 @@ def names(ids: Sequence[str], limit: int = 5) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def label(item: Node | Group) -> str:
+    """How a message names a component or group: its name with the id in parentheses when
+    the two differ (``Web shop (web)``), else the id."""
+    name = item.name
+    return f"{name} ({item.id})" if name and name != item.id else item.id
+
+
+def verb(count: int, one: str, many: str) -> str:
+    """The verb form for ``count`` subjects: ``verb(1, "fails", "fail")`` -> ``fails``."""
+    return one if count == 1 else many
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """``1 replica``, ``3 replicas``."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
@@ -345,8 +357,10 @@ __all__ = [
     "Rule",
     "Severity",
     "SubjectType",
+    "label",
     "names",
     "number",
     "plural",
     "rule",
+    "verb",
 ]

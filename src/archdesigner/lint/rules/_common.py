@@ -28,6 +28,12 @@ OUTSIDE = catalog.OUTSIDE
 ROUTING_NODE = ROUTING
 
 
+def entry_set(ctx: LintContext) -> frozenset[str]:
+    """The ids of the entries, as a set, computed once per run."""
+    result: frozenset[str] = ctx.shared("entry_set", lambda: frozenset(ctx.graph.entries))
+    return result
+
+
 def both_flows(ctx: LintContext) -> tuple[LoadFlow, RequestFlow]:
     """The load and request flows of the run (one walk, computed once per run; the engine
     reads the same ones for impacts and utilization)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from archdesigner.lint.api import Finding, Fix, LintContext, Option, number, plural, rule
+from archdesigner.lint.api import Finding, Fix, LintContext, Option, label, number, plural, rule
 from archdesigner.lint.rules._common import flow, target_utilization
 from archdesigner.lint.rules._fixes import scale_fix
 from archdesigner.model.design import Node
@@ -75,7 +75,7 @@ def overloaded(ctx: LintContext) -> Iterator[Finding]:
         factor = f" (load factor {ctx.load_factor:g})" if ctx.load_factor != 1 else ""
         yield ctx.finding(
             node,
-            f"{node.id} is overloaded: it is offered {number(offered)} requests/s{factor} but "
+            f"{label(node)} is overloaded: it is offered {number(offered)} requests/s{factor} but "
             f"{_instances(node)} x {number(node.capacity_rps)} requests/s sustain only "
             f"{number(cap)}. {_advice(node, needed, target, comfortable)}",
             evidence={
@@ -115,7 +115,7 @@ def low_headroom(ctx: LintContext) -> Iterator[Finding]:
         factor = f" (load factor {ctx.load_factor:g})" if ctx.load_factor != 1 else ""
         yield ctx.finding(
             node,
-            f"{node.id} runs at {offered / cap:.0%} of its capacity: offered "
+            f"{label(node)} runs at {offered / cap:.0%} of its capacity: offered "
             f"{number(offered)} requests/s{factor}, capacity {number(cap)} "
             f"({_instances(node)} x {number(node.capacity_rps)}), above the {target:.0%} "
             f"target, so a peak overloads it. "

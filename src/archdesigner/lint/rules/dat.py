@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdesigner.lint.api import Finding, LintContext, names, plural, rule
+from archdesigner.lint.api import Finding, LintContext, label, names, plural, rule
 from archdesigner.lint.rules._common import DATASTORE, SERVICE_LIKE
 
 _SHARED_KINDS = ("database", "cache")
@@ -32,9 +32,10 @@ def shared_database(ctx: LintContext) -> Iterator[Finding]:
         if len(users) < 2:
             continue
         what = "Database" if db.kind == "database" else "Cache"
+        who = names([label(nodes[u]) for u in users])
         yield ctx.finding(
             db,
-            f"{what} {db.id} is used by {plural(len(users), 'service')} ({names(users)}): "
+            f"{what} {label(db)} is used by {plural(len(users), 'service')} ({who}): "
             f"one schema change, overload or outage of it hits all of them, and none of them "
             f"can change or scale it alone. Give each service its own {db.kind}.",
             related=users,
@@ -59,8 +60,8 @@ def foreign_data_access(ctx: LintContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             link,
-            f"Link {link.id}: {u.id} (team {u.team}) uses {v.id}, which team {v.team} owns. "
-            f"Route the access through a service of team {v.team} instead.",
+            f"Link {link.id}: {label(u)} (team {u.team}) uses {label(v)}, which team "
+            f"{v.team} owns. Route the access through a service of team {v.team} instead.",
             related=[u.id, v.id],
             evidence={"source_team": u.team, "target_team": v.team},
         )

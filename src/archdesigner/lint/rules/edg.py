@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdesigner.lint.api import Finding, Fix, LintContext, names, rule
+from archdesigner.lint.api import Finding, Fix, LintContext, label, names, rule
 from archdesigner.lint.rules._common import SERVICE_LIKE, midpoint, new_id, placed
 from archdesigner.lint.rules._fixes import INSERTED_TIMEOUT_MS, guard
 from archdesigner.model.design import Link, Node
@@ -27,8 +27,8 @@ def no_front_door(ctx: LintContext) -> Iterator[Finding]:
         u, v = nodes[s], nodes[t]
         yield ctx.finding(
             link,
-            f"Link {link.id}: client {u.id} calls {v.kind} {v.id} directly, with no API "
-            f"gateway or load balancer in front: {v.id} is exposed and cannot be moved, "
+            f"Link {link.id}: client {label(u)} calls {v.kind} {label(v)} directly, with no API "
+            f"gateway or load balancer in front: {label(v)} is exposed and cannot be moved, "
             "scaled or protected without changing the client. Put an API gateway between.",
             related=[u.id, v.id],
             evidence={"client": u.id, "target": v.id, "target_kind": v.kind},
@@ -115,7 +115,7 @@ def client_to_datastore(ctx: LintContext) -> Iterator[Finding]:
         u, v = nodes[s], nodes[t]
         yield ctx.finding(
             link,
-            f"Link {link.id}: client {u.id} talks straight to the {v.kind} {v.id}: clients "
+            f"Link {link.id}: client {label(u)} talks straight to the {v.kind} {label(v)}: clients "
             f"then hold its credentials and its schema can never change. Put a service "
             "between them.",
             related=[u.id, v.id],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdesigner.lint.api import Finding, LintContext, names, rule
+from archdesigner.lint.api import Finding, LintContext, label, names, rule
 from archdesigner.model import catalog
 
 
@@ -28,7 +28,7 @@ def isolated_node(ctx: LintContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             node,
-            f"{node.id} has no links: nothing calls it and it calls nothing. Link it to "
+            f"{label(node)} has no links: nothing calls it and it calls nothing. Link it to "
             "the components it works with, or delete it.",
         )
 
@@ -45,7 +45,7 @@ def unknown_kind(ctx: LintContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             node,
-            f"{node.id} has the kind {node.kind!r}, which neither the catalog nor an "
+            f"{label(node)} has the kind {node.kind!r}, which neither the catalog nor an "
             "installed plugin defines; rules treat it as a plain component. Pick a catalog "
             "kind or install the plugin that adds it.",
             evidence={"kind": node.kind},

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from archdesigner.lint.analysis import path_nodes
-from archdesigner.lint.api import Finding, Fix, LintContext, Option, names, rule
+from archdesigner.lint.api import Finding, Fix, LintContext, Option, label, names, rule
 from archdesigner.lint.rules._common import SERVICE_LIKE, paths
 from archdesigner.model.design import Link
 from archdesigner.model.edits import Compound, UpdateLink
@@ -27,9 +27,10 @@ def dependency_cycle(ctx: LintContext) -> Iterator[Finding]:
             continue
         members = sorted(ids[i] for i in cond.members[c])
         links = sorted(link.id for link in sp.cycle_links[c])
+        who = names([label(ctx.nodes[m]) for m in members], 8)
         yield ctx.finding(
             ctx.nodes[members[0]],
-            f"{len(members)} components form a cycle of sync calls: {names(members, 8)} "
+            f"{len(members)} components form a cycle of sync calls: {who} "
             f"(links {names(links, 8)}). A slow or failed member blocks the others and "
             "requests can loop. Make one link of the cycle async.",
             related=members,
@@ -59,8 +60,8 @@ def unguarded_call(ctx: LintContext) -> Iterator[Finding]:
         u, v = nodes[s], nodes[t]
         yield ctx.finding(
             link,
-            f"Link {link.id}: {u.id} calls {v.id} synchronously with no timeout and no "
-            f"circuit breaker, so a hanging {v.id} ties up {u.id}. Set timeout_ms.",
+            f"Link {link.id}: {label(u)} calls {label(v)} synchronously with no timeout and no "
+            f"circuit breaker, so a hanging {label(v)} ties up {label(u)}. Set timeout_ms.",
             related=[u.id, v.id],
             evidence={"source": u.id, "target": v.id},
             fix=Fix(
@@ -112,9 +113,9 @@ def retry_amplification(ctx: LintContext) -> Iterator[Finding]:
         detail = " x ".join(f"{1 + x.retries} ({x.id})" for x in retrying)
         yield ctx.finding(
             ctx.nodes[entry],
-            f"From entry {entry}, retries multiply along {' -> '.join(route)}: {detail} = "
-            f"{amp} calls at the far end for one request, above {limit:g}. Retry at one "
-            f"level only: set retries to 0 on the inner links.",
+            f"From entry {label(ctx.nodes[entry])}, retries multiply along "
+            f"{' -> '.join(route)}: {detail} = {amp} calls at the far end for one request, "
+            f"above {limit:g}. Retry at one level only: set retries to 0 on the inner links.",
             related=route,
             evidence={
                 "amplification": amp,
@@ -161,17 +162,17 @@ def _retry_once(ctx: LintContext, entry: str, keep: Link) -> Compound:
 def fragile_external(ctx: LintContext) -> Iterator[Finding]:
     g = ctx.graph
     kinds, nodes = g.kinds, g.node_list
-    for link, _, t in g.link_rows:
+    for link, s, t in g.link_rows:
         if kinds[t] != "external":
             continue
         if link.mode != "sync" or not link.required or link.circuit_breaker:
             continue
-        v = nodes[t]
+        u, v = nodes[s], nodes[t]
         yield ctx.finding(
             link,
-            f"Link {link.id}: {link.source} needs the external {v.id} synchronously without "
-            f"a circuit breaker; when {v.id} is down or slow, every call to {link.source} "
-            "waits and fails with it. Set circuit_breaker on the link.",
+            f"Link {link.id}: {label(u)} needs the external {label(v)} synchronously "
+            f"without a circuit breaker; when {label(v)} is down or slow, every call to "
+            f"{label(u)} waits and fails with it. Set circuit_breaker on the link.",
             related=[link.source, v.id],
             evidence={"source": link.source, "target": v.id},
             fix=Fix(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archdesigner.lint.analysis import PathStep, SyncPaths, path_nodes
-from archdesigner.lint.api import Finding, Fix, LintContext, Option, names, plural, rule
+from archdesigner.lint.api import Finding, Fix, LintContext, Option, label, names, plural, rule
 from archdesigner.lint.flow import ROUTING
 from archdesigner.lint.rules._common import (
     FRONT_DOOR,
@@ -57,8 +57,8 @@ def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
         count = f"{v.replicas} replicas" if v.autoscale is None else "autoscaled replicas"
         yield ctx.finding(
             link,
-            f"Link {link.id}: {u.id} calls {v.id}, which runs {count}, without a load "
-            f"balancer or client-side discovery, so {u.id} talks to one replica of {v.id}. "
+            f"Link {link.id}: {label(u)} calls {label(v)}, which runs {count}, without a load "
+            f"balancer or client-side discovery, so {label(u)} talks to one replica of {label(v)}. "
             f"Put a load balancer between them or set discovery on the link.",
             related=[u.id, v.id],
             evidence={"source": u.id, "target": v.id, "target_replicas": v.replicas},
@@ -119,9 +119,9 @@ def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
 
         yield ctx.finding(
             node,
-            f"{node.id} is stateful and runs {count}: each replica keeps its own state, so "
+            f"{label(node)} is stateful and runs {count}: each replica keeps its own state, so "
             f"a request that reaches another replica does not see it. Move the state to a "
-            f"cache or database and make {node.id} stateless.",
+            f"cache or database and make {label(node)} stateless.",
             evidence={"replicas": node.replicas, "autoscale": node.autoscale is not None},
             fix=Fix(
                 f"Move the state of {node.id} to a new cache {cache_id} and set stateful to false",
@@ -153,9 +153,10 @@ def unscalable_dependency(ctx: LintContext) -> Iterator[Finding]:
         count = f"{u.replicas} replicas" if u.autoscale is None else "autoscaled replicas"
         yield ctx.finding(
             link,
-            f"Link {link.id}: {u.id} runs {count} and needs {v.id} synchronously, but "
-            f"{v.id} cannot scale (scaling is none), so it caps the throughput of every "
-            f"replica of {u.id}. Let {v.id} scale horizontally, or put a queue between them.",
+            f"Link {link.id}: {label(u)} runs {count} and needs {label(v)} synchronously, but "
+            f"{label(v)} cannot scale (scaling is none), so it caps the throughput of every "
+            f"replica of {label(u)}. Let {label(v)} scale horizontally, or put a queue "
+            "between them.",
             related=[u.id, v.id],
             evidence={"source": u.id, "target": v.id, "target_scaling": "none"},
             fix=Fix(
@@ -190,11 +191,12 @@ def uncached_hot_database(ctx: LintContext) -> Iterator[Finding]:
         )
         if len(callers) < minimum or any(uses_cache[c] for c in callers):
             continue
+        who = names([label(nodes[c]) for c in callers])
         yield ctx.finding(
             db,
-            f"Database {db.id} is called synchronously by {plural(len(callers), 'component')} "
-            f"({names(callers)}) and none of them uses a cache, so every read hits the "
-            f"database. Give each of them a cache for its reads.",
+            f"Database {label(db)} is called synchronously by "
+            f"{plural(len(callers), 'component')} ({who}) and none of them uses a cache, so "
+            f"every read hits the database. Give each of them a cache for its reads.",
             related=callers,
             evidence={"callers": callers, "min_callers": minimum},
             fix=_cache_fix(ctx, db, callers),
@@ -263,7 +265,7 @@ def long_sync_chain(ctx: LintContext) -> Iterator[Finding]:
         via = f" (through the cycle {', '.join(cycles[0])})" if cycles else ""
         yield ctx.finding(
             ctx.nodes[entry],
-            f"From entry {entry}, a chain of {length} synchronous calls runs "
+            f"From entry {label(ctx.nodes[entry])}, a chain of {length} synchronous calls runs "
             f"{' -> '.join(route)}{via}; more than {max_depth} links. Every hop adds "
             f"latency and a way to fail. Make the tail async through a queue.",
             related=route,

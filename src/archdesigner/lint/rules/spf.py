@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archdesigner.lint.api import Finding, Fix, LintContext, names, plural, rule
-from archdesigner.lint.rules._common import OUTSIDE
+from archdesigner.lint.api import Finding, Fix, LintContext, label, names, plural, rule, verb
+from archdesigner.lint.rules._common import OUTSIDE, entry_set, requests
 from archdesigner.lint.rules._fixes import scale_fix
 from archdesigner.model.design import Node
 from archdesigner.model.edits import UpdateNode
@@ -30,21 +30,11 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
         if not table.entries[comp]:
             continue
         entries = [g.entries[k] for k in table.entries[comp]]
-        others = table.counts[comp] - 1
-        outside = [e for e in entries if e != node.id]
-        who = f"entries {names(entries)}" if len(entries) > 1 else f"entry {entries[0]}"
-        if outside:
-            blast = (
-                f"if it fails, {plural(others, 'other component')} fail with it, including {who}"
-            )
-        else:
-            blast = "it is itself an entry, so its traffic stops when it fails"
-            if others:
-                blast += f", and {plural(others, 'other component')} fail with it"
+        share = requests(ctx).share(requests(ctx).required[i])
+        blast = _blast(ctx, node, i, entries, table.counts[comp] - 1, share)
         yield ctx.finding(
             node,
-            f"{node.id} is a single point of failure: it runs as 1 instance with no "
-            f"redundancy and {blast}. Run at least 2 replicas.",
+            f"{label(node)} is a single point of failure: {blast}. Run at least 2 replicas.",
             related=entries,
             evidence={
                 "replicas": node.replicas,
@@ -55,6 +45,42 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
             },
             fix=redundancy_fix(ctx, node),
         )
+
+
+def _blast(
+    ctx: LintContext, node: Node, i: int, entries: list[str], others: int, share: float
+) -> str:
+    """What stops when ``node`` fails: at a front door (an entry calls it directly) the
+    share of requests that stops; elsewhere how many components fail with it, which entries,
+    and the share of requests that touch it."""
+    nodes = ctx.nodes
+    who = names([label(nodes[e]) for e in entries])
+    if node.id in entries and len(entries) == 1:
+        return (
+            f"it runs as 1 instance and is itself an entry, so its own traffic stops when "
+            f"it fails{_and_others(others)}"
+        )
+    first_hop = entry_set(ctx)
+    front = any(link.required and link.source in first_hop for link in ctx.graph.in_links[node.id])
+    if front:
+        stops = (
+            f"all requests from {who} (100%) stop"
+            if share >= 0.9995
+            else f"{share:.0%} of all requests (from {who}) stop"
+        )
+        return f"it runs as 1 instance at the front door, so when it fails {stops}"
+    return (
+        f"it runs as 1 instance with no redundancy; if it fails, "
+        f"{plural(others, 'other component')} {verb(others, 'fails', 'fail')} with it, "
+        f"including {'entries' if len(entries) > 1 else 'entry'} {who}, and {share:.0%} of "
+        f"all requests touch it"
+    )
+
+
+def _and_others(others: int) -> str:
+    if not others:
+        return ""
+    return f", and {plural(others, 'other component')} {verb(others, 'fails', 'fail')} with it"
 
 
 def redundancy_fix(ctx: LintContext, node: Node) -> Fix | None:
@@ -88,12 +114,16 @@ def zone_failure(ctx: LintContext) -> Iterator[Finding]:
         inside = len(failure.roots)
         if not out:
             continue
-        who = f"entries {names(out)}" if len(out) > 1 else f"entry {out[0]}"
+        nodes = ctx.nodes
+        who = names([label(nodes[e]) for e in out])
+        who = f"entries {who}" if len(out) > 1 else f"entry {who}"
+        failing = len(failure.failing)
         yield ctx.finding(
             grp,
-            f"If {grp.kind} {grp.id} fails ({plural(inside, 'component')} inside "
-            f"it), {plural(len(failure.failing), 'component')} fail in total, including {who} "
-            f"outside it. Run replicas of what they need in another {grp.kind} as well.",
+            f"If {grp.kind} {label(grp)} fails ({plural(inside, 'component')} inside "
+            f"it), {plural(failing, 'component')} {verb(failing, 'fails', 'fail')} in total, "
+            f"including {who} outside it. Run replicas of what they need in another "
+            f"{grp.kind} as well.",
             related=out,
             evidence={
                 "group_kind": grp.kind,
