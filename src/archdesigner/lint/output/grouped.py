@@ -89,7 +89,7 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if color else text
 
 
-def _first_sentence(message: str, limit: int = 110) -> str:
+def _first_sentence(message: str, limit: int = 150) -> str:
     """The message up to its first full stop (a one-line summary), cut at ``limit``."""
     end = message.find(". ")
     text = message if end < 0 else message[: end + 1]
@@ -135,11 +135,25 @@ def _fix_line(findings: list[Finding]) -> str:
     return f"fix: {' and '.join(parts)} (for example: {fixes[0].description})"
 
 
+def _failing(f: Finding) -> int:
+    value = f.evidence.get("failing_components", 0)
+    return value if isinstance(value, int) else 0
+
+
 def top_risks(findings: list[Finding], count: int = TOP) -> list[Finding]:
-    """The ``count`` errors and warnings with the highest impact (errors first on a tie):
-    the "Top risks" of the grouped output and of the review report."""
+    """The ``count`` errors and warnings with the highest impact (on a tie: errors first,
+    then the larger blast radius, SPF001's failing components): the "Top risks" of the
+    grouped output and of the review report."""
     risky = [f for f in findings if f.severity in ("error", "warning")]
-    risky.sort(key=lambda f: (-round(f.impact, 6), f.severity != "error", f.rule_id, f.subject))
+    risky.sort(
+        key=lambda f: (
+            -round(f.impact, 6),
+            f.severity != "error",
+            -_failing(f),
+            f.rule_id,
+            f.subject,
+        )
+    )
     return risky[:count]
 
 
@@ -185,6 +199,9 @@ def _rule_block(
             if text
             else f"{len(findings)} findings (up to {top} of requests)"
         )
+        if top == "0%":  # say it plainly: no request reaches these subjects
+            head = head.replace("on the path of up to 0% of requests", "off every request path")
+            head = head.replace("(up to 0% of requests)", "(no request reaches them)")
         subjects = [f"{_subject(f, r_labels)} {percent(f.impact)}" for f in findings]
         if len(subjects) > MAX_SUBJECTS:
             rest = len(subjects) - MAX_SUBJECTS

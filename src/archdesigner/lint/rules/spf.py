@@ -34,7 +34,7 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
         blast = _blast(ctx, node, i, entries, table.counts[comp] - 1, share)
         yield ctx.finding(
             node,
-            f"{label(node)} is a single point of failure: {blast}. Run at least 2 replicas.",
+            f"{label(node)} is a single point of failure{blast}. Run at least 2 replicas.",
             related=entries,
             evidence={
                 "replicas": node.replicas,
@@ -50,15 +50,14 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
 def _blast(
     ctx: LintContext, node: Node, i: int, entries: list[str], others: int, share: float
 ) -> str:
-    """What stops when ``node`` fails: at a front door (an entry calls it directly) the
-    share of requests that stops; elsewhere how many components fail with it, which entries,
-    and the share of requests that touch it."""
+    """What stops when ``node`` fails, after "X is a single point of failure": at a front
+    door (an entry calls it directly) the share of requests that stops; elsewhere how many
+    components fail with it, which entries, and the share of requests that touch it."""
     nodes = ctx.nodes
     who = names([label(nodes[e]) for e in entries])
     if node.id in entries and len(entries) == 1:
         return (
-            f"it runs as 1 instance and is itself an entry, so its own traffic stops when "
-            f"it fails{_and_others(others)}"
+            f" (1 instance) and an entry: when it fails its own traffic stops{_and_others(others)}"
         )
     first_hop = entry_set(ctx)
     front = any(link.required and link.source in first_hop for link in ctx.graph.in_links[node.id])
@@ -66,14 +65,14 @@ def _blast(
         stops = (
             f"all requests from {who} (100%) stop"
             if share >= 0.9995
-            else f"{share:.0%} of all requests (from {who}) stop"
+            else f"{share:.0%} of all requests stop (from {who})"
         )
-        return f"it runs as 1 instance at the front door, so when it fails {stops}"
+        return f" at the front door (1 instance): when it fails, {stops}"
     return (
-        f"it runs as 1 instance with no redundancy; if it fails, "
-        f"{plural(others, 'other component')} {verb(others, 'fails', 'fail')} with it, "
-        f"including {'entries' if len(entries) > 1 else 'entry'} {who}, and {share:.0%} of "
-        f"all requests touch it"
+        f" (1 instance): if it fails, {plural(others, 'other component')} "
+        f"{verb(others, 'fails', 'fail')} with it, including "
+        f"{'entries' if len(entries) > 1 else 'entry'} {who}; {share:.0%} of all requests "
+        f"touch it"
     )
 
 
