@@ -165,3 +165,12 @@ def test_a_broken_baseline_is_one_clear_line(
     code, out, err = run([str(design), "--baseline", str(base)], capsys)
     assert code == 2 and out == ""
     assert err.strip().count("\n") == 0 and str(base) in err and "not a baseline" in err
+
+
+def test_diff_goes_to_the_output_file_when_asked(
+    design: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "fix.diff"
+    code, out, _ = run([str(design), "--diff", "-o", str(target)], capsys)
+    assert code == 1 and out == ""
+    assert target.read_text().startswith(f"--- a/{design.as_posix()}")

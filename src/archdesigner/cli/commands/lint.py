@@ -142,18 +142,17 @@ def run(args: argparse.Namespace) -> int:
     }
     results, broken, diffs = _lint_files(args, kwargs)
     if args.diff:
-        sys.stdout.write("".join(diffs))
-        sys.stdout.flush()
-        return 2 if broken else (1 if diffs else 0)
-    if args.baseline and not broken:
-        _apply_baseline(args.baseline, results)
-    out = render(
-        args.format,
-        results,
-        color=_use_color(args),
-        verbose=args.show_suppressed,
-        style=args.output_format,
-    )
+        out = "".join(diffs)
+    else:
+        if args.baseline and not broken:
+            _apply_baseline(args.baseline, results)
+        out = render(
+            args.format,
+            results,
+            color=_use_color(args),
+            verbose=args.show_suppressed,
+            style=args.output_format,
+        )
     if args.output:
         try:
             write_output_text(args.output, out)
@@ -165,6 +164,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     if broken:
         return 2
+    if args.diff:
+        return 1 if diffs else 0
     if args.fail_on != "never" and any(r.report.reaches(args.fail_on) for r in results):
         return 1
     return 0
