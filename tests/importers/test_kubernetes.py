@@ -363,3 +363,47 @@ def test_sources_beside_a_manifests_folder_are_scanned(tmp_path: Path) -> None:
     assert f"scanned 1 source files under {tmp_path.resolve()} for names of Services" in (
         result.report
     )
+
+
+def _paths(value: object, pre: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    out: list[tuple[object, ...]] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else []  # fmt: skip
+    for key, child in items:
+        out.append((*pre, key))
+        out.extend(_paths(child, (*pre, key)))
+    return out
+
+
+def test_malformed_shapes_are_import_errors_never_crashes() -> None:
+    """Any value in any place of real manifests: an ImportError_ naming the object, or a
+    design that exports; never another exception."""
+    import copy
+    import random
+
+    import yaml
+
+    from archdesigner.export.kubernetes import KubernetesExporter
+    from archdesigner.importers.kubernetes_read import Obj, Stream
+
+    base = [d for d in yaml.safe_load_all(MANIFESTS) if d]
+    base += [d for d in yaml.safe_load_all((BOUTIQUE / "kubernetes-manifests.yaml").read_text())
+             if d][:12]  # fmt: skip
+    values: list[object] = [None, 3, "x", [], {}, [1, "a"], {"a": [1]}, True, -1, 1.5, "", 70000]
+    rng = random.Random(14)
+    for _ in range(300):
+        docs = copy.deepcopy(base)
+        for _ in range(3):
+            doc = rng.choice(docs)
+            path = rng.choice(_paths(doc))
+            parent = doc
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = copy.deepcopy(rng.choice(values))
+        stream = Stream([Obj("f.yaml", 1, d) for d in docs if isinstance(d, dict)])
+        try:
+            design = KubernetesImporter().import_stream(stream).design
+        except ImportError_ as exc:
+            assert str(exc).startswith("f.yaml:1: ")
+            continue
+        KubernetesExporter().export(design)

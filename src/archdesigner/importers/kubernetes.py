@@ -42,7 +42,7 @@ from archdesigner.importers.kubernetes_pods import (
     text,
 )
 from archdesigner.importers.kubernetes_read import Obj, Stream, manifest_files, read_sources
-from archdesigner.importers.kubernetes_wire import Workload, wire
+from archdesigner.importers.kubernetes_wire import Workload, apply_hpas_and_pdbs, managed, wire
 from archdesigner.io.load import gc_paused, problems_from_validation
 from archdesigner.kubernetes_syntax import DESIGN_KEY, DESIGN_ROLE, NODE_ANNOTATION, ROLE_ANNOTATION
 from archdesigner.model.design import ID_RE, Design, Group, Link, Node, Position
@@ -148,7 +148,7 @@ class _Builder:
         all_nodes = [*nodes, *extra, *([users] if users is not None else [])]
         links = _merge_links(links, fresh_links.links)
         design = self._design(all_nodes, groups, links)
-        self._autoscale_and_budgets(design)
+        apply_hpas_and_pdbs(self.stream, self.workloads, self.report)
         self._place(design)
         return design
 
@@ -170,7 +170,7 @@ class _Builder:
                     raise obj.error("has no metadata.name")
                 self.workloads.append(Workload(obj, pod_of(obj), replicas_of(obj)))
             elif kind not in READ_KINDS:
-                if obj.meta.get("labels", {}).get("app.kubernetes.io/managed-by") != "archdesigner":
+                if not managed(obj):
                     self.kept.append(obj.data)
                 if kind not in PLAIN_KINDS:
                     unknown[kind] = unknown.get(kind, 0) + 1
@@ -221,7 +221,7 @@ class _Builder:
             id=nid, name=obj.name if nid != obj.name else "", kind=kind,
             technology=guess.technology, replicas=max(w.replicas, 1), image=image, ports=ports,
             env=env.values, stateful=stateful,
-            group=obj.namespace if obj.namespace else None,
+            group=obj.namespace if ID_RE.match(obj.namespace) else None,
             properties={"kubernetes": props},
         )  # fmt: skip
 
@@ -352,11 +352,6 @@ class _Builder:
             return "kubernetes"
         stem = first.name.removesuffix(".yaml").removesuffix(".yml")
         return stem if first.is_file() and len(self.files) == 1 else first.parent.name or stem
-
-    def _autoscale_and_budgets(self, design: Design) -> None:
-        from archdesigner.importers.kubernetes_wire import apply_hpas_and_pdbs
-
-        apply_hpas_and_pdbs(self.stream, self.workloads, self.report)
 
     def _place(self, design: Design) -> None:
         from archdesigner.layout import layered_layout

@@ -199,7 +199,8 @@ def spreading(pod: Pod) -> dict[str, Any]:
             "requiredDuringSchedulingIgnoredDuringExecution",
             "preferredDuringSchedulingIgnoredDuringExecution",
         ):
-            for term in anti.get(mode) or []:
+            terms = anti.get(mode)
+            for term in terms if isinstance(terms, list) else []:
                 if not isinstance(term, dict):
                     continue
                 inner = term.get("podAffinityTerm", term)
@@ -208,7 +209,10 @@ def spreading(pod: Pod) -> dict[str, Any]:
                     keys.append(key)
     if keys:
         out["anti_affinity"] = keys
-    zone = any(c.get("topologyKey") in ZONE_KEYS for c in out.get("spread", []))
+    zone = any(
+        isinstance(c.get("topologyKey"), str) and c["topologyKey"] in ZONE_KEYS
+        for c in out.get("spread", [])
+    )
     if zone or ZONE_KEYS.intersection(keys):
         out["zone_spread"] = True
     return out

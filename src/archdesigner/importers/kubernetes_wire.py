@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from archdesigner.importers.image_rules import protocol_for_scheme
 from archdesigner.importers.kubernetes_pods import (
@@ -66,7 +66,7 @@ def services_of(stream: Stream, workloads: list[Workload]) -> list[KService]:
             hits = set(index.get((obj.namespace, key, value), ()))
             found = hits if found is None else found & hits
         targets = [workloads[i] for i in sorted(found or ())]
-        ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+        ports = [p for p in _items(spec.get("ports")) if isinstance(p, dict)]
         out.append(KService(obj, text(spec.get("type") or "ClusterIP"), targets, ports))
     return out
 
@@ -219,7 +219,7 @@ def _references(
                 label, _sp, rest = why.partition(" ")
                 why = ("args " if label == "command" else "command ") + rest
             out.append((ref.target, why, ref.scheme))
-    for volume in w.pod.spec.get("volumes") or []:
+    for volume in _items(w.pod.spec.get("volumes")):
         cm = volume.get("configMap") if isinstance(volume, dict) else None
         name = str(cm.get("name")) if isinstance(cm, dict) else ""
         for key, value in (config_maps.get((w.obj.namespace, name)) or {}).items():
@@ -277,7 +277,7 @@ def _entries(
         if s.type in ENTRY_SERVICE_TYPES:
             enter(s, f"Service {s.obj.name} ({s.type})")
     for obj in stream.objects:
-        if _managed(obj):
+        if managed(obj):
             continue
         for name in _backends(obj):
             for s in by_name.get(name, []):
@@ -285,11 +285,21 @@ def _entries(
                     enter(s, f"{obj.kind} {obj.name}")
 
 
-def _managed(obj: Obj) -> bool:
+def managed(obj: Obj) -> bool:
+    """Whether the object was written by the Kubernetes exporter."""
     labels = obj.meta.get("labels")
     return isinstance(labels, dict) and labels.get("app.kubernetes.io/managed-by") == (
         "archdesigner"
     )
+
+
+def _whole(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _items(value: Any) -> list[Any]:
+    """A list as written, or nothing when the manifest has something else there."""
+    return value if isinstance(value, list) else []
 
 
 def _backends(obj: Obj) -> list[str]:
@@ -300,9 +310,10 @@ def _backends(obj: Obj) -> list[str]:
     names: list[str] = []
     if obj.kind == "Ingress":
         backends = [spec.get("defaultBackend"), spec.get("backend")]
-        for rule in spec.get("rules") or []:
+        for rule in _items(spec.get("rules")):
             http = rule.get("http") if isinstance(rule, dict) else None
-            for path in (http or {}).get("paths") or []:
+            paths = http.get("paths") if isinstance(http, dict) else None
+            for path in paths if isinstance(paths, list) else []:
                 if isinstance(path, dict):
                     backends.append(path.get("backend"))
         for b in backends:
@@ -312,8 +323,8 @@ def _backends(obj: Obj) -> list[str]:
                 if name:
                     names.append(str(name))
     elif obj.kind == "HTTPRoute":
-        for rule in spec.get("rules") or []:
-            for ref in (rule.get("backendRefs") if isinstance(rule, dict) else None) or []:
+        for rule in _items(spec.get("rules")):
+            for ref in _items(rule.get("backendRefs") if isinstance(rule, dict) else None):
                 if isinstance(ref, dict) and ref.get("kind", "Service") == "Service":
                     names.append(str(ref.get("name")))
     return list(dict.fromkeys(names))
@@ -337,10 +348,10 @@ def apply_hpas_and_pdbs(stream: Stream, workloads: list[Workload], report: list[
                 report.append(f"{obj.label()}: its target {ref.get('name')!r} is not imported")
                 continue
             low, high = spec.get("minReplicas", 1), spec.get("maxReplicas")
-            if not isinstance(low, int) or not isinstance(high, int) or not 1 <= low <= high:
+            if not _whole(low) or not _whole(high) or not 1 <= low <= high:
                 raise obj.error("minReplicas/maxReplicas must be whole numbers, min <= max")
             w.node.autoscale = Autoscale(min=low, max=high)
-        elif obj.kind == "PodDisruptionBudget" and not _managed(obj):
+        elif obj.kind == "PodDisruptionBudget" and not managed(obj):
             selector = match_labels(obj, spec.get("selector"))
             budget = {k: spec[k] for k in ("minAvailable", "maxUnavailable") if k in spec}
             for w in workloads:
