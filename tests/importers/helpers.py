@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from archdesigner.importers import ComposeImporter, ImportResult
+from archdesigner.model.design import Node
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPUS = DATA / "compose"
@@ -42,9 +43,17 @@ def depends_on_pairs(data: Mapping[str, Any]) -> set[tuple[str, str]]:
 
 
 def link_pairs(result: ImportResult, *, inferred: bool | None = None) -> set[tuple[str, str]]:
+    """Links between services (``users`` -> entry links are left out: see test_entries)."""
     out = set()
     for link in result.design.links:
+        if link.properties.get("evidence") == "entry":
+            continue
         is_inferred = bool(link.properties.get("inferred"))
         if inferred is None or inferred == is_inferred:
             out.add((link.source, link.target))
     return out
+
+
+def service_nodes(result: ImportResult) -> list[Node]:
+    """The nodes that stand for services (the ``users`` entry client left out)."""
+    return [n for n in result.design.nodes if not (n.properties.get("import") or {}).get("entry")]

@@ -27,9 +27,46 @@ def test_design_json_on_stdout_report_on_stderr() -> None:
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["format"] == "archdesigner.design"
-    assert [n["id"] for n in data["nodes"]] == ["nc", "redis", "db"]
-    assert "inferred link nc -> redis from environment REDIS_HOST=redis" in out.stderr
-    assert out.stderr.strip().endswith("imported 3 nodes, 2 links")
+    assert [n["id"] for n in data["nodes"]] == ["nc", "redis", "db", "users"]
+    # the report groups nodes by kind (with why) and links by evidence
+    assert "nodes by kind (and why):" in out.stderr
+    assert "    db: image mariadb:10.5 (rule" in out.stderr
+    assert "  users -> nc: publishes port 80" in out.stderr
+    assert "  environment: 2\n    nc -> redis  [services.nc.environment: REDIS_HOST=redis]" in (
+        out.stderr
+    )
+    assert out.stderr.strip().endswith("imported 4 nodes, 3 links")
+
+
+def test_report_file_no_scan_and_scan_dir(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "web").mkdir(parents=True)
+    (project / "compose.yaml").write_text(
+        "services:\n  web:\n    build: ./web\n    ports: ['8080:80']\n"
+        "  api:\n    image: acme/api:1\n  db:\n    image: postgres:16\n"
+    )
+    (project / "web" / "Dockerfile").write_text("FROM node:20 AS b\nFROM nginx:1.27\n")
+    (project / "web" / "nginx.conf").write_text("location / { proxy_pass http://api:8080; }\n")
+    other = tmp_path / "other"
+    (other / "api").mkdir(parents=True)
+    (other / "api" / "settings.yml").write_text("database:\n  host: db\n")
+    report = tmp_path / "report.json"
+    compose = str(project / "compose.yaml")
+    out = run_cli(compose, "--report", str(report), "-q")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(report.read_text())
+    assert data["nodes_by_kind"]["load_balancer"][0]["why"] == "web/Dockerfile:2 FROM nginx:1.27"
+    proxy = data["links_by_evidence"]["proxy"]
+    assert [(x["source"], x["target"]) for x in proxy] == [("web", "api")]
+    assert proxy[0]["evidence"][0]["where"] == "web/nginx.conf:1"
+    assert data["entries"]["targets"] == [{"target": "web", "why": "publishes port 80"}]
+    plain = json.loads(run_cli(compose, "--no-scan", "-q").stdout)
+    assert {(x["source"], x["target"]) for x in plain["links"]} == {("users", "web")}
+    assert {n["id"]: n["kind"] for n in plain["nodes"]}["web"] == "service"
+    elsewhere = json.loads(run_cli(compose, "--scan", str(other), "-q").stdout)
+    assert ("api", "db") in {(x["source"], x["target"]) for x in elsewhere["links"]}
+    bad = run_cli(compose, "--scan", str(tmp_path / "missing"))
+    assert bad.returncode == 2 and "not a folder" in bad.stderr
 
 
 def test_output_file_env_file_and_several_files(tmp_path: Path) -> None:
@@ -46,7 +83,8 @@ def test_output_file_env_file_and_several_files(tmp_path: Path) -> None:
     assert app.replicas == 4
     out = run_cli(str(FIXTURES / "override-base.yaml"), str(FIXTURES / "override-dev.yaml"), "-q")
     assert out.returncode == 0 and out.stderr == ""
-    assert [n["id"] for n in json.loads(out.stdout)["nodes"]] == ["web", "api", "db", "mailhog"]
+    nodes = [n["id"] for n in json.loads(out.stdout)["nodes"]]
+    assert nodes == ["web", "api", "db", "mailhog", "users"]
 
 
 def test_dot_env_beside_the_file_is_read(tmp_path: Path) -> None:

@@ -117,7 +117,8 @@ def test_optional_dependency_on_a_missing_service_is_fine(tmp_path: Path) -> Non
         "services:\n  web:\n    image: nginx\n    depends_on:\n"
         "      api:\n        condition: service_started\n        required: false\n",
     )
-    assert import_compose(path).design.links == []
+    result = import_compose(path)
+    assert [link.id for link in result.design.links] == ["users->web"]  # only its entry
 
 
 def test_unreadable_files(tmp_path: Path) -> None:
@@ -181,4 +182,4 @@ def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
 
 def test_numeric_service_names_are_strings(tmp_path: Path) -> None:
     path = write(tmp_path, "services:\n  123:\n    image: nginx\n")
-    assert [n.id for n in import_compose(path).design.nodes] == ["123"]
+    assert [n.id for n in import_compose(path).design.nodes] == ["123", "users"]

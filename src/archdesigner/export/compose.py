@@ -297,7 +297,8 @@ class _ComposeBuild:
         for link in self.design.links:
             src = self.nodes[link.source]
             dst = self.nodes[link.target]
-            if src.id not in self.exported and dst.id in self.exported:
+            entry = link.properties.get("evidence") == "entry"  # an import's entry: as published
+            if src.id not in self.exported and dst.id in self.exported and not entry:
                 self.outside_callers.add(dst.id)
             if src.id not in self.exported or dst.id not in self.exported or src.id == dst.id:
                 continue
@@ -330,8 +331,8 @@ class _ComposeBuild:
                 conn[f"{stem}_URL"] = f"{preset.scheme}://{host}:{port}"
         # an inferred link (an import found the name in a value) is no dependency unless
         # the service declared it
-        declared = host in self.kept_deps[src.id]
-        if link.required and (not link.properties.get("inferred") or declared):
+        declared = host in self.kept_deps[src.id]  # (optional observability links included)
+        if (link.required or declared) and (not link.properties.get("inferred") or declared):
             self.depends[src.id].setdefault(dst.id, link.id)
         if self.net_groups:
             mine = self.own_nets[src.id]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
+from archdesigner.importers.report import ImportReport
 from archdesigner.model.design import Design
 
 
@@ -22,6 +23,8 @@ class ImportResult:
 
     design: Design
     report: list[str] = field(default_factory=list)
+    #: What was seen and guessed, grouped for review (``archdesigner import`` prints it).
+    details: ImportReport | None = None
 
 
 class ImportInputError(Exception):

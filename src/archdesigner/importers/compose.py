@@ -20,10 +20,15 @@ from pydantic import ValidationError
 from archdesigner.compose_syntax import PortError, compose_value, container_ports, expose_ports
 from archdesigner.compose_syntax import scalar_text as _text
 from archdesigner.importers.base import BaseImporter, ImportInputError, ImportResult
+from archdesigner.importers.compose_links import HEALTH_UI, LinkSet, is_health_check, record
 from archdesigner.importers.compose_merge import as_mapping
 from archdesigner.importers.compose_project import ComposeProject, load_project
+from archdesigner.importers.compose_sources import service_froms, service_roots
 from archdesigner.importers.compose_yaml import read_env_file
-from archdesigner.importers.image_rules import infer, protocol_for_scheme
+from archdesigner.importers.entries import entry_links, find_entries
+from archdesigner.importers.image_rules import infer
+from archdesigner.importers.report import ImportReport
+from archdesigner.importers.scanning import scan_sources
 from archdesigner.importers.wiring import Resolver, pair_by_name, scan_service
 from archdesigner.io.load import gc_paused, problems_from_validation
 from archdesigner.model import catalog
@@ -54,6 +59,24 @@ def _unique_id(wanted: str, taken: set[str]) -> str:
     return candidate
 
 
+def published_ports(specs: Any) -> list[int]:
+    """The container ports of the ``ports`` entries that name a host port (``8080:80``, long
+    syntax with ``published``); ``"5000"`` alone publishes to a random port: not counted."""
+    out: list[int] = []
+    for spec in specs if isinstance(specs, list) else []:
+        try:
+            if isinstance(spec, dict):
+                if spec.get("published") not in (None, ""):
+                    out.extend(container_ports(spec))
+                continue
+            text = _text(spec).strip().split("/", 1)[0]
+            if ":" in text.replace("[::", "["):
+                out.extend(container_ports(spec))
+        except PortError:
+            continue
+    return out
+
+
 class ComposeImporter(BaseImporter):
     """Imports docker-compose files (Compose Specification, versions 2 and 3, version 1)."""
 
@@ -63,6 +86,15 @@ class ComposeImporter(BaseImporter):
         "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml",
         "*compose*.yaml", "*compose*.yml",
     )  # fmt: skip
+
+    def __init__(self, *, scan: bool = True, scan_root: Path | None = None) -> None:
+        self.scan = scan
+        self.scan_root = scan_root
+
+    def with_options(self, *, scan: bool = True, scan_root: Path | None = None) -> ComposeImporter:
+        """A copy that scans (or not) the project's configs and sources (``--no-scan``,
+        ``--scan DIR``)."""
+        return ComposeImporter(scan=scan, scan_root=scan_root)
 
     def import_files(
         self, paths: Sequence[Path], *, env: Mapping[str, str] | None = None
@@ -90,11 +122,14 @@ class ComposeImporter(BaseImporter):
                     "substituted host variables: " + ", ".join(project.host_vars)
                     + " (in service environments they stay ${VAR} references)"
                 )  # fmt: skip
-            design = _Builder(project, env, report).build()
+            builder = _Builder(project, env, report)
+            if self.scan and files:
+                builder.scan_root = (self.scan_root or files[0].parent).resolve()
+            design = builder.build()
         except RecursionError:
             where = files[0] if files else "<compose>"
             raise ImportInputError(where, "the YAML is nested too deeply to import") from None
-        return ImportResult(design, report)
+        return ImportResult(design, report, builder.rep)
 
 
 class _Builder:
@@ -107,6 +142,10 @@ class _Builder:
         self.node_env: dict[str, dict[str, str | None]] = {}
         self.protocols: dict[str, str] = {}  # service name -> protocol clients speak
         self.extra_nodes: list[Node] = []  # nodes without a service (x-archdesigner.nodes)
+        self.scan_root: Path | None = None  # scan configs and sources under it (None: no)
+        self.roots: dict[str, list[Path]] = {}  # service -> its files and folders
+        self.base = project.files[0].parent if project.files else Path()
+        self.rep = ImportReport()
         xa = project.top.get(XARCH)
         self.xarch: dict[str, Any] | None = (
             xa if isinstance(xa, dict) and xa.get("format") == "archdesigner.design" else None
@@ -117,6 +156,11 @@ class _Builder:
         with gc_paused():
             taken: set[str] = set()
             from_xarch: set[str] = set()
+            if self.scan_root is not None:
+                fresh = {
+                    n: s for n, s in self.p.services.items() if not isinstance(s.get(XARCH), dict)
+                }
+                self.roots = service_roots(self.base, self.scan_root, fresh, self.p.top)
             for name, svc in self.p.services.items():
                 node = self._node_from_xarch(name, svc, taken)
                 if node is not None:
@@ -128,6 +172,8 @@ class _Builder:
             self.extra_nodes = self._serviceless_nodes(taken)
             groups = self._groups(from_xarch)
             links = self._links(from_xarch)
+            if self.xarch is None:
+                links = self._entries(links)
             design = self._design(groups, links)
         self._place(design, from_xarch)
         return design
@@ -225,10 +271,18 @@ class _Builder:
             self.report.append(f"service {name!r} became node {nid!r} (not a valid node id)")
         image = svc.get("image")
         image = _text(image) if image is not None else ""
-        guess = infer(image, name)
+        froms: list[tuple[str, str]] = []
+        if self.scan_root is not None:
+            froms = service_froms(self.base, self.scan_root, name, svc, self.roots)
+        guess = infer(image, name, froms=froms, command=_command_text(svc))
         self.protocols[name] = guess.protocol
         if guess.why == "name":
             self.report.append(f"node {nid}: kind {guess.kind} guessed from the service name")
+            if guess.kind != "service":
+                self.rep.guesses.append(f"{nid}: kind {guess.kind} from its name")
+        why = guess.evidence or guess.why
+        self.rep.nodes.append({"id": nid, "kind": guess.kind, "technology": guess.technology,
+                               "why": why, "evidence": guess.why})  # fmt: skip
         env = self._environment(name, svc)
         self.node_env[name] = env
         replicas = self._replicas(name, svc)
@@ -371,11 +425,11 @@ class _Builder:
 
     # --- links -----------------------------------------------------------------------------
     def _links(self, from_xarch: set[str]) -> list[Link]:
-        links: dict[tuple[str, str], Link] = {}
-        declared_links: list[Link] = []  # every x-archdesigner link, parallel ones included
-        used_ids: set[str] = set()
+        by_id = {n.id: n for n in [*self.nodes.values(), *self.extra_nodes]}
+        protocols = {self.ids[name]: proto for name, proto in self.protocols.items()}
+        links = LinkSet(by_id, protocols)
+        declared_pairs: set[tuple[str, str]] = set()
         if self.xarch is not None:
-            node_ids = {n.id for n in [*self.nodes.values(), *self.extra_nodes]}
             for idx, raw in enumerate(self.xarch.get("links") or []):
                 try:
                     link = Link.model_validate(raw)
@@ -383,45 +437,30 @@ class _Builder:
                     problem = problems_from_validation(exc)[0]
                     message = f"x-archdesigner link: {problem}"
                     raise self.p.error([XARCH, "links", idx], message) from None
-                if link.source not in node_ids or link.target not in node_ids:
+                if link.source not in by_id or link.target not in by_id:
                     self.report.append(f"link {link.id} dropped: its service is gone")
                     continue
-                links.setdefault((link.source, link.target), link)
-                declared_links.append(link)
-                used_ids.add(link.id)
-            declared_pairs = set(links)
-        else:
-            declared_pairs = set()
-
-        def add(src: str, dst: str, declared: bool, why: str, scheme: str = "") -> None:
-            s, t = self.ids[src], self.ids[dst]
-            if s == t:
-                return
-            if (s, t) in links:
-                existing = links[(s, t)]
-                if declared and existing.properties.get("inferred"):
-                    existing.properties.pop("inferred", None)
-                    existing.properties.pop("inferred_from", None)
-                elif not declared and existing.properties.get("inferred"):
-                    existing.properties["inferred_from"].append(why)
-                return
-            target = self.nodes[dst]
-            protocol = protocol_for_scheme(scheme) if scheme else ""
-            protocol = protocol or self.protocols.get(dst, "")
-            lid = f"{s}->{t}"
-            n = 2
-            while lid in used_ids:
-                lid, n = f"{s}->{t}#{n}", n + 1
-            used_ids.add(lid)
-            props: dict[str, Any] = {} if declared else {"inferred": True, "inferred_from": [why]}
-            links[(s, t)] = Link(
-                id=lid, source=s, target=t, protocol=protocol, properties=props,
-                mode="async" if target.kind == "queue" else "sync",
-            )  # fmt: skip
-
+                links.keep(link)
+            declared_pairs = set(links.links)
+        self._declared_links(links, from_xarch, declared_pairs)
         fresh = [n for n in self.p.services if n not in from_xarch or self.xarch is None]
-        for name in self.p.services:
-            svc = self.p.services[name]
+        self._inferred_links(links, fresh)
+        out = links.finish()
+        for link in out:
+            if link.properties.get("inferred"):
+                why = "; ".join(link.properties["inferred_from"])
+                self.report.append(f"inferred link {link.source} -> {link.target} from {why}")
+            evidence = link.properties.get("evidence")
+            if evidence is not None:
+                records = evidence if isinstance(evidence, list) else [record(evidence, "", "")]
+                self.rep.link(link.source, link.target, records)
+        self.rep.health_checks = links.health
+        return out
+
+    def _declared_links(
+        self, links: LinkSet, from_xarch: set[str], declared_pairs: set[tuple[str, str]]
+    ) -> None:
+        for name, svc in self.p.services.items():
             deps = as_mapping("depends_on", svc.get("depends_on")) or {}
             for dep in deps:
                 if dep not in self.p.services:
@@ -429,26 +468,75 @@ class _Builder:
                 pair = (self.ids[name], self.ids[dep])
                 if name in from_xarch and self.xarch is not None and pair in declared_pairs:
                     continue
-                add(name, dep, True, "depends_on")
+                where = f"services.{name}.depends_on"
+                links.add(*pair, True, record("depends_on", where, dep))
             for entry in svc.get("links") or []:
-                add(name, str(entry).split(":", 1)[0], True, "links")
+                target = str(entry).split(":", 1)[0]
+                ev = record("links", f"services.{name}.links", str(entry))
+                links.add(self.ids[name], self.ids[target], True, ev)
+
+    def _inferred_links(self, links: LinkSet, fresh: list[str]) -> None:
         resolver = Resolver(self.p.services)
         for name in fresh:
+            health_ui = bool(HEALTH_UI.search(name) or HEALTH_UI.search(self.nodes[name].image))
             for ref in scan_service(self.node_env.get(name, {}), self.p.services[name], resolver):
-                add(name, ref.target, False, ref.evidence, ref.scheme)
+                kind, _, text = ref.evidence.partition(" ")
+                ev = record(kind, f"services.{name}.{kind}", text)
+                if health_ui or is_health_check(text):
+                    links.health.append({"source": self.ids[name], "target": self.ids[ref.target],
+                                         "where": f"{kind} {text}"})  # fmt: skip
+                    continue
+                links.add(self.ids[name], self.ids[ref.target], False, ev, ref.scheme)
+        self._scanned_links(links, fresh)
         by_id = {self.ids[n]: n for n in self.p.services}
         fresh_ids = {self.ids[n] for n in fresh}
         triples = [(self.ids[n], n, self.nodes[n].kind) for n in self.p.services]
         for owner, store in pair_by_name(triples):
             if owner in fresh_ids:
-                add(by_id[owner], by_id[store], False, f"named after it ({by_id[store]})")
-        kept = {id(link) for link in declared_links}
-        out = declared_links + [link for link in links.values() if id(link) not in kept]
-        inferred = [link for link in out if link.properties.get("inferred")]
-        for link in inferred:
-            why = "; ".join(link.properties["inferred_from"])
-            self.report.append(f"inferred link {link.source} -> {link.target} from {why}")
-        return out
+                ev = record("naming", "service names", f"named after it ({by_id[store]})")
+                links.add(owner, store, False, ev)
+
+    def _scanned_links(self, links: LinkSet, fresh: list[str]) -> None:
+        if self.scan_root is None or not self.roots:
+            return
+        fresh_set = set(fresh)
+        owners = {n: paths for n, paths in self.roots.items() if n in fresh_set}
+        result = scan_sources(owners, Resolver(self.p.services).names, self.scan_root)
+        self.rep.scan = {"root": str(self.scan_root), "files": result.files,
+                         "skipped": result.skipped, "shared": result.shared,
+                         "seconds": round(result.seconds, 3)}  # fmt: skip
+        for found in result.links:
+            source, target = self.ids[found.source], self.ids[found.target]
+            ev = found.evidence
+            health_ui = HEALTH_UI.search(found.source) or HEALTH_UI.search(
+                self.nodes[found.source].image
+            )
+            if health_ui or is_health_check(ev.text):
+                links.health.append({"source": source, "target": target,
+                                     "where": f"{ev.where}: {ev.text}"})  # fmt: skip
+                continue
+            links.add(source, target, False, record(ev.kind, ev.where, ev.text))
+
+    def _entries(self, links: list[Link]) -> list[Link]:
+        """``users`` and its links to the entries (docs/import.md, "Entries")."""
+        nodes = [*self.nodes.values(), *self.extra_nodes]
+        if any(n.kind == "client" and n.id == "users" for n in nodes):
+            return links
+        published = {self.ids[name]: ports for name, svc in self.p.services.items()
+                     if (ports := published_ports(svc.get("ports")))}  # fmt: skip
+        entries = find_entries(nodes, links, published)
+        protocols = {self.ids[name]: proto for name, proto in self.protocols.items()}
+        users, made = entry_links(entries, nodes, protocols)
+        self.rep.entries = [{"target": t, "why": entries.why[t]} for t in entries.targets]
+        self.rep.entries_guessed = entries.guessed
+        self.rep.clients = entries.clients
+        if users is None:
+            return links
+        self.extra_nodes.append(users)
+        if entries.guessed:
+            names = ", ".join(entries.targets)
+            self.rep.guesses.append(f"entries: {names} (nothing calls them; no port published)")
+        return [*links, *made]
 
     # --- positions -------------------------------------------------------------------------
     def _place(self, design: Design, from_xarch: set[str]) -> None:
@@ -469,6 +557,18 @@ class _Builder:
             if node.id in positions:
                 x, y = positions[node.id]
                 node.position = Position(x=x, y=y + dy)
+
+
+def _command_text(svc: Mapping[str, Any]) -> str:
+    """The entrypoint and command of a service as one line (for kind inference)."""
+    parts: list[str] = []
+    for key in ("entrypoint", "command"):
+        value = svc.get(key)
+        if isinstance(value, list):
+            parts.extend(str(v) for v in value if v is not None)
+        elif value is not None:
+            parts.append(str(value))
+    return " ".join(parts)
 
 
 def _references_kept(

@@ -10,6 +10,7 @@ plugin registers in the catalog (``archdesigner.kinds``) are matched by their im
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -41,7 +42,8 @@ class Inference:
     kind: str
     technology: str
     protocol: str
-    why: str  # "image", "name", "preset" or "default"
+    why: str  # "image", "preset", "dockerfile", "command", "own image", "name" or "default"
+    evidence: str = ""  # what was seen, for the import report
 
 
 def _r(pattern: str, kind: str, technology: str = "", protocol: str = "") -> ImageRule:
@@ -51,18 +53,30 @@ def _r(pattern: str, kind: str, technology: str = "", protocol: str = "") -> Ima
 # Order matters: the first rule that matches wins. Tools that merely *talk to* a datastore
 # (admin UIs, exporters, CLIs) come first so that ``pgadmin4`` is not taken for a database.
 BUILTIN_IMAGE_RULES: tuple[ImageRule, ...] = (
-    # admin consoles, metrics exporters, dashboards: services
+    # load generators: clients that send requests into the system
+    _r(r"locust(io/locust)?|.*loadgenerator|.*load-?generator|k6|grafana/k6|wrk2?|jmeter|"
+       r"gatling|vegeta|artillery|.*user-?sim(ulator)?|.*load-?test(er|ing)?", "client"),
+    # admin consoles, metrics exporters: services
     _r(r"pgadmin4?|adminer|phpmyadmin|mongo-express|redis-commander|redisinsight|"
        r"kafka-ui|kafdrop|akhq|cerebro|elasticvue|dejavu|phpredisadmin|kafka-manager|"
-       r"cmak|schema-registry-ui|kafka-topics-ui|rabbitmq-exporter|portainer(-ce|-ee)?",
-       "service"),
+       r"cmak|schema-registry-ui|kafka-topics-ui|rabbitmq-exporter|portainer(-ce|-ee)?|"
+       r".*[-_]admin(-server)?|.*health-?checks?-?ui|.*webstatus", "service"),
     _r(r".*[-_]exporter", "service"),
-    _r(r"prometheus", "service", "prometheus"),
-    _r(r"grafana|grafana-oss|grafana-enterprise", "service", "grafana"),
-    _r(r"kibana|opensearch-dashboards", "service", "kibana"),
-    _r(r"logstash|fluentd|fluent-bit|vector|filebeat|metricbeat|promtail|otel/.*|"
-       r"opentelemetry-collector(-contrib)?", "worker"),
-    _r(r"jaeger|all-in-one|zipkin|tempo|loki|alertmanager", "service"),
+    # tracing, metrics and logging backends: observability (off the request path)
+    _r(r"prometheus|prom/prometheus", "observability", "prometheus", "http"),
+    _r(r"grafana|grafana-oss|grafana-enterprise", "observability", "grafana", "http"),
+    _r(r"kibana|opensearch-dashboards", "observability", "kibana", "http"),
+    _r(r"jaeger|all-in-one|jaegertracing/.*|zipkin|openzipkin/.*|tempo|loki|alertmanager|seq|"
+       r"datalust/seq|signoz.*|apm-server|elastic-agent|uptrace|otel/.*|"
+       r"opentelemetry-collector(-contrib)?|otel-collector|logstash|fluentd|fluent-bit|vector|"
+       r"filebeat|metricbeat|heartbeat|promtail|pushgateway|victoria-?metrics|vmagent|"
+       r"graphite|statsd|telegraf|netdata|cadvisor|node-exporter", "observability"),
+    # service discovery, configuration and coordination
+    _r(r"consul|hashicorp/consul", "coordination", "consul", "http"),
+    _r(r"etcd|bitnami/etcd|coreos/etcd", "coordination", "etcd", "http"),
+    _r(r"zookeeper|cp-zookeeper|zookeeper-.*", "coordination", "zookeeper", "tcp"),
+    _r(r".*eureka.*|.*discovery(-server|-service)?|.*config-?server|.*config-service|nacos.*|"
+       r"nacos-server|apollo-configservice|spring-cloud-config.*", "coordination", "", "http"),
     # relational and document databases
     _r(r"postgres|postgresql|postgis|timescaledb(-ha)?|pgvector|supabase/postgres|"
        r"postgresql-repmgr|crunchy-postgres|cloudnative-pg/postgresql", "database", "postgres",
@@ -83,9 +97,7 @@ BUILTIN_IMAGE_RULES: tuple[ImageRule, ...] = (
     _r(r"couchdb|couchbase(-server)?|arangodb|rethinkdb|ravendb|surrealdb|dynamodb-local|"
        r"orientdb|firebird", "database"),
     _r(r"neo4j|memgraph|janusgraph|dgraph|nebula-graphd", "database", "neo4j", "bolt"),
-    _r(r"influxdb|questdb|victoria-metrics|victoriametrics|timescale|prometheus-server|"
-       r"druid|pinot", "database"),
-    _r(r"etcd|consul|zookeeper|cp-zookeeper", "database", "", "tcp"),
+    _r(r"influxdb|questdb|timescale|druid|pinot", "database"),
     # caches
     _r(r"redis|redis-stack(-server)?|redis-cluster|redismod|redis-sentinel|keydb|"
        r"dragonfly|garnet", "cache", "redis", "redis"),
@@ -119,7 +131,8 @@ BUILTIN_IMAGE_RULES: tuple[ImageRule, ...] = (
     _r(r"caddy|pingora", "load_balancer", "", "http"),
     _r(r"envoy|envoy-alpine|envoy-distroless", "api_gateway", "envoy", "http"),
     _r(r"kong|kong-gateway|tyk-gateway|krakend|apisix|gravitee.*gateway|zuul|gloo|"
-       r"emissary|ambassador|spring-cloud-gateway", "api_gateway", "", "http"),
+       r"emissary|ambassador|spring-cloud-gateway|.*[-_]api-?gateway|.*[-_]gateway|ocelot.*",
+       "api_gateway", "", "http"),
     _r(r"coredns", "dns", "coredns", "dns"),
     _r(r"pihole|bind9?|unbound|dnsmasq|adguardhome|powerdns|pdns.*|cloudflared|"
        r"dnscrypt-proxy", "dns", "", "dns"),
@@ -130,7 +143,7 @@ BUILTIN_IMAGE_RULES: tuple[ImageRule, ...] = (
     _r(r"locust.*|loadgenerator|load-generator|k6|jmeter|gatling|vegeta|artillery", "client",
        "", "http"),
     # background processing
-    _r(r"celery|.*[-_]worker|sidekiq|flower", "worker"),
+    _r(r"celery|worker|.*[-_]worker|sidekiq|flower", "worker"),
     # well-known applications: plain services (prevents a guess from the service name)
     _r(r"wordpress|nextcloud|gitea|gitlab(-ce|-ee)?|jenkins|keycloak|sonarqube|drupal|joomla|"
        r"ghost|mattermost|rocket\.chat|redmine|odoo|superset|metabase|airflow|n8n|"
@@ -176,8 +189,40 @@ NAME_TOKENS: dict[str, tuple[str, str, str]] = {
                                          "migrate", "migration", "migrations", "seed", "seeder",
                                          "init", "setup", "indexer", "sync", "etl")},
     "dns": ("dns", "", "dns"),
-    **{t: ("client", "", "http") for t in ("loadgenerator", "loadgen", "locust", "loadtest")},
+    **{t: ("observability", "", "http") for t in ("jaeger", "zipkin", "tracing", "prometheus",
+                                                    "grafana", "loki", "tempo", "seq", "otel",
+                                                    "kibana", "logstash", "fluentd", "metrics",
+                                                    "monitoring", "logging", "telemetry")},
+    **{t: ("coordination", "", "http") for t in ("consul", "etcd", "zookeeper", "zk", "eureka",
+                                                   "discovery", "nacos", "registry")},
+    **{t: ("client", "", "http") for t in ("loadgenerator", "loadgen", "locust", "k6",
+                                             "loadtest", "usersim")},
 }  # fmt: skip
+
+#: Whole service names (words joined by ``-``) that say what a component is.
+NAME_PHRASES: dict[str, tuple[str, str, str]] = {
+    **{p: ("client", "", "http") for p in ("load-generator", "load-test", "user-sim",
+                                           "load-tester", "traffic-generator")},
+    **{p: ("coordination", "", "http") for p in ("config-server", "config-service",
+                                                 "discovery-server", "service-registry")},
+}  # fmt: skip
+
+#: Last name words that say "this is an application" (``storage-service`` is a service).
+APP_LAST_WORDS = frozenset({"service", "svc", "api", "app", "backend", "frontend", "web", "ui"})
+
+#: Kinds of applications built in-house: the name may choose among them for an own image.
+APP_KINDS = frozenset({"service", "worker", "client"})
+
+#: Runtime and base images that say nothing about a component's role.
+GENERIC_IMAGES = re.compile(
+    r"(node|python|pypy|golang|go|openjdk|eclipse-temurin|amazoncorretto|adoptopenjdk|"
+    r"ibm-semeru-runtimes|maven|gradle|ruby|php|php-fpm|perl|rust|elixir|erlang|julia|swift|"
+    r"r-base|bun|oven/bun|denoland/deno|deno|alpine|ubuntu|debian|busybox|centos|fedora|"
+    r"rockylinux|almalinux|amazonlinux|ubi\d*(-minimal)?|ubi\d*/.*|scratch|buildpack-deps|"
+    r"gcc|dotnet/(sdk|aspnet|runtime|runtime-deps)|distroless/.*|static|base|"
+    r"cc|java|jre|jdk|.*/(python|node|golang|openjdk|jre|jdk)|bitnami/(node|python|java))",
+    re.IGNORECASE,
+)  # fmt: skip
 
 #: The protocol a client speaks to a kind when nothing more specific is known.
 KIND_PROTOCOLS = {
@@ -193,6 +238,9 @@ KIND_PROTOCOLS = {
     "cdn": "http",
     "dns": "dns",
     "external": "http",
+    "observability": "http",
+    "coordination": "http",
+    "client": "http",
 }
 
 #: URL scheme -> protocol, for links found in ``redis://sessions:6379``-style values.
@@ -276,6 +324,7 @@ def infer_from_image(image: str) -> Inference | None:
                 rule.technology,
                 _protocol(rule.kind, rule.technology, rule.protocol),
                 "image",
+                f"image {image} (rule {rule.pattern[:40]!r}, {rule.source})",
             )
     # presets in the catalog (plugins add some): same image path, or the technology's name
     for preset in catalog.technologies():
@@ -284,8 +333,15 @@ def infer_from_image(image: str) -> Inference | None:
         preset_path = image_path(preset.image) if preset.image else ""
         if path == preset_path or last == preset.name.lower():
             kind = preset.kinds[0]
-            return Inference(kind, preset.name, _protocol(kind, preset.name, ""), "preset")
+            return Inference(kind, preset.name, _protocol(kind, preset.name, ""), "preset",
+                             f"image {image} (technology preset {preset.name})")  # fmt: skip
     return None
+
+
+def generic_image(image: str) -> bool:
+    """A runtime or base image (``python``, ``node``, ``eclipse-temurin``): says no role."""
+    path = image_path(image)
+    return bool(path) and GENERIC_IMAGES.fullmatch(path) is not None
 
 
 def name_tokens(name: str) -> list[str]:
@@ -293,20 +349,97 @@ def name_tokens(name: str) -> list[str]:
 
 
 def infer_from_name(name: str) -> Inference | None:
-    for token in reversed(name_tokens(name)):
-        hit = NAME_TOKENS.get(token)
-        if hit is not None:
+    tokens = name_tokens(name)
+    joined = "-".join(tokens)
+    for phrase, hit in NAME_PHRASES.items():
+        if joined == phrase or joined.endswith("-" + phrase):
             kind, tech, proto = hit
-            return Inference(kind, tech, _protocol(kind, tech, proto), "name")
+            return Inference(kind, tech, _protocol(kind, tech, proto), "name",
+                             f"name {name!r} ({phrase})")  # fmt: skip
+    if tokens and tokens[-1] in APP_LAST_WORDS and len(tokens) > 1:
+        return Inference("service", "", "http", "name", f"name {name!r} ends in {tokens[-1]!r}")
+    for token in reversed(tokens):
+        word = NAME_TOKENS.get(token)
+        if word is not None:
+            kind, tech, proto = word
+            return Inference(kind, tech, _protocol(kind, tech, proto), "name",
+                             f"name {name!r} (word {token!r})")  # fmt: skip
     return None
 
 
-def infer(image: str, service_name: str) -> Inference:
-    """Kind, technology and protocol from the image, else the service name, else a service.
+#: A command's first words -> (kind, technology). Data: extend it like the image rules.
+COMMAND_RULES: tuple[tuple[str, str, str], ...] = (
+    (r"nginx|openresty", "load_balancer", "nginx"),
+    (r"haproxy", "load_balancer", "haproxy"),
+    (r"traefik", "load_balancer", "traefik"),
+    (r"caddy", "load_balancer", ""),
+    (r"envoy", "api_gateway", "envoy"),
+    (r"locust|k6|wrk|jmeter|vegeta|artillery", "client", ""),
+    (r"celery(?!.*\bflower\b).*\bworker\b.*|celery", "worker", ""),
+    (r"redis-server", "cache", "redis"),
+    (r"memcached", "cache", "memcached"),
+    (r"mongod", "database", "mongodb"),
+    (r"postgres|mysqld", "database", ""),
+    (r"consul|etcd|zkserver\.sh", "coordination", ""),
+    (r"prometheus|otelcol.*|fluentd|fluent-bit|logstash", "observability", ""),
+    (r"java .*-jar.*|gunicorn|uvicorn|puma|rails server|dotnet \S+\.dll", "service", ""),
+)
 
-    Generic runtime images (``node``, ``python``, an in-house image) say nothing about the
-    component's role, so the name decides for them (``worker`` -> worker)."""
+
+def infer_from_command(command: str) -> Inference | None:
+    """The kind a command or entrypoint runs: ``nginx -g ...``, ``envoy -c``, ``java -jar``."""
+    words = command.replace("[", " ").replace("]", " ").replace(",", " ").split()
+    words = [w.strip("\"'") for w in words]
+    while words and words[0].rsplit("/", 1)[-1] in (
+        "sh",
+        "bash",
+        "exec",
+        "-c",
+        "env",
+        "tini",
+        "dumb-init",
+        "--",
+        "/bin/sh",
+        "gosu",
+    ):
+        words = words[1:]  # fmt: skip
+    if not words:
+        return None
+    text = " ".join([words[0].rsplit("/", 1)[-1], *words[1:]])
+    for pattern, kind, tech in COMMAND_RULES:
+        if re.match(rf"(?:{pattern})(?:\s|$)", text, re.IGNORECASE):
+            return Inference(kind, tech, _protocol(kind, tech, ""), "command",
+                             f"command {' '.join(words[:4])!r}")  # fmt: skip
+    return None
+
+
+def infer(
+    image: str,
+    service_name: str,
+    *,
+    froms: Sequence[tuple[str, str]] = (),
+    command: str = "",
+) -> Inference:
+    """Kind, technology and protocol of a component, with the evidence for them.
+
+    In this order: a rule for the image; the ``FROM`` image of its Dockerfile (``froms``:
+    ``(image, where)`` of the final stage); the command or entrypoint; then, only when no image
+    says otherwise, the name. An image of the component's own (``acme/orders``, not a runtime
+    such as ``node``) is a ``service`` whatever the component is called."""
     found = infer_from_image(image) if image else None
+    if found is None:
+        for base, where in froms:
+            hit = infer_from_image(base) if not generic_image(base) else None
+            if hit is not None:
+                return Inference(hit.kind, hit.technology, hit.protocol, "dockerfile",
+                                 f"{where} FROM {base}")  # fmt: skip
+    if found is None and command:
+        found = infer_from_command(command)
+    if found is None and image and not generic_image(image):
+        named = infer_from_name(service_name)
+        if named is not None and named.kind in APP_KINDS:
+            return named  # an application of its own: the name tells a worker from a service
+        return Inference("service", "", "http", "own image", f"image {image} (its own)")
     if found is None:
         found = infer_from_name(service_name)
     return found if found is not None else Inference("service", "", "http", "default")

@@ -75,6 +75,10 @@ _KEY_BEFORE = re.compile(r"""([A-Za-z0-9_. -]{1,60}?)["']?\s*(?::|=|=>)\s*["']?$
 _CONN_BEFORE = re.compile(r"(?:^|[;\"'\s])([A-Za-z ]{2,20})=$")
 _USERINFO = re.compile(r"://[^\s/@'\"]*@$")
 _PORT_AFTER = re.compile(r":\d{1,5}(?!\d)")
+_PROXY_BEFORE = re.compile(
+    r"(?:^|[\s{;])(?:" + "|".join(sorted(PROXY_WORDS)) + r")\s+(?:[a-z][a-z0-9+.-]*://)?$",
+    re.IGNORECASE,
+)
 _TAG_BEFORE = re.compile(r"<([A-Za-z0-9_.:-]+)>$")
 
 
@@ -183,7 +187,9 @@ def classify(line: str, start: int, end: int) -> str:
     before, after = line[:start], line[end:]
     url = before.endswith("://") or bool(_USERINFO.search(before))
     host_port = bool(_PORT_AFTER.match(after)) and not after.startswith("://")
-    if (url or host_port or _is_value(before, after)) and _first_word(line) in PROXY_WORDS:
+    if (url or host_port or _is_value(before, after)) and (
+        _first_word(line) in PROXY_WORDS or _PROXY_BEFORE.search(before)
+    ):
         return "proxy"
     if url:
         return "url"

@@ -19,9 +19,12 @@ DESCRIPTION = (
     "Kubernetes manifests: files, folders (every *.yaml/*.yml inside, recursively) and '-'\n"
     "for standard input ('helm template ... | archdesigner import -'). The format is told\n"
     "from the content (apiVersion/kind: kubernetes; services: compose); --from forces it.\n"
-    "Without -o the design JSON goes to stdout; the import report (inferred links, renamed\n"
-    "services, guesses) always goes to stderr. Exit status: 0 on success, 2 when a file\n"
-    "cannot be imported (one line naming the file and line)."
+    "Configs and sources beside a compose file (build contexts, mounted files, folders named\n"
+    "like a service) are read for the services they name (--no-scan, --scan DIR).\n"
+    "Without -o the design JSON goes to stdout; the import report (kinds and why, entries,\n"
+    "links by evidence, guesses) goes to stderr, and as JSON to --report FILE.\n"
+    "Exit status: 0 on success, 2 when a file cannot be imported (one line naming the file\n"
+    "and line)."
 )
 
 
@@ -51,9 +54,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "content, else the file name, else compose)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print the report")
+    parser.add_argument(
+        "--report", metavar="FILE", help="also write the import report as JSON to this file"
+    )
+    scan = parser.add_mutually_exclusive_group()
+    scan.add_argument(
+        "--no-scan",
+        action="store_true",
+        help="do not read configs and sources beside the compose file for links",
+    )
+    scan.add_argument(
+        "--scan",
+        metavar="DIR",
+        help="read configs and sources for links under DIR (default: the compose file's folder)",
+    )
+
+
+def _scan_options(importer: Any, args: argparse.Namespace) -> Any:
+    from archdesigner.cli import CommandError
+
+    with_options = getattr(importer, "with_options", None)
+    if with_options is None:
+        raise CommandError(f"importer {importer.id!r} does not scan sources (--scan/--no-scan)")
+    if args.scan and not Path(args.scan).is_dir():
+        raise CommandError(f"--scan {args.scan}: not a folder")
+    scan = not args.no_scan and (bool(args.scan) or "-" not in args.files)
+    return with_options(scan=scan, scan_root=Path(args.scan) if args.scan else None)
 
 
 def run(args: argparse.Namespace) -> int:
+    import json
+
     from archdesigner.cli import CommandError
     from archdesigner.importers import ImportInputError, load_importers
     from archdesigner.io import dumps_design
@@ -78,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         importer = _choose(args, importers, stdin)
     except ImportInputError as exc:
         raise CommandError(str(exc)) from None
+    if args.no_scan or args.scan or ("-" in args.files and hasattr(importer, "with_options")):
+        importer = _scan_options(importer, args)  # standard input has no folder to scan
     try:
         env = _env(args.env_file, os.environ) if args.env_file else None
         if "-" in args.files and importer.id != "kubernetes":
@@ -107,9 +140,21 @@ def run(args: argparse.Namespace) -> int:
         write_output(args.output or "-", payload)
     except OutputError as exc:
         raise CommandError(str(exc)) from None
+    details = getattr(result, "details", None)
+    if args.report and details is not None:
+        try:
+            check_output(args.report, [*args.files, *args.env_file])
+            write_output(args.report, (json.dumps(details.as_json(), indent=2) + "\n").encode())
+        except OutputError as exc:
+            raise CommandError(str(exc)) from None
     if not args.quiet:
+        grouped = details is not None and bool(details.nodes)
         for line in result.report:
-            print(line, file=sys.stderr)
+            if not (grouped and line.startswith(("inferred link ", "node "))):
+                print(line, file=sys.stderr)
+        if grouped and details is not None:
+            for line in details.text():
+                print(line, file=sys.stderr)
         design = result.design
         summary = f"imported {len(design.nodes)} nodes, {len(design.links)} links"
         if args.output:
