@@ -437,7 +437,7 @@ def infer(
         found = infer_from_command(command)
     if found is None and image and not generic_image(image):
         named = infer_from_name(service_name)
-        if named is not None and named.kind in APP_KINDS:
+        if named is not None and named.kind in APP_KINDS and named.kind != "service":
             return named  # an application of its own: the name tells a worker from a service
         return Inference("service", "", "http", "own image", f"image {image} (its own)")
     if found is None:

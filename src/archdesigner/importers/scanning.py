@@ -70,6 +70,8 @@ PROXY_WORDS = frozenset(
 CONN_KEYS = frozenset({"server", "data source", "host", "address", "addr", "hostname"})
 
 _NAME_CHARS = r"A-Za-z0-9_\-"
+_BOUNDARY_AFTER_SET = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+_BOUNDARY_BEFORE = _BOUNDARY_AFTER_SET | {"."}
 _COMMENT = re.compile(r"\s*(#|//|/\*|\*|--|<!--|;|rem\s)", re.IGNORECASE)
 _KEY_BEFORE = re.compile(r"""([A-Za-z0-9_. -]{1,60}?)["']?\s*(?::|=|=>)\s*["']?$""")
 _CONN_BEFORE = re.compile(r"(?:^|[;\"'\s])([A-Za-z ]{2,20})=$")
@@ -148,25 +150,27 @@ class NameMatcher:
     def __init__(self, names: Mapping[str, str]) -> None:
         self.names = {n.lower(): c for n, c in names.items() if n}
         body = _trie_regex(sorted(self.names, key=len, reverse=True))
-        self.pattern = re.compile(
-            rf"(?<![{_NAME_CHARS}.]){body}(?![{_NAME_CHARS}])" if body else r"(?!x)x",
-            re.IGNORECASE,
-        )
+        # no look-behind and no IGNORECASE: the text is lower-cased once, boundaries are checked
+        # by hand, so the engine can skip ahead on the names' first characters
+        self.pattern = re.compile(body if body else r"(?!x)x")
 
     def scan_text(self, text: str, file: str) -> list[tuple[str, Evidence]]:
         """``(component, evidence)`` for each place in ``text`` that uses a name as a host."""
         out: list[tuple[str, Evidence]] = []
+        low = text.lower()
         last_line_start, line_no = 0, 1
-        for m in self.pattern.finditer(text):
-            start = text.rfind("\n", 0, m.start()) + 1
+        for m in self.pattern.finditer(low):
+            s, e = m.span()
+            if (s and low[s - 1] in _BOUNDARY_BEFORE) or low[e : e + 1] in _BOUNDARY_AFTER_SET:
+                continue
+            start = text.rfind("\n", 0, s) + 1
             line_no += text.count("\n", last_line_start, start)
             last_line_start = start
-            end = text.find("\n", m.end())
+            end = text.find("\n", e)
             line = text[start : end if end >= 0 else len(text)]
-            col = m.start() - start
-            kind = classify(line, col, col + len(m.group(0)))
+            kind = classify(line, s - start, e - start)
             if kind:
-                component = self.names[m.group(0).lower()]
+                component = self.names[m.group(0)]
                 out.append((component, Evidence(kind, file, line_no, _short(line.strip()))))
         return out
 
@@ -264,7 +268,7 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def walk_files(start: Path, root: Path, patterns: Sequence[str] = ()) -> Iterable[Path]:
+def walk_files(start: Path, root: Path, patterns: Sequence[str] = ()) -> Iterable[str]:
     """Files under ``start`` (or ``start`` itself) worth reading; never leaves ``root``."""
     try:
         real = start.resolve()
@@ -274,32 +278,31 @@ def walk_files(start: Path, root: Path, patterns: Sequence[str] = ()) -> Iterabl
         return
     if real.is_file():
         if not skip_file(real.name):
-            yield real
+            yield str(real)
         return
     pats = [*patterns, *_ignore_patterns(real)]
-    for folder, dirs, files in os.walk(real):
-        base = Path(folder)
-        rel_base = os.path.relpath(folder, real)
+    top, root_text = str(real), str(root) + os.sep
+    for folder, dirs, files in os.walk(top):
+        rel_base = os.path.relpath(folder, top)
         dirs[:] = [
             d for d in dirs
             if not skip_dir(d) and not os.path.islink(os.path.join(folder, d))
-            and not _ignored(os.path.normpath(os.path.join(rel_base, d)), d, pats)
+            and not (pats and _ignored(os.path.normpath(os.path.join(rel_base, d)), d, pats))
         ]  # fmt: skip
         for name in files:
             if skip_file(name):
                 continue
-            rel = os.path.normpath(os.path.join(rel_base, name))
-            if pats and _ignored(rel, name, pats):
+            if pats and _ignored(os.path.normpath(os.path.join(rel_base, name)), name, pats):
                 continue
-            path = base / name
-            if os.path.islink(path) and not _inside(path.resolve(), root):
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and not os.path.realpath(path).startswith(root_text):
                 continue
             yield path
 
 
-def assign_files(owners: Mapping[str, Sequence[Path]], root: Path) -> dict[Path, list[str]]:
+def assign_files(owners: Mapping[str, Sequence[Path]], root: Path) -> dict[str, list[str]]:
     """Each file -> the components it belongs to: those whose root holding it is deepest."""
-    best: dict[Path, tuple[int, list[str]]] = {}
+    best: dict[str, tuple[int, list[str]]] = {}
     root = root.resolve()
     for component, starts in owners.items():
         for start in starts:
@@ -316,15 +319,14 @@ def assign_files(owners: Mapping[str, Sequence[Path]], root: Path) -> dict[Path,
     return {path: comps for path, (_, comps) in best.items()}
 
 
-def read_text_file(path: Path) -> str | None:
+def read_text_file(path: str | Path) -> str | None:
     """The text of a file worth scanning; ``None`` for binaries and files over 1 MB."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None
-    if b"\0" in data[:8192]:
+    if len(data) > MAX_FILE_BYTES or b"\0" in data[:8192]:
         return None
     return data.decode("utf-8", errors="replace")
 
@@ -348,13 +350,15 @@ def scan_sources(
     aliases: dict[str, list[str]] = {}
     for alias, comp in matcher.names.items():
         aliases.setdefault(comp, []).append(alias)
+    prefix = str(root) + os.sep
     for path, comps in sorted(assign_files(owners, root).items()):
         text = read_text_file(path)
         if text is None:
             result.skipped += 1
             continue
         result.files += 1
-        rel = path.relative_to(root).as_posix() if _inside(path, root) else path.name
+        rel = path[len(prefix) :] if path.startswith(prefix) else os.path.basename(path)
+        rel = rel.replace(os.sep, "/")
         if len(comps) > 1:
             result.shared.append(rel)
         for target, ev in matcher.scan_text(text, rel):
