@@ -52,8 +52,7 @@ IMAGES = [
 def test_image_table(image: str, kind: str, technology: str) -> None:
     guess = infer(image, "anything")
     assert (guess.kind, guess.technology) == (kind, technology)
-    # the spec-v2 kinds join the catalog with issue 11's KindInfo roles
-    assert catalog.is_known_kind(guess.kind) or guess.kind in ("observability", "coordination")
+    assert catalog.is_known_kind(guess.kind)
 
 
 @pytest.mark.parametrize(
