@@ -6,7 +6,8 @@ Generates a source tree of ``--files`` files (Java, Python, Go, JSON, YAML, prop
 nginx configs of 1-8 KB, about one in eight naming another service as a URL, a ``host:port`` or a
 config value; the rest ordinary code), spread over folders named like the services, and times
 :func:`archdesigner.importers.scanning.scan_sources` over it (walk, read, one compiled pattern
-per file, classification). Target: 10,000 files under 5 s.
+per file, classification). Target: 10,000 files under 5 s. Prints wall and CPU medians (the CPU
+time is what the scan costs on a busy machine).
 """
 
 from __future__ import annotations
@@ -64,17 +65,20 @@ def main() -> None:
         names = make_tree(root, args.files, args.services)
         size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
         times: list[float] = []
+        cpu: list[float] = []
         links = 0
         for _ in range(args.runs):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             owners = folders_named_like(root, names)
             result = scan_sources(owners, {n: n for n in names}, root)
             times.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
             links = len(result.links)
         print(
             f"scan of {result.files:,} files ({size / 1e6:.1f} MB, {args.services} services): "
             f"median {statistics.median(times):.2f} s over {args.runs} runs "
-            f"(min {min(times):.2f}, max {max(times):.2f}); {links:,} links with evidence"
+            f"(min {min(times):.2f}, max {max(times):.2f}), CPU median "
+            f"{statistics.median(cpu):.2f} s; {links:,} links with evidence"
         )
 
 

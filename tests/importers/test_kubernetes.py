@@ -322,7 +322,7 @@ def test_cli_reads_stdin_and_tells_the_format_from_the_content() -> None:
     compose = (DATA / "compose" / "flask-redis.yaml").read_text(encoding="utf-8")
     out = run_cli("-", stdin=compose)
     assert out.returncode == 0, out.stderr
-    assert sorted(n["id"] for n in json.loads(out.stdout)["nodes"]) == ["redis", "web"]
+    assert sorted(n["id"] for n in json.loads(out.stdout)["nodes"]) == ["redis", "users", "web"]
 
 
 def test_cli_reads_folders_and_from_forces_the_importer(tmp_path: Path) -> None:

@@ -289,6 +289,7 @@ def _compiled() -> list[tuple[re.Pattern[str], ImageRule]]:
     return [(re.compile(r.pattern, re.IGNORECASE), r) for r in image_rules()]
 
 
+@lru_cache(maxsize=4096)
 def image_path(image: str) -> str:
     """``docker.io/library/postgres:16@sha256:..`` -> ``postgres``; registry, tag, digest off."""
     ref = image.strip().lower().split("@", 1)[0]
