@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from archdesigner.importers.rules import infer
+from archdesigner.importers.image_rules import infer
 
 # (image, service name, Dockerfile FROM or "", command or "", expected kind, expected why)
 TABLE = [
