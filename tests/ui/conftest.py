@@ -24,12 +24,18 @@ class ScriptedDialogs:
         self.answer = "cancel"
         self.open_answer = ""
         self.save_answer = ""
+        self.conflict_answer = "cancel"
+        self.conflicts: list[str] = []
 
     def error(self, title: str, text: str) -> None:
         self.errors.append((title, text))
 
     def ask_save(self, name: str) -> str:
         return self.answer
+
+    def ask_conflict(self, name: str) -> str:
+        self.conflicts.append(name)
+        return self.conflict_answer
 
     def open_path(self, folder: str) -> str:
         return self.open_answer

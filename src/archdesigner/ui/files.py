@@ -46,6 +46,26 @@ class Dialogs:
             QMessageBox.StandardButton.Discard: "discard",
         }.get(QMessageBox.StandardButton(answer), "cancel")
 
+    def ask_conflict(self, name: str) -> str:
+        """The file changed on disk since it was loaded or saved here: "overwrite",
+        "reload", "save_as" or "cancel"."""
+        box = QMessageBox(self.parent)
+        box.setObjectName("conflict_box")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setText(f"{name} was changed on disk since you opened or saved it.")
+        box.setInformativeText(
+            "Another program or window saved it. Overwrite its changes with yours, reload "
+            "the file (your unsaved changes are lost), or save yours under another name?"
+        )
+        buttons = {
+            box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole): "overwrite",
+            box.addButton("Reload", QMessageBox.ButtonRole.ResetRole): "reload",
+            box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole): "save_as",
+            box.addButton(QMessageBox.StandardButton.Cancel): "cancel",
+        }
+        box.exec()
+        return buttons.get(box.clickedButton(), "cancel")
+
     def open_path(self, folder: str) -> str:
         return QFileDialog.getOpenFileName(self.parent, "Open design", folder, FILTER)[0]
 
@@ -64,6 +84,8 @@ class Files:
         self.watcher = QFileSystemWatcher()
         self.watcher.fileChanged.connect(self._on_disk_change)
         self._saved_text: str | None = None
+        #: the file's text as this window last loaded or saved it (the save-conflict check)
+        self._ours: str | None = None
         self.on_external_change: object = None  # callable(path), set by the window
         self.on_recent_changed: object = None
 
@@ -142,8 +164,30 @@ class Files:
             return False
         return self.load(self.editor.path)
 
+    def _conflict(self, path: Path) -> str:
+        """ "overwrite" when saving to ``path`` loses nothing (or the user said so), else the
+        user's answer: the file changed on disk since this window loaded or saved it."""
+        if self.editor.path is None or path != self.editor.path or self._ours is None:
+            return "overwrite"
+        on_disk = _read(path)
+        if on_disk is None or on_disk == self._ours:
+            return "overwrite"
+        return self.dialogs.ask_conflict(self.display_name())
+
     def _write(self, path: Path) -> bool:
-        text = dumps_design(self.editor.design)
+        answer = self._conflict(path)
+        if answer == "reload":
+            return self.load(path) and False
+        if answer == "save_as":
+            return self.save_as()
+        if answer != "overwrite":
+            return False
+        try:
+            text = dumps_design(self.editor.design)
+            text.encode("utf-8")
+        except ValueError as exc:  # NaN or text that is not valid Unicode
+            self.dialogs.error("Cannot save", f"{path}: the design cannot be written ({exc})")
+            return False
         self._unwatch()
         try:
             save_design(self.editor.design, path)
@@ -151,7 +195,7 @@ class Files:
             self.dialogs.error("Cannot save", f"{path}: {exc.strerror or exc}")
             self._watch(self.editor.path)
             return False
-        self._saved_text = text
+        self._saved_text = self._ours = text
         self.editor.mark_saved(path)
         self._watch(path)
         self._remember(path.resolve())
@@ -160,7 +204,7 @@ class Files:
     def _set(self, design: Design, path: Path | None) -> None:
         self._unwatch()
         self.editor.set_design(design, path)
-        self._saved_text = _read(path) if path else None
+        self._saved_text = self._ours = _read(path) if path else None
         self._watch(path)
 
     # --- watching ------------------------------------------------------------------------
