@@ -57,14 +57,15 @@ class Dialogs:
             "Another program or window saved it. Overwrite its changes with yours, reload "
             "the file (your unsaved changes are lost), or save yours under another name?"
         )
-        buttons = {
-            box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole): "overwrite",
-            box.addButton("Reload", QMessageBox.ButtonRole.ResetRole): "reload",
-            box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole): "save_as",
-            box.addButton(QMessageBox.StandardButton.Cancel): "cancel",
-        }
+        buttons: list[tuple[object, str]] = [
+            (box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole), "overwrite"),
+            (box.addButton("Reload", QMessageBox.ButtonRole.ResetRole), "reload"),
+            (box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole), "save_as"),
+            (box.addButton(QMessageBox.StandardButton.Cancel), "cancel"),
+        ]
         box.exec()
-        return buttons.get(box.clickedButton(), "cancel")
+        clicked = box.clickedButton()
+        return next((answer for button, answer in buttons if button is clicked), "cancel")
 
     def open_path(self, folder: str) -> str:
         return QFileDialog.getOpenFileName(self.parent, "Open design", folder, FILTER)[0]
