@@ -342,10 +342,15 @@ class Router:
     def move(self, nid: str, box: Box | None) -> set[str]:
         """A card moved, appeared (``box``) or went (None): returns the links to route
         again: the card's own and those whose routes its new place covers."""
+        old = self.index.boxes.get(nid)
         self.index.put(nid, box)
         dirty = set(self.by_node.get(nid, ()))
-        if box is not None:
-            r = _rect(box, self.clearance / 2)
+        # routes its new place covers, and routes that went around its old place (they may
+        # run straighter now)
+        areas = [] if box is None else [_rect(box, self.clearance / 2)]
+        if old is not None:
+            areas.append(_rect(old, 2 * self.clearance + 3 * self.spacing))
+        for r in areas:
             for lid in self._routes_near(r):
                 pts = self.routes.get(lid, [])
                 if any(segment_hits_rect(a, b, r) for a, b in itertools.pairwise(pts)):

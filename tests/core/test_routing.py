@@ -127,6 +127,9 @@ def test_moving_a_card_reroutes_only_what_it_touches() -> None:
     boxes["c"] = (300.0, 0.0, W, H)
     assert crossings(boxes, [("ab", "a", "b")], new) == []
     assert router.move("x", (0.0, 500.0, W, H)) == {"xy"}
+    # the card leaves: the route around it is straightened
+    assert router.move("c", None) == {"ab"}
+    assert len(router.route({"ab"})["ab"]) == 2
 
 
 def test_a_link_to_its_own_card_loops_outside_it() -> None:

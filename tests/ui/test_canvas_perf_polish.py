@@ -306,11 +306,16 @@ def test_link_drawing_follows_moves_and_selection(make_window: Any, qtbot: Any) 
         return max(abs(c.red() - target.red()), abs(c.green() - target.green()),
                    abs(c.blue() - target.blue())) < 40  # fmt: skip
 
-    assert not near(pixel(w, 151, 0), LIGHT.canvas)  # the link web -> api
-    w.editor.apply(MoveNodes({"web": (0.0, 200.0)}))
+    assert w.scene.wait_for_routes()
     qtbot.wait(10)
-    assert near(pixel(w, 151, 0), LIGHT.canvas)  # gone from its old place
-    x1, y1, x2, y2 = w.scene.links.geom["web-api"][0]
+    assert not near(pixel(w, 110, 0), LIGHT.canvas)  # the link web -> api
+    w.editor.apply(MoveNodes({"web": (0.0, 200.0)}))
+    assert w.scene.wait_for_routes()  # routed around: up from web, across to api at y 0
+    qtbot.wait(10)
+    assert near(pixel(w, 110, 0), LIGHT.canvas)  # gone from its old place
+    x1, y1, x2, y2 = max(
+        w.scene.links.geom["web-api"], key=lambda s: abs(s[2] - s[0]) + abs(s[3] - s[1])
+    )
     mx, my = (x1 + x2) / 2, (y1 + y2) / 2
     assert not near(pixel(w, mx, my), LIGHT.canvas)
     assert not near(pixel(w, mx, my), LIGHT.link_selected)
@@ -318,8 +323,9 @@ def test_link_drawing_follows_moves_and_selection(make_window: Any, qtbot: Any) 
     qtbot.wait(10)
     assert near(pixel(w, mx, my), LIGHT.link_selected)
     w.editor.undo()
+    assert w.scene.wait_for_routes()
     qtbot.wait(10)
-    assert not near(pixel(w, 151, 0), LIGHT.canvas)
+    assert not near(pixel(w, 110, 0), LIGHT.canvas)
 
 
 # --- zoom gestures and the idle build ---------------------------------------------------
@@ -358,8 +364,10 @@ def test_after_a_zoom_gesture_pauses_the_canvas_is_drawn_crisply(
         w.view.viewport().repaint()
     assert w.scene.links.quick
     qtbot.waitUntil(lambda: not w.scene.links.quick, timeout=2000)
+    assert w.scene.wait_for_routes()
     qtbot.wait(20)
     fresh = make_window(design)
+    assert fresh.scene.wait_for_routes()
     fresh.resize(w.size())
     fresh.view.setTransform(w.view.transform())
     qtbot.wait(20)
@@ -377,6 +385,7 @@ def test_after_a_zoom_gesture_pauses_the_canvas_is_drawn_crisply(
 def test_every_link_cell_is_built_while_idle(make_window: Any, qtbot: Any) -> None:
     w = make_window(grid_design(300))
     layer = w.scene.links
+    assert w.scene.wait_for_routes(60.0)
     qtbot.waitUntil(lambda: layer.warm, timeout=5000)
     assert {cell for cell, ids in layer.grid.items() if ids} <= set(layer._cache)
 

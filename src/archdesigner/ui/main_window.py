@@ -7,7 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -270,6 +277,7 @@ class MainWindow(QMainWindow):
                 "minimap",
             ),
         )
+        self._link_style_menu(m.addMenu("&Link Style"))
         m.addSeparator()
         for dock in (self.palette_dock, self.inspector_dock, self.findings_dock):
             m.addAction(dock.toggleViewAction())
@@ -456,6 +464,28 @@ class MainWindow(QMainWindow):
                     [self.palette_dock, self.inspector_dock], [200, 320], Qt.Orientation.Horizontal
                 )
 
+    def _link_style_menu(self, menu: QMenu) -> None:
+        """View > Link Style: links routed around cards with rounded corners, as curves, or
+        straight; the choice is remembered."""
+        group = QActionGroup(menu)
+        chosen = str(self.settings.value("canvas/link_style", "orthogonal"))
+        self.scene.set_link_style(chosen)
+        for style, text in (
+            ("orthogonal", "&Orthogonal (Rounded Corners)"),
+            ("spline", "&Curved"),
+            ("straight", "&Straight Lines"),
+        ):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(style == self.scene.link_style)
+            action.setObjectName(f"link_style_{style}")
+            group.addAction(action)
+            action.triggered.connect(lambda _on=False, st=style: self._set_link_style(st))
+
+    def _set_link_style(self, style: str) -> None:
+        self.scene.set_link_style(style)
+        self.settings.setValue("canvas/link_style", style)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save():
             event.ignore()
@@ -463,4 +493,5 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
+        self.scene.stop_routing()
         event.accept()

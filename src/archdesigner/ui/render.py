@@ -64,6 +64,7 @@ def render_png(design: Design, width: int, height: int, *, dark: bool = False) -
     view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     view.show()  # lays out the viewport at its real size before fitting
     QApplication.processEvents()
+    scene.wait_for_routes()
     view.fit_all()
     view.minimap.place()
     image = view.grab()
@@ -72,6 +73,7 @@ def render_png(design: Design, width: int, height: int, *, dark: bool = False) -
     ok = image.save(buffer, "PNG")
     view.close()
     view.deleteLater()
+    scene.stop_routing()
     if not ok:
         raise OSError("Qt could not encode the picture as PNG")
     return bytes(buffer.data().data())

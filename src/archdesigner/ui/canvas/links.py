@@ -12,6 +12,7 @@ mouse move repaints two lines, not every link behind them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -55,6 +56,7 @@ _LABEL.setPixelSize(10)
 _LABEL_FM = QFontMetricsF(_LABEL)
 
 Segment = tuple[float, float, float, float]
+Point = tuple[float, float]
 
 
 Cell = tuple[int, int, int]  # (level, column, row)
@@ -124,6 +126,43 @@ def clip(seg: Segment, left: float, top: float, right: float, bottom: float) -> 
     return (x1 + t0 * dx, y1 + t0 * dy, x1 + t1 * dx, y1 + t1 * dy)
 
 
+def _arrowhead(segs: list[Segment]) -> QPolygonF:
+    """The arrowhead at the end of a link's last segment."""
+    x1, y1, x2, y2 = segs[-1]
+    dx, dy = x2 - x1, y2 - y1
+    ln = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / ln, dy / ln
+    return QPolygonF(
+        [
+            QPointF(x2, y2),
+            QPointF(x2 - ux * ARROW_LEN - uy * 4.5, y2 - uy * ARROW_LEN + ux * 4.5),
+            QPointF(x2 - ux * ARROW_LEN + uy * 4.5, y2 - uy * ARROW_LEN - ux * 4.5),
+        ]
+    )
+
+
+def _label_segment(segs: list[Segment]) -> Segment:
+    """The segment a link's label sits on: the last or first when long enough (a route's
+    middle legs are often shared with other links of the same card), else the longest."""
+
+    def size(s: Segment) -> float:
+        return abs(s[2] - s[0]) + abs(s[3] - s[1])
+
+    ends = [s for s in (segs[-1], segs[0]) if size(s) >= 60.0]
+    return max(ends or segs, key=size)
+
+
+def _label(text: str, segs: list[Segment]) -> tuple[str, float, float] | None:
+    """A link's label and its centre, or None when its segment has no room for it."""
+    x1, y1, x2, y2 = _label_segment(segs)
+    room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
+    if x1 == x2:  # a vertical leg: the label sits across it
+        room += _LABEL_FM.horizontalAdvance(text)
+    if room <= _LABEL_FM.horizontalAdvance(text) + 8:
+        return None
+    return (text, (x1 + x2) / 2, (y1 + y2) / 2)
+
+
 class LinkLayer:
     def __init__(self, theme: Theme, invalidate: Callable[[QRectF, bool], None]) -> None:
         """``invalidate(rect, foreground)`` asks the views to redraw an area of the
@@ -140,6 +179,10 @@ class LinkLayer:
         self.by_node: dict[str, set[str]] = {}
         self.by_pair: dict[tuple[str, str], list[str]] = {}
         self.geom: dict[str, list[Segment]] = {}
+        #: routes around the cards (see canvas/routes.py): the two card centres each was
+        #: computed for, and the drawn points; used while both cards are still there
+        self.routed: dict[str, tuple[tuple[Point, Point], list[Point]]] = {}
+        self._route_dirty = QRectF()
         self.cells_of: dict[str, set[Cell]] = {}
         #: per link: (dashed, cell of the arrow tip, cell of the label, label)
         self.info: dict[str, _Info] = {}
@@ -150,6 +193,8 @@ class LinkLayer:
         #: link filed there changes (see _CellPaint)
         self._cache: dict[Cell, _CellPaint] = {}
         self._warm_gen = 0
+        #: what to do once every cell's drawing is built (redraws waiting for it)
+        self._after_warm: list[Callable[[], None]] = []
         #: every cell's drawing is built (see warm_up)
         self.warm = True
 
@@ -160,6 +205,7 @@ class LinkLayer:
         self.by_node = {}
         self.by_pair = {}
         self.geom = {}
+        self.routed = {}
         self.cells_of = {}
         self.info = {}
         self.grid = {}
@@ -196,10 +242,21 @@ class LinkLayer:
                 QTimer.singleShot(1, step)
             else:
                 self.warm = True
+                self._run_after_warm()
 
         self.warm = not todo
         if todo:
             QTimer.singleShot(50, step)
+        else:
+            self._run_after_warm()
+
+    def redraw_pending(self) -> bool:
+        return bool(self._after_warm) or not self._route_dirty.isNull()
+
+    def _run_after_warm(self) -> None:
+        after, self._after_warm = self._after_warm, []
+        for fn in after:
+            fn()
 
     def _add(self, link: Link) -> None:
         self.links[link.id] = link
@@ -226,6 +283,7 @@ class LinkLayer:
                 del self.by_pair[self._pair(link)]
         self._unfile(lid)
         self.geom.pop(lid, None)
+        self.routed.pop(lid, None)
         self.info.pop(lid, None)
         self.selected.discard(lid)
         self.floating.discard(lid)
@@ -239,15 +297,28 @@ class LinkLayer:
                 bucket.discard(lid)
 
     def pieces(self, lid: str) -> list[QRectF]:
-        """Small rectangles along a link (one per cell length): what to redraw when it
-        changes. A long diagonal link's bounding box would be most of the view."""
-        out = []
+        """Small rectangles along a link (about one per cell length): what to redraw when it
+        changes. A long diagonal link's bounding box would be most of the view; a route's
+        many short pieces share rectangles."""
+        out: list[QRectF] = []
+        box: list[float] = []  # the running rectangle: left, top, right, bottom
+        last = (0.0, 0.0)
         for x1, y1, x2, y2 in self.geom.get(lid, ()):
             n = max(1, math.ceil(math.hypot(x2 - x1, y2 - y1) / CELL))
-            for i in range(n):
-                ax, ay = x1 + (x2 - x1) * i / n, y1 + (y2 - y1) * i / n
-                bx, by = x1 + (x2 - x1) * (i + 1) / n, y1 + (y2 - y1) * (i + 1) / n
-                out.append(QRectF(QPointF(ax, ay), QPointF(bx, by)).normalized())
+            for i in range(n + 1):
+                x, y = x1 + (x2 - x1) * i / n, y1 + (y2 - y1) * i / n
+                if not box:
+                    box = [x, y, x, y]
+                elif (
+                    max(box[2], x) - min(box[0], x) > CELL or max(box[3], y) - min(box[1], y) > CELL
+                ):
+                    out.append(QRectF(box[0], box[1], box[2] - box[0], box[3] - box[1]))
+                    box = [min(last[0], x), min(last[1], y), max(last[0], x), max(last[1], y)]
+                else:
+                    box = [min(box[0], x), min(box[1], y), max(box[2], x), max(box[3], y)]
+                last = (x, y)
+        if box:
+            out.append(QRectF(box[0], box[1], box[2] - box[0], box[3] - box[1]))
         if out:  # the label sits in the middle
             mid = out[len(out) // 2].center()
             out.append(QRectF(mid.x() - 60, mid.y() - 10, 120, 20))
@@ -322,6 +393,36 @@ class LinkLayer:
         self.selected = {i for i in ids if i in self.links}
         self._flush(rects)
 
+    def apply_routes(self, results: Iterable[tuple[str, tuple[Point, Point], list[Point]]]) -> None:
+        """Routes that arrived from the router (UI thread): links whose cards are still
+        where the route was computed for are drawn along it. What they cover is redrawn
+        at most every few frames (see flush_routes): routes arrive by the hundred."""
+        pos = self.pos_of
+        dirty = self._route_dirty
+        for lid, key, pts in results:
+            link = self.links.get(lid)
+            if link is None:
+                continue
+            self.routed[lid] = (key, pts)
+            if lid in self.floating or key != (pos.get(link.source), pos.get(link.target)):
+                continue
+            dirty = dirty.united(self.link_rect(lid))
+            self._place(lid)
+            dirty = dirty.united(self.link_rect(lid))
+        self._route_dirty = dirty
+        self._grow(dirty)
+
+    def flush_routes(self) -> None:
+        """Redraws what the routes taken in since the last call cover, once the cells
+        they changed are built again in the background (see warm_up): the repaint then
+        only draws."""
+        if self._route_dirty.isNull():
+            return
+        rect = self._route_dirty.adjusted(-14, -14, 14, 14)
+        self._route_dirty = QRectF()
+        self._after_warm.append(lambda: self._flush([rect]))
+        self.warm_up()
+
     # --- geometry ------------------------------------------------------------------------
     def _place(self, lid: str) -> None:
         self._unfile(lid)
@@ -354,12 +455,9 @@ class LinkLayer:
         label_cell = None
         text = link.label or link.protocol
         if text:
-            mid = segs[len(segs) // 2]
-            x1, y1, x2, y2 = mid
-            mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-            room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
-            if room > _LABEL_FM.horizontalAdvance(text) + 8:
-                label, label_cell = (text, mx, my), cell_of(mx, my, mid)
+            label = _label(text, segs)
+            if label is not None:
+                label_cell = cell_of(label[1], label[2], _label_segment(segs))
         far = sum(abs(g[2] - g[0]) + abs(g[3] - g[1]) for g in segs) > FAR * CELL
         return (link.mode == "async", far, tip, label_cell, label)
 
@@ -368,6 +466,10 @@ class LinkLayer:
         b = self.pos_of.get(link.target)
         if a is None or b is None:
             return []
+        routed = self.routed.get(link.id)
+        if routed is not None and routed[1] and routed[0] == (a, b):
+            pts = routed[1]
+            return [(p[0], p[1], q[0], q[1]) for p, q in itertools.pairwise(pts)]
         if link.source == link.target:  # a loop over the card's top-right corner
             x, y = a
             r, t = x + NODE_W / 2 - 30, y - NODE_H / 2
@@ -517,6 +619,10 @@ class LinkLayer:
             else:  # the piece inside the cell: painted without a clip of its own
                 for seg in segs:
                     x1, y1, x2, y2 = seg
+                    if (x1 < left and x2 < left) or (x1 > right and x2 > right):
+                        continue  # a route's other pieces: outside this cell
+                    if (y1 < top and y2 < top) or (y1 > bottom and y2 > bottom):
+                        continue
                     if left <= x1 <= right and left <= x2 <= right and top <= y1 <= bottom:
                         c: Segment | None = seg if top <= y2 <= bottom else clip(seg, *box)
                     else:
@@ -525,19 +631,7 @@ class LinkLayer:
                         path.moveTo(c[0], c[1])
                         path.lineTo(c[2], c[3])
             if tip_cell == cell:
-                x1, y1, x2, y2 = segs[-1]
-                dx, dy = x2 - x1, y2 - y1
-                ln = math.hypot(dx, dy) or 1.0
-                ux, uy = dx / ln, dy / ln
-                arrows.addPolygon(
-                    QPolygonF(
-                        [
-                            QPointF(x2, y2),
-                            QPointF(x2 - ux * 10 - uy * 4.5, y2 - uy * 10 + ux * 4.5),
-                            QPointF(x2 - ux * 10 + uy * 4.5, y2 - uy * 10 - ux * 4.5),
-                        ]
-                    )
-                )
+                arrows.addPolygon(_arrowhead(segs))
             if label is not None and label_cell == cell:
                 labels.append(label)
         done = _CellPaint(paths, arrows, labels, len(ids))
@@ -688,27 +782,13 @@ class LinkLayer:
                     back = (d0 - math.floor(d0 / period) * period) / length
                     c = (c[0] - back * (s[2] - s[0]), c[1] - back * (s[3] - s[1]), c[2], c[3])
                 bucket.append(QLineF(c[0], c[1], c[2], c[3]))
-            x1, y1, x2, y2 = segs[-1]
+            x2, y2 = segs[-1][2], segs[-1][3]
             if lod >= LOD_ARROWS and left <= x2 <= right and top <= y2 <= bottom:
-                dx, dy = x2 - x1, y2 - y1
-                ln = math.hypot(dx, dy) or 1.0
-                ux, uy = dx / ln, dy / ln
-                arrows.addPolygon(
-                    QPolygonF(
-                        [
-                            QPointF(x2, y2),
-                            QPointF(x2 - ux * 10 - uy * 4.5, y2 - uy * 10 + ux * 4.5),
-                            QPointF(x2 - ux * 10 + uy * 4.5, y2 - uy * 10 - ux * 4.5),
-                        ]
-                    )
-                )
+                arrows.addPolygon(_arrowhead(segs))
             text = link.label or link.protocol
-            if lod >= LOD_LABELS and text:
-                x1, y1, x2, y2 = segs[len(segs) // 2]
-                mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-                room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
-                if room > _LABEL_FM.horizontalAdvance(text) + 8:
-                    labels.append((text, mx, my))
+            label = _label(text, segs) if lod >= LOD_LABELS and text else None
+            if label is not None:
+                labels.append(label)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(ids) < 1500)
         pens = self._pens(lod)
         for key, lines in sorted(groups.items()):

@@ -12,6 +12,7 @@ from archdesigner.model import catalog
 from archdesigner.model.design import Node
 from archdesigner.ui.canvas.items import GroupItem, NodeItem
 from archdesigner.ui.canvas.links import LinkLayer
+from archdesigner.ui.canvas.routes import ROUTE_LIMIT, STYLES, RouteService
 from archdesigner.ui.editor import Editor
 from archdesigner.ui.theme import GROUP_HEADER, GROUP_PAD, NODE_H, NODE_W, Theme, current_theme
 
@@ -48,6 +49,10 @@ class DesignScene(QGraphicsScene):
         self.pos_of: dict[str, tuple[float, float]] = {}
         self.members: dict[str | None, set[str]] = {}
         self.links = LinkLayer(self.theme, self._links_dirty)
+        #: View > Link Style (see canvas/routes.py); the router starts with the first
+        #: design small enough to route
+        self.link_style = "orthogonal"
+        self.router: RouteService | None = None
         self.overview = False
         self.dragging = False
         self._overview_img: QImage | None = None
@@ -83,6 +88,7 @@ class DesignScene(QGraphicsScene):
         for node in design.nodes:
             self._add_node_item(node)
         self.links.rebuild(design.links, self.pos_of)
+        self._reset_routes()
         self._on_decorations(set(self.editor.decorations))
         self.refresh_groups()
         self._update_scene_rect()
@@ -118,6 +124,60 @@ class DesignScene(QGraphicsScene):
             self.invalidate(QRectF(-1e7, -1e7, 2e7, 2e7), layer)
         else:
             self.invalidate(rect, layer)
+
+    # --- link routes ---------------------------------------------------------------------
+    def _box(self, nid: str) -> tuple[float, float, float, float] | None:
+        p = self.pos_of.get(nid)
+        return None if p is None else (p[0], p[1], NODE_W, NODE_H)
+
+    def _reset_routes(self) -> None:
+        """Routes every link anew (off the UI thread) when the design is small enough."""
+        design = self.editor.design
+        wanted = self.link_style != "straight" and 0 < len(design.nodes) <= ROUTE_LIMIT
+        if not wanted:
+            if self.router is not None:
+                self.router.reset({}, {}, "straight")
+            return
+        if self.router is None:
+            self.router = RouteService(self.links.apply_routes, self.links.flush_routes)
+        boxes = {nid: (x, y, NODE_W, NODE_H) for nid, (x, y) in self.pos_of.items()}
+        links = {lk.id: (lk.source, lk.target) for lk in design.links}
+        self.router.reset(boxes, links, self.link_style)
+
+    def set_link_style(self, style: str) -> None:
+        """ "orthogonal" (rounded corners), "spline" (wide curves) or "straight"."""
+        if style not in STYLES or style == self.link_style:
+            return
+        self.link_style = style
+        if style == "straight":
+            self.links.apply_routes(
+                (lid, key, []) for lid, (key, _pts) in list(self.links.routed.items())
+            )
+            self.links.flush_routes()
+        self._reset_routes()
+
+    def stop_routing(self) -> None:
+        """Ends the router's thread (the scene is going away)."""
+        if self.router is not None:
+            self.router.stop()
+            self.router = None
+
+    def routes_pending(self) -> bool:
+        """Routes being computed, or arrived and not drawn yet."""
+        return self.router is not None and (self.router.busy() or self.links.redraw_pending())
+
+    def wait_for_routes(self, timeout: float = 30.0) -> bool:
+        """Lets the router finish (for pictures and tests); False if it did not in time."""
+        from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+
+        deadline = QDeadlineTimer(int(timeout * 1000))
+        while self.routes_pending():
+            if deadline.hasExpired():
+                return False
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            if self.router is not None:
+                self.router._collect()
+        return True
 
     def _frame_dirty(self, rect: QRectF) -> None:
         self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
@@ -169,12 +229,22 @@ class DesignScene(QGraphicsScene):
             self.pos_of[nid] = (node.position.x, node.position.y)
             moved.append(nid)
         self.links.nodes_moved(moved)
+        if self.router is not None:
+            self.router.boxes({nid: self._box(nid) for nid in ids})
         self.refresh_groups()
         self._update_scene_rect()
         self._overview_img = None  # the view's overview picture repaints what edits touch
 
     def _on_links(self, ids: set[str]) -> None:
         self.links.update_links(ids, self.editor._snap_links)
+        if self.router is not None:
+            current = self.editor._snap_links
+            self.router.links(
+                {
+                    lid: (current[lid].source, current[lid].target) if lid in current else None
+                    for lid in ids
+                }
+            )
         self.selection_changed.emit()
         self._overview_img = None
 

