@@ -203,9 +203,13 @@ def test_opening_designs_from_the_desktop_shows_a_window_for_each(tmp_path: Path
         "#!/bin/sh\n"
         f'gio launch "{prefix}/applications/{APP_ID}.desktop" '
         + " ".join(f'"{d}"' for d in designs)
-        + "\nfor i in $(seq 40); do\n"
-        "  n=$(xwininfo -root -tree | grep '(\"archdesigner\"' | grep -vc ' 1x1+')\n"
-        '  [ "$n" -ge 2 ] && break\n'
+        # wait for each file's title, not just for two windows: a window shows its file's
+        # name only once the file has loaded
+        + "\nfor i in $(seq 120); do\n"
+        "  t=$(xwininfo -root -tree | grep '(\"archdesigner\"' | grep -v ' 1x1+')\n"
+        "  if true"
+        + "".join(f" && echo \"$t\" | grep -qF '{d.name}'" for d in designs)
+        + "; then break; fi\n"
         "  sleep 0.5\n"
         "done\n"
         "xwininfo -root -tree | grep '(\"archdesigner\"' | grep -v ' 1x1+'\n"
