@@ -108,7 +108,8 @@ def test_rule_docs_open_inside_the_app(qtbot: Any, app_window: Any) -> None:
     features: Features = window.features
     db = draw_three_tier(window)["database"]
     wait_for_lint(qtbot, features)
-    features.panel.set_subject_filter(db)
+    features.panel.only_selected.setChecked(True)
+    features.panel.set_selected_subject(db)
     features.panel.table.selectRow(0)
     with qtbot.waitSignal(features.panel.docs_requested):
         features.panel.docs_button.click()

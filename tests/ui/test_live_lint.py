@@ -69,15 +69,58 @@ def test_panel_filters_sorts_and_links_to_the_canvas(qtbot: Any, app_window: Any
     panel.table.selectRow(row)
     panel._clicked(panel.model.index(row, 1))
     assert window.scene.selected_nodes() == [ids["service"]]
-    # the canvas selection filtered the panel; the clicked finding stays current
+    # ...without filtering the list: every finding stays listed, the clicked one current
+    assert len(panel.model.shown) == total
     assert panel.current() is not None and panel.current().subject == ids["service"]
     centre = window.view.mapToScene(window.view.viewport().rect().center())
     assert abs(centre.x() - 300) < 5 and abs(centre.y()) < 5
-    # selecting a node filters the panel to it
+    # selecting a node filters the panel only with the explicit toggle on
     window.scene.select([ids["database"]])
+    assert len(panel.model.shown) == total
+    panel.only_selected.setChecked(True)
     assert panel.model.shown and {f.subject for f in panel.model.shown} == {ids["database"]}
     window.scene.clear_all()
     assert len(panel.model.shown) == total
+    panel.only_selected.setChecked(False)
+    # the counts per severity stay in view
+    counts = {s: sum(f.severity == s for f in panel.model.shown) for s in ("error", "warning")}
+    assert f"({counts['error']})" in panel.severity_buttons["error"].text()
+    assert f"({counts['warning']})" in panel.severity_buttons["warning"].text()
+
+
+def test_f8_walks_every_finding_and_a_fix_moves_on(qtbot: Any, app_window: Any) -> None:
+    window = app_window()
+    features: Features = window.features
+    draw_three_tier(window)
+    wait_for_lint(qtbot, features)
+    panel = features.panel
+    total = len(panel.model.shown)
+    assert total >= 2
+    seen = []
+    for _ in range(total):
+        features.next_finding_action.trigger()
+        f = panel.current()
+        assert f is not None
+        seen.append(f.fingerprint)
+        if f.subject_type == "node":  # shown on the canvas
+            assert window.scene.selected_nodes() == [f.subject]
+        assert len(panel.model.shown) == total  # never filtered
+    assert len(set(seen)) == total  # each finding once
+    features.next_finding_action.trigger()  # wraps around
+    assert panel.current().fingerprint == seen[0]
+    features.prev_finding_action.trigger()
+    assert panel.current().fingerprint == seen[-1]
+    # applying a fix keeps the list's place: the next finding becomes current
+    row = next(i for i, f in enumerate(panel.model.shown) if f.fix is not None)
+    panel.table.selectRow(row)
+    fixed = panel.current()
+    assert features.apply_fix(fixed)
+    qtbot.waitUntil(lambda: all(f.fingerprint != fixed.fingerprint for f in panel.model.shown))
+    wait_for_lint(qtbot, features)
+    assert panel.current() is not None
+    assert panel.current().fingerprint != fixed.fingerprint
+    assert panel.table.currentIndex().row() == min(row, len(panel.model.shown) - 1)
+    assert "Showing" not in panel.empty_label.text()
 
 
 def test_stale_results_are_dropped(qtbot: Any, app_window: Any) -> None:

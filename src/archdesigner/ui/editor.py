@@ -31,6 +31,8 @@ class Decoration:
     badge: str = ""
     badge_color: QColor | None = None
     outline: QColor | None = None
+    #: a dashed outline (info findings), never mistaken for the selection's solid one
+    outline_dashed: bool = False
     tint: QColor | None = None
     dimmed: bool = False
     tooltip: str = ""

@@ -144,7 +144,13 @@ class Features(QObject):
         self.lint_settings_action = self._action("Lint &Settings…", self.edit_lint_settings)
         self.plugins_action = self._action("&Plugins…", self.show_plugins)
         self.relint_action = self._action("&Check Design Now", self.lint.lint_now, "F5")
-        for a in (self.simulate_action, self.relint_action, self.lint_settings_action,
+        # as IDEs do: F8 / Shift+F8 walk the findings, each shown on the canvas
+        self.next_finding_action = self._action("&Next Finding", lambda: self.panel.step(1), "F8")
+        self.prev_finding_action = self._action(
+            "&Previous Finding", lambda: self.panel.step(-1), "Shift+F8"
+        )
+        for a in (self.simulate_action, self.relint_action, self.next_finding_action,
+                  self.prev_finding_action, self.lint_settings_action,
                   self.plugins_action):  # fmt: skip
             tools.addAction(a)
         view = _menu(w, "View")
@@ -185,7 +191,7 @@ class Features(QObject):
             parts = [
                 f"<span style='color:#dc2626'>● {c['error']} errors</span>",
                 f"<span style='color:#d97706'>● {c['warning']} warnings</span>",
-                f"<span style='color:#2563eb'>● {c['info']} info</span>",
+                f"<span style='color:#0e7490'>● {c['info']} info</span>",
             ]
             text = " ".join(parts)
             if self.lint.busy:
@@ -261,11 +267,11 @@ class Features(QObject):
         nodes = self.scene.selected_nodes()
         links = self.scene.selected_links()
         if len(nodes) == 1 and not links:
-            self.panel.set_subject_filter(nodes[0])
+            self.panel.set_selected_subject(nodes[0])
         elif len(links) == 1 and not nodes:
-            self.panel.set_subject_filter(links[0])
+            self.panel.set_selected_subject(links[0])
         else:
-            self.panel.set_subject_filter("")
+            self.panel.set_selected_subject("")
 
     # --- canvas context menu and Escape ------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -225,9 +225,20 @@ class FindingsPanel(QWidget):
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self._filters_changed)
         bar.addWidget(self.search_box, 1)
+        #: clicking a finding selects its subject but never filters the list; this toggle
+        #: does, explicitly: only the findings of the component selected on the canvas
+        self.only_selected = QToolButton()
+        self.only_selected.setCheckable(True)
+        self.only_selected.setText("Only this component")
+        self.only_selected.setToolTip(
+            "Show only the findings of the component selected on the canvas"
+        )
+        self.only_selected.toggled.connect(lambda _on: self._apply_selected())
+        bar.addWidget(self.only_selected)
+        self.selected_subject = ""
         self.subject_chip = QPushButton()
-        self.subject_chip.setToolTip("Only the selected node's findings are shown: show all")
-        self.subject_chip.clicked.connect(lambda: self.set_subject_filter(""))
+        self.subject_chip.setToolTip("Only the selected component's findings are shown: show all")
+        self.subject_chip.clicked.connect(lambda: self.only_selected.setChecked(False))
         self.subject_chip.hide()
         bar.addWidget(self.subject_chip)
         self.fix_button = QPushButton("Apply fix")
@@ -276,10 +287,14 @@ class FindingsPanel(QWidget):
         self.empty_label.show()
 
     def set_findings(self, findings: list[Finding]) -> None:
+        """A new lint result. The list keeps its place: the current finding stays current,
+        or, when it went away (it was fixed), the one that took its row."""
         self.empty_label.setStyleSheet("color: gray;")
         current = self.current()
         key = current.fingerprint if current is not None else None
+        row = self.table.currentIndex().row()
         self.model.set_findings(findings)
+        self._count_severities(findings)
         rules = sorted({f.rule_id for f in findings})
         chosen = self.rule_box.currentData()
         self.rule_box.blockSignals(True)
@@ -292,9 +307,43 @@ class FindingsPanel(QWidget):
         self.rule_box.blockSignals(False)
         if i < 0 and chosen:
             self._filters_changed()
-        if key is not None:
-            self.select_fingerprint(key)
+        if key is not None and not self.select_fingerprint(key) and self.model.shown:
+            self.table.selectRow(min(row, len(self.model.shown) - 1))
         self._update_status()
+
+    def _count_severities(self, findings: list[Finding]) -> None:
+        """The severity toggles show how many findings each has (always visible)."""
+        counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
+        for f in findings:
+            if not getattr(f, "suppressed", False) and f.severity in counts:
+                counts[f.severity] += 1
+        for sev, b in self.severity_buttons.items():
+            b.setText(f"{sev.capitalize()}s ({counts[sev]})")
+
+    def set_selected_subject(self, subject: str) -> None:
+        """What is selected on the canvas: filters the list only with "Only this
+        component" on."""
+        self.selected_subject = subject
+        self._apply_selected()
+
+    def _apply_selected(self) -> None:
+        self.set_subject_filter(self.selected_subject if self.only_selected.isChecked() else "")
+
+    def step(self, delta: int) -> Finding | None:
+        """Makes the next (``delta`` 1) or previous (-1) finding of the list current,
+        wrapping around, and announces it as if clicked (F8 / Shift+F8)."""
+        n = len(self.model.shown)
+        if n == 0:
+            return None
+        row = self.table.currentIndex().row()
+        row = (0 if delta > 0 else n - 1) if row < 0 else (row + delta) % n
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        f = self.model.finding(row)
+        self._update_buttons()
+        if f is not None:
+            self.activated.emit(f)
+        return f
 
     def set_subject_filter(self, subject: str) -> None:
         if subject == self.model.subject:

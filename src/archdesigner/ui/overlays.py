@@ -28,7 +28,7 @@ from archdesigner.ui.editor import Decoration, Editor
 SEVERITY_COLORS = {
     "error": QColor("#dc2626"),
     "warning": QColor("#d97706"),
-    "info": QColor("#2563eb"),
+    "info": QColor("#0e7490"),  # teal: the selection is blue
 }
 UTIL_GREEN = QColor(22, 163, 74, 70)
 UTIL_AMBER = QColor(245, 158, 11, 95)
@@ -199,11 +199,13 @@ class Overlays:
         findings = self.node_findings.get(node_id, [])
         badge = ""
         badge_color = outline = tint = None
+        dashed = False
         tips: list[str] = []
         if findings:
             sev = worst(findings)
             badge = str(len(findings))
             badge_color = outline = SEVERITY_COLORS[sev]
+            dashed = sev == "info"
             tips.append(findings_tooltip(findings))
         if self.show_utilization and node_id in self.utilization:
             offered, capacity = self.utilization[node_id]
@@ -217,6 +219,7 @@ class Overlays:
         if self.failing is not None:
             if node_id in self.failing:
                 outline, tint = FAIL_OUTLINE, FAIL_TINT
+                dashed = False
                 why = "fails itself" if node_id in self.failure_roots else "fails with it"
                 tips.append(f"<b>Failure simulation</b>: {why}")
             else:
@@ -227,6 +230,7 @@ class Overlays:
             badge=badge,
             badge_color=badge_color,
             outline=outline,
+            outline_dashed=dashed,
             tint=tint,
             dimmed=dimmed,
             tooltip="<br>".join(tips),

@@ -37,7 +37,14 @@ _BADGE.setWeight(QFont.Weight.DemiBold)
 _GROUP = QFont()
 _GROUP.setPixelSize(12)
 _GROUP.setWeight(QFont.Weight.DemiBold)
+_TITLE2 = QFont(_TITLE)
+_TITLE2.setPixelSize(11)
 _TITLE_FM = QFontMetricsF(_TITLE)
+_TITLE2_FM = QFontMetricsF(_TITLE2)
+#: width of a card's title line (the icon takes the rest); a two-line title has a smaller
+#: icon and more room
+TITLE_ROOM = NODE_W - 66
+TITLE2_ROOM = NODE_W - 54
 _SUB_FM = QFontMetricsF(_SUB)
 _BADGE_FM = QFontMetricsF(_BADGE)
 _GROUP_FM = QFontMetricsF(_GROUP)
@@ -55,6 +62,28 @@ _NODE_BOUNDS = QRectF(-NODE_W / 2 - 10, -NODE_H / 2 - 10, NODE_W + 20, NODE_H + 
 
 NODE_TYPE = 65536 + 1  # QGraphicsItem.UserType + 1
 GROUP_TYPE = 65536 + 2
+
+
+def wrap_title(
+    text: str, fm: QFontMetricsF, fm2: QFontMetricsF, room: float, room2: float
+) -> list[str]:
+    """A card's title: one line when it fits (``fm``), else two lines in the smaller font
+    (``fm2``), broken after a space, '-', '_', '.' or '/' where possible; the second line
+    is elided in the middle only when even two lines are too short."""
+    text = " ".join(text.split())
+    if fm.horizontalAdvance(text) <= room:
+        return [text]
+    room = room2
+    hard = soft = 0  # the longest first line that fits; the longest ending at a break
+    for i in range(1, len(text)):
+        if fm2.horizontalAdvance(text[:i]) > room:
+            break
+        hard = i
+        if text[i - 1] in " -_./":
+            soft = i
+    cut = soft if soft and fm2.horizontalAdvance(text[soft:].lstrip()) <= room else hard
+    first, rest = text[:cut].rstrip(), text[cut:].lstrip()
+    return [first, fm2.elidedText(rest, Qt.TextElideMode.ElideMiddle, room)]
 
 
 def replica_badge(node: Node) -> str:
@@ -122,7 +151,7 @@ class NodeItem(QGraphicsItem):
         node = self.node
         info = catalog.kind_info(node.kind)
         self._accent = self.theme.category(info.category if info else "")
-        self._title = _TITLE_FM.elidedText(node.label, _ELIDE, NODE_W - 64)
+        self._title = wrap_title(node.label, _TITLE_FM, _TITLE2_FM, TITLE_ROOM, TITLE2_ROOM)
         sub = node.technology or (info.display_name if info else node.kind)
         self._badge = replica_badge(node)
         badge_w = _BADGE_FM.horizontalAdvance(self._badge) + 12 if self._badge else 0
@@ -190,6 +219,8 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(_AA)
         if deco is not None and deco.outline is not None:
             border = QPen(deco.outline, 2.0)
+            if deco.outline_dashed:  # an info finding: not to be taken for the selection
+                border.setStyle(Qt.PenStyle.DashLine)
         elif selected:
             border = QPen(t.selection, 2.0)
         else:
@@ -221,18 +252,22 @@ class NodeItem(QGraphicsItem):
             painter.drawPixmap(QRectF(-20, -20, 40, 40), pm, QRectF(pm.rect()))
             self._paint_decoration(painter, rect)
             return
+        two = len(self._title) > 1  # a long name on two lines, a smaller font and icon
+        icon = 24 if two else 32
         pm = kind_pixmap(self.node.kind, icon, max(1.0, dpr * lod))
-        painter.drawPixmap(QRectF(rect.left() + 16, -icon / 2, icon, icon), pm, QRectF(pm.rect()))
-        x = rect.left() + 58
+        painter.drawPixmap(QRectF(rect.left() + 14, -icon / 2, icon, icon), pm, QRectF(pm.rect()))
+        x = rect.left() + (46 if two else 58)
         painter.setPen(t.text)
-        painter.setFont(_TITLE)
-        painter.drawText(QPointF(x, -3), self._title)
+        painter.setFont(_TITLE2 if two else _TITLE)
+        for i, line in enumerate(self._title):
+            painter.drawText(QPointF(x, (-12.0 + 14.0 * i) if two else -3.0), line)
+        sub_y = 20.0 if two else 15.0
         painter.setPen(t.subtext)
         painter.setFont(_SUB)
-        painter.drawText(QPointF(x, 15), self._sub)
-        if self._badge:
+        painter.drawText(QPointF(x, sub_y), self._sub)
+        if self._badge:  # on the technology's line, which leaves room for it
             w = self._badge_w
-            br = QRectF(rect.right() - 10 - w, 4.5, w, 16)
+            br = QRectF(rect.right() - 10 - w, sub_y - 10.5, w, 16)
             painter.setPen(_NO_PEN)
             painter.setBrush(t.badge)
             painter.drawRoundedRect(br, 8, 8)
@@ -255,7 +290,7 @@ class NodeItem(QGraphicsItem):
         if deco is None or not deco.badge:
             return
         w = max(20.0, _BADGE_FM.horizontalAdvance(deco.badge) + 10)
-        br = QRectF(rect.right() - w + 6, rect.top() - 8, w, 18)
+        br = QRectF(rect.right() - w + 6, rect.top() - 12, w, 18)  # above the title's line
         painter.setPen(QPen(self.theme.card, 1.5))
         painter.setBrush(deco.badge_color or QColor("#dc2626"))
         painter.drawRoundedRect(br, 9, 9)
