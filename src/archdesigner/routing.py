@@ -752,12 +752,12 @@ def place_labels(
             continue
         w, h = sizes[lid]
         spot = None
-        for x, y in _label_spots(pts, w, h):
+        for x, y in label_spots(pts, w, h):
             box = (x, y, w + 4, h + 2)
             r = _rect(box)
-            if any(_overlaps(r, cards.rects[n]) for n in cards.near(r)):
+            if any(overlaps(r, cards.rects[n]) for n in cards.near(r)):
                 continue
-            if any(_overlaps(r, placed.rects[n]) for n in placed.near(r)):
+            if any(overlaps(r, placed.rects[n]) for n in placed.near(r)):
                 continue
             spot = (x, y)
             placed.put(lid, box)
@@ -766,11 +766,11 @@ def place_labels(
     return out
 
 
-def _overlaps(a: Rect, b: Rect) -> bool:
+def overlaps(a: Rect, b: Rect) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _label_spots(pts: Sequence[Point], w: float, h: float) -> Iterable[Point]:
+def label_spots(pts: Sequence[Point], w: float, h: float) -> Iterable[Point]:
     legs = list(itertools.pairwise(pts))
     order = [len(legs) - 1, 0, *sorted(range(1, len(legs) - 1), key=lambda i: -_length(*legs[i]))]
     for t in (0.5, 0.3, 0.7):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QPointF
+
 from archdesigner.model import Design, Node, Position
 
 NAMES = [
@@ -14,6 +16,7 @@ NAMES = [
     "Order processing service (EU-1)x",
     "ordering.signalrhub.backend.main",
     "identity-api",
+    "notificationservice",
 ]
 
 
@@ -47,3 +50,26 @@ def test_an_info_outline_is_dashed_and_not_the_selection_colour(make_window: Any
     item.set_decoration(Decoration(badge="1", outline=SEVERITY_COLORS["info"], outline_dashed=True))
     w.view.viewport().repaint()  # paints with a dashed pen, no error
     assert item.decoration is not None and item.decoration.outline_dashed
+
+
+def _dark_pixels_in_the_middle(w: Any) -> int:
+    """Pixels as dark as text in a band across the middle of the canvas."""
+    img = w.view.viewport().grab().toImage()
+    y0 = img.height() // 2 - 10
+    return sum(
+        img.pixelColor(x, y).lightness() < 160
+        for y in range(y0, y0 + 20)
+        for x in range(0, img.width(), 2)
+    )
+
+
+def test_an_empty_canvas_says_what_to_do(make_window: Any, qtbot: Any) -> None:
+    from archdesigner.ui.canvas.view import CanvasView
+
+    w = make_window(Design(format="archdesigner.design", version=1, name=""))
+    assert "palette" in CanvasView.EMPTY_HINT and "Import" in CanvasView.EMPTY_HINT
+    assert _dark_pixels_in_the_middle(w) > 50  # the hint's text
+    w.view.add_node("service", QPointF(-5000, -5000))  # far from the view
+    qtbot.wait(10)
+    assert _dark_pixels_in_the_middle(w) == 0
+    assert w.count_label.text() == "1 node · 0 links"

@@ -123,29 +123,41 @@ def test_the_link_style_is_a_view_menu_choice(make_window: Any, qtbot: Any) -> N
     assert all(len(s) == 1 for s in w.scene.links.geom.values())
 
 
-def test_routing_500_nodes_never_stalls_the_ui(make_window: Any, qtbot: Any) -> None:
-    from benchmarks.gen import generate
-
-    w = make_window(generate(500, seed=2))
+def _tick_gaps(qtbot: Any, until: Any, timeout: float) -> list[float]:
+    """Gaps between the ticks of a 5 ms timer on the UI thread while ``until()`` is false."""
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(5)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
+    end = time.perf_counter() + timeout
+    while not until() and time.perf_counter() < end:
+        qtbot.wait(5)
+    timer.stop()
+    return sorted(b - a for a, b in itertools.pairwise(ticks))
+
+
+def test_routing_500_nodes_never_stalls_the_ui(make_window: Any, qtbot: Any) -> None:
+    from benchmarks.gen import generate
+
+    w = make_window(generate(500, seed=2))
+    assert w.scene.wait_for_routes(120.0)
+    # the machine's own jitter: the same timer on an idle window
+    idle = _tick_gaps(qtbot, lambda: False, 1.0)
     start = time.perf_counter()
     w.scene._reset_routes()
-    assert w.scene.wait_for_routes(120.0)
+    busy = _tick_gaps(qtbot, lambda: not w.scene.routes_pending(), 120.0)
     took = time.perf_counter() - start
-    timer.stop()
-    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert not w.scene.routes_pending(), "routing did not finish"
     assert len(w.scene.links.routed) == len(w.editor.design.links)
     assert crossings(w) == []
-    # on a quiet machine this is about 0.5 s (benchmarks/bench_routing.py)
-    assert took < 60.0
-    # the UI thread keeps handling events while routes are computed and taken in. On the
-    # shared 2-core machine this was written on (load average 10-11) 95% of the gaps were
-    # under 60 ms and a few repaints took up to 0.9 s: the issue's "never over 50 ms" is
-    # not met under such load (docs/app-canvas.md)
-    gaps.sort()
-    assert gaps[len(gaps) // 2] < 0.02, gaps[-5:]
-    assert gaps[int(len(gaps) * 0.9)] < 0.05, gaps[-5:]
+    assert took < 60.0  # about 1 s on a quiet machine (benchmarks/bench_routing.py)
+
+    def p(gaps: list[float], q: float) -> float:
+        return gaps[min(len(gaps) - 1, int(len(gaps) * q))]
+
+    # the UI thread keeps handling events while routes are computed and taken in: beyond
+    # what the idle window shows on this machine, 90% of the gaps stay under 50 ms (on
+    # a loaded 2-core machine a few repaints took longer: docs/app-canvas.md)
+    assert p(busy, 0.5) < p(idle, 0.5) + 0.02, (idle[-5:], busy[-5:])
+    assert p(busy, 0.9) < p(idle, 0.9) + 0.05, (idle[-5:], busy[-5:])

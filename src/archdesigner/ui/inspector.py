@@ -32,6 +32,11 @@ from archdesigner.ui.editor import Editor
 GROUP_KINDS = ("region", "zone", "network", "cluster", "boundary")
 
 
+def _count(n: int, word: str) -> str:
+    """ "1 node", "2 nodes"."""
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 class Page(QWidget):
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -160,7 +165,7 @@ class Inspector(QScrollArea):
             p.subtitle.setText(
                 f"{total} items selected"
                 if total
-                else f"{len(d.nodes)} nodes, {len(d.links)} links"
+                else f"{_count(len(d.nodes), 'node')}, {_count(len(d.links), 'link')}"
             )
             self.stack.setCurrentWidget(p)
 

@@ -431,7 +431,10 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         d = self.editor.design
-        self.count_label.setText(f"{len(d.nodes)} nodes · {len(d.links)} links")
+        self.count_label.setText(
+            f"{len(d.nodes)} node{'s' if len(d.nodes) != 1 else ''} · "
+            f"{len(d.links)} link{'s' if len(d.links) != 1 else ''}"
+        )
 
     def _update_enabled(self) -> None:
         s = self.scene

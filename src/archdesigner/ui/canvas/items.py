@@ -74,6 +74,8 @@ def wrap_title(
     if fm.horizontalAdvance(text) <= room:
         return [text]
     room = room2
+    if fm2.horizontalAdvance(text) <= room:
+        return [text, ""]  # one line in the smaller font
     hard = soft = 0  # the longest first line that fits; the longest ending at a break
     for i in range(1, len(text)):
         if fm2.horizontalAdvance(text[:i]) > room:
@@ -259,9 +261,10 @@ class NodeItem(QGraphicsItem):
         x = rect.left() + (46 if two else 58)
         painter.setPen(t.text)
         painter.setFont(_TITLE2 if two else _TITLE)
+        one = not two or not self._title[1]
         for i, line in enumerate(self._title):
-            painter.drawText(QPointF(x, (-12.0 + 14.0 * i) if two else -3.0), line)
-        sub_y = 20.0 if two else 15.0
+            painter.drawText(QPointF(x, -3.0 if one else (-12.0 + 14.0 * i)), line)
+        sub_y = 15.0 if one else 20.0
         painter.setPen(t.subtext)
         painter.setFont(_SUB)
         painter.drawText(QPointF(x, sub_y), self._sub)

@@ -181,7 +181,7 @@ class LinkLayer:
         self.geom: dict[str, list[Segment]] = {}
         #: routes around the cards (see canvas/routes.py): the two card centres each was
         #: computed for, and the drawn points; used while both cards are still there
-        self.routed: dict[str, tuple[tuple[Point, Point], list[Point]]] = {}
+        self.routed: dict[str, tuple[tuple[Point, Point], list[Point], Point | None]] = {}
         self._route_dirty = QRectF()
         self.cells_of: dict[str, set[Cell]] = {}
         #: per link: (dashed, cell of the arrow tip, cell of the label, label)
@@ -393,17 +393,19 @@ class LinkLayer:
         self.selected = {i for i in ids if i in self.links}
         self._flush(rects)
 
-    def apply_routes(self, results: Iterable[tuple[str, tuple[Point, Point], list[Point]]]) -> None:
+    def apply_routes(
+        self, results: Iterable[tuple[str, tuple[Point, Point], list[Point], Point | None]]
+    ) -> None:
         """Routes that arrived from the router (UI thread): links whose cards are still
         where the route was computed for are drawn along it. What they cover is redrawn
         at most every few frames (see flush_routes): routes arrive by the hundred."""
         pos = self.pos_of
         dirty = self._route_dirty
-        for lid, key, pts in results:
+        for lid, key, pts, label in results:
             link = self.links.get(lid)
             if link is None:
                 continue
-            self.routed[lid] = (key, pts)
+            self.routed[lid] = (key, pts, label)
             if lid in self.floating or key != (pos.get(link.source), pos.get(link.target)):
                 continue
             dirty = dirty.united(self.link_rect(lid))
@@ -455,11 +457,22 @@ class LinkLayer:
         label_cell = None
         text = link.label or link.protocol
         if text:
-            label = _label(text, segs)
+            label = self._routed_label(lid, text) or _label(text, segs)
             if label is not None:
                 label_cell = cell_of(label[1], label[2], _label_segment(segs))
         far = sum(abs(g[2] - g[0]) + abs(g[3] - g[1]) for g in segs) > FAR * CELL
         return (link.mode == "async", far, tip, label_cell, label)
+
+    def _routed_label(self, lid: str, text: str) -> tuple[str, float, float] | None:
+        """The label's place the router chose (clear of cards and other labels), while the
+        link is drawn along that route."""
+        routed = self.routed.get(lid)
+        link = self.links.get(lid)
+        if routed is None or routed[2] is None or link is None or not routed[1]:
+            return None
+        if routed[0] != (self.pos_of.get(link.source), self.pos_of.get(link.target)):
+            return None
+        return (text, routed[2][0], routed[2][1])
 
     def _segments(self, link: Link) -> list[Segment]:
         a = self.pos_of.get(link.source)
@@ -786,7 +799,11 @@ class LinkLayer:
             if lod >= LOD_ARROWS and left <= x2 <= right and top <= y2 <= bottom:
                 arrows.addPolygon(_arrowhead(segs))
             text = link.label or link.protocol
-            label = _label(text, segs) if lod >= LOD_LABELS and text else None
+            label = (
+                (self._routed_label(lid, text) or _label(text, segs))
+                if lod >= LOD_LABELS and text
+                else None
+            )
             if label is not None:
                 labels.append(label)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(ids) < 1500)

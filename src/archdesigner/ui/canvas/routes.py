@@ -22,12 +22,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from archdesigner.routing import Box, Point, Router, flatten
+from archdesigner.routing import Box, BoxIndex, Point, Router, flatten, label_spots, overlaps
 
 #: the link styles of View > Link Style (straight: no routing)
 STYLES = ("orthogonal", "spline", "straight")
 #: designs larger than this are not routed (links straight; see docs/app-canvas.md)
 ROUTE_LIMIT = 5000
+#: average width of a character of a link label (10 px font), for placing labels here
+LABEL_CHAR = 6.0
 #: pairs routed between two looks at newer changes
 BATCH = 24
 #: longest stretch of the UI thread spent taking in finished routes per timer tick
@@ -36,8 +38,11 @@ APPLY_BATCH = 8
 #: the canvas redraws what new routes cover at most this often (seconds)
 FLUSH_EVERY = 0.5
 
-#: (link id, (source centre, target centre), drawn points) -- points empty: no route
-Result = tuple[str, tuple[Point, Point], list[Point]]
+#: (link id, (source centre, target centre), drawn points, label centre) -- points empty:
+#: no route; label None: the canvas places it
+Result = tuple[str, tuple[Point, Point], list[Point], Point | None]
+#: what the UI thread tells about a link: its two ends and its label's text
+Ends = tuple[str, str, str]
 
 
 class RouteService(QObject):
@@ -63,7 +68,7 @@ class RouteService(QObject):
     def reset(
         self,
         boxes: Mapping[str, Box],
-        links: Mapping[str, tuple[str, str]],
+        links: Mapping[str, Ends],
         style: str,
     ) -> None:
         """Everything anew (a document was opened)."""
@@ -75,7 +80,7 @@ class RouteService(QObject):
         if changed:
             self._send("boxes", dict(changed))
 
-    def links(self, changed: Mapping[str, tuple[str, str] | None]) -> None:
+    def links(self, changed: Mapping[str, Ends | None]) -> None:
         if changed:
             self._send("links", dict(changed))
 
@@ -125,6 +130,7 @@ class RouteService(QObject):
         # the UI thread gets the interpreter lock back within 1 ms, not Python's 5 ms
         sys.setswitchinterval(0.001)
         router = Router({})
+        labels = _Labels()
         style = "orthogonal"
         gen = 0
         dirty: set[str] = set()
@@ -145,15 +151,18 @@ class RouteService(QObject):
             kind, data = message
             if kind == "reset":
                 gen, boxes, links, style = data
-                router = Router(boxes, ((lid, s, t) for lid, (s, t) in links.items()))
+                router = Router(boxes, ((lid, s, t) for lid, (s, t, _x) in links.items()))
+                labels = _Labels({lid: text for lid, (_s, _t, text) in links.items()})
                 dirty = set(router.links)
             elif kind:
-                style, extra = _apply(router, kind, data, style)
+                style, extra = _apply(router, labels, kind, data, style)
                 dirty |= extra
             if dirty:
-                dirty = self._route_some(router, dirty, style, gen)
+                dirty = self._route_some(router, labels, dirty, style, gen)
 
-    def _route_some(self, router: Router, dirty: set[str], style: str, gen: int) -> set[str]:
+    def _route_some(
+        self, router: Router, labels: _Labels, dirty: set[str], style: str, gen: int
+    ) -> set[str]:
         """Routes a batch of the dirty links' pairs; returns the links still to do."""
         todo: list[str] = []
         pairs: set[tuple[str, str]] = set()
@@ -176,12 +185,14 @@ class RouteService(QObject):
         for pair in pairs:
             for lid in router.by_pair.get(pair, []):
                 dirty.discard(lid)
-                out.append(_result(router, lid, style))
+                out.append((*_result(router, lid, style), labels.place(router, lid)))
         self._outbox.put((gen, out))
         return dirty
 
 
-def _apply(router: Router, kind: str, data: Any, style: str) -> tuple[str, set[str]]:
+def _apply(
+    router: Router, labels: _Labels, kind: str, data: Any, style: str
+) -> tuple[str, set[str]]:
     """Takes in one message from the UI thread; returns the style and the links to route."""
     dirty: set[str] = set()
     if kind == "boxes":
@@ -189,17 +200,45 @@ def _apply(router: Router, kind: str, data: Any, style: str) -> tuple[str, set[s
             dirty |= router.move(nid, box)
     elif kind == "links":
         for lid, ends in data.items():
+            labels.placed.put(lid, None)
             if ends is None:
+                labels.texts.pop(lid, None)
                 dirty |= router.remove_link(lid)
             else:
-                dirty |= router.set_link(lid, *ends)
+                labels.texts[lid] = ends[2]
+                dirty |= router.set_link(lid, ends[0], ends[1])
     elif kind == "style":
         style = data
         dirty = set(router.links)
     return style, dirty
 
 
-def _result(router: Router, lid: str, style: str) -> Result:
+class _Labels:
+    """Where link labels go (worker thread): on their route, clear of the cards and of the
+    labels placed before (see routing.place_labels)."""
+
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        self.texts = texts or {}
+        self.placed = BoxIndex({})
+
+    def place(self, router: Router, lid: str) -> Point | None:
+        self.placed.put(lid, None)
+        text, pts = self.texts.get(lid), router.routes.get(lid)
+        if not text or not pts or len(pts) < 2:
+            return None
+        w, h = len(text) * LABEL_CHAR + 10.0, 16.0
+        for x, y in label_spots(pts, w, h):
+            r = (x - w / 2 - 2, y - h / 2 - 1, x + w / 2 + 2, y + h / 2 + 1)
+            if any(overlaps(r, router.index.rects[n]) for n in router.index.near(r)):
+                continue
+            if any(overlaps(r, self.placed.rects[n]) for n in self.placed.near(r)):
+                continue
+            self.placed.put(lid, (x, y, w + 4, h + 2))
+            return (x, y)
+        return None
+
+
+def _result(router: Router, lid: str, style: str) -> tuple[str, tuple[Point, Point], list[Point]]:
     source, target = router.links[lid]
     a = router.index.boxes.get(source)
     b = router.index.boxes.get(target)

@@ -89,6 +89,7 @@ class DesignScene(QGraphicsScene):
             self._add_node_item(node)
         self.links.rebuild(design.links, self.pos_of)
         self._reset_routes()
+        self.invalidate(QRectF(-1e7, -1e7, 2e7, 2e7), QGraphicsScene.SceneLayer.ForegroundLayer)
         self._on_decorations(set(self.editor.decorations))
         self.refresh_groups()
         self._update_scene_rect()
@@ -141,7 +142,7 @@ class DesignScene(QGraphicsScene):
         if self.router is None:
             self.router = RouteService(self.links.apply_routes, self.links.flush_routes)
         boxes = {nid: (x, y, NODE_W, NODE_H) for nid, (x, y) in self.pos_of.items()}
-        links = {lk.id: (lk.source, lk.target) for lk in design.links}
+        links = {lk.id: (lk.source, lk.target, lk.label or lk.protocol) for lk in design.links}
         self.router.reset(boxes, links, self.link_style)
 
     def set_link_style(self, style: str) -> None:
@@ -151,7 +152,7 @@ class DesignScene(QGraphicsScene):
         self.link_style = style
         if style == "straight":
             self.links.apply_routes(
-                (lid, key, []) for lid, (key, _pts) in list(self.links.routed.items())
+                (lid, key, [], None) for lid, (key, _pts, _l) in list(self.links.routed.items())
             )
             self.links.flush_routes()
         self._reset_routes()
@@ -207,7 +208,13 @@ class DesignScene(QGraphicsScene):
         self.invalidate(QRectF(-1e7, -1e7, 2e7, 2e7), QGraphicsScene.SceneLayer.AllLayers)
 
     # --- following the document ----------------------------------------------------------
+    def _hint_changed(self, was_empty: bool) -> None:
+        """The empty-canvas hint (drawn by the view's foreground) comes or goes."""
+        if was_empty != (not self.nodes and not self.groups):
+            self.invalidate(QRectF(-1e7, -1e7, 2e7, 2e7), QGraphicsScene.SceneLayer.ForegroundLayer)
+
     def _on_nodes(self, ids: set[str]) -> None:
+        was_empty = not self.nodes and not self.groups
         moved: list[str] = []
         for nid in ids:
             node = self.editor.node(nid)
@@ -229,6 +236,7 @@ class DesignScene(QGraphicsScene):
             self.pos_of[nid] = (node.position.x, node.position.y)
             moved.append(nid)
         self.links.nodes_moved(moved)
+        self._hint_changed(was_empty)
         if self.router is not None:
             self.router.boxes({nid: self._box(nid) for nid in ids})
         self.refresh_groups()
@@ -241,7 +249,13 @@ class DesignScene(QGraphicsScene):
             current = self.editor._snap_links
             self.router.links(
                 {
-                    lid: (current[lid].source, current[lid].target) if lid in current else None
+                    lid: (
+                        current[lid].source,
+                        current[lid].target,
+                        current[lid].label or current[lid].protocol,
+                    )
+                    if lid in current
+                    else None
                     for lid in ids
                 }
             )
@@ -249,6 +263,7 @@ class DesignScene(QGraphicsScene):
         self._overview_img = None
 
     def _on_groups(self, ids: set[str]) -> None:
+        was_empty = not self.nodes and not self.groups
         for gid in ids:
             group = self.editor.group(gid)
             item = self.groups.get(gid)
@@ -261,6 +276,7 @@ class DesignScene(QGraphicsScene):
             else:
                 item.set_group(group)
         self.refresh_groups()
+        self._hint_changed(was_empty)
 
     def _on_decorations(self, ids: set[str]) -> None:
         for nid in ids:

@@ -324,6 +324,23 @@ class CanvasView(QGraphicsView):
         s = self.design_scene
         if s.links.floating:
             s.links.paint(painter, QRectF(rect), self.zoom(), floating=True)
+        if not s.nodes and not s.groups:
+            self._draw_empty_hint(painter)
+
+    EMPTY_HINT = "Drag a component from the palette, or File > Import a compose file"
+
+    def _draw_empty_hint(self, painter: QPainter) -> None:
+        """What to do on an empty canvas, in the middle of the view (screen pixels)."""
+        painter.save()
+        painter.resetTransform()
+        font = painter.font()
+        font.setPixelSize(15)
+        painter.setFont(font)
+        painter.setPen(self.design_scene.theme.subtext)
+        painter.drawText(
+            QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter, self.EMPTY_HINT
+        )
+        painter.restore()
 
     def _draw_grid(
         self, painter: QPainter, rect: QRectF, tint: Callable[[QColor], QColor] | None = None

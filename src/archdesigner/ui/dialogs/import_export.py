@@ -75,6 +75,14 @@ def svg_pixmap(data: bytes) -> QPixmap:
     return pm
 
 
+def option_label(name: str) -> str:
+    """An option's label in sentence case: "load_factor" -> "Load factor", "dpi" -> "DPI"."""
+    words = name.split("_")
+    words = [w.upper() if w in ("dpi", "svg", "png", "pdf") else w for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 class ImportDialog(QDialog):
     """Pick compose files, import them, read the report, open the result as a new design."""
 
@@ -288,7 +296,7 @@ class ExportDialog(QDialog):
             w = self._option_widget(opt)
             w.setToolTip(opt.help)
             self.option_widgets[opt.name] = w
-            self.options_form.addRow(opt.name.replace("_", " "), w)
+            self.options_form.addRow(option_label(opt.name), w)
         self.options_box.setVisible(bool(exp.options))
         base = self.window_.editor.path
         stem = (base.name.split(".")[0] if base else self.window_.editor.design.name) or "design"
@@ -329,6 +337,8 @@ class ExportDialog(QDialog):
             dspin.setRange(0.0, 1_000_000.0)
             dspin.setDecimals(2)
             dspin.setValue(float(opt.default or 0.0))
+            if not opt.default:  # 0 means "the program's default": say so, not "0.00"
+                dspin.setSpecialValueText("Default")
             w = dspin
         else:
             edit = QLineEdit("" if opt.default is None else str(opt.default))
