@@ -151,6 +151,7 @@ def test_right_click_on_a_node_opens_its_menu_through_the_canvas(
     event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos))
     QApplication.sendEvent(view.viewport(), event)
     assert fix_text in seen and f"Simulate failure of {db}" in seen
+    assert {"&Copy", "D&uplicate", "&Delete"} <= set(seen)  # the usual edits too
     assert window.scene.selected_nodes() == [db]
     assert editor.node(db).replicas == 2
     qtbot.waitUntil(lambda: "SPF001" not in active_ids(features, db), timeout=1000)

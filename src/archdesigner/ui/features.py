@@ -309,6 +309,12 @@ class Features(QObject):
                 menu.addAction(
                     f"Auto-layout {len(selected)} selected nodes", lambda: self.auto_layout()
                 )
+            # the usual edits of the selection, with their shortcuts shown
+            menu.addSeparator()
+            for key in ("copy", "duplicate", "delete"):
+                action = self.window.actions_.get(key)
+                if action is not None:
+                    menu.addAction(action)
             return menu
         lid = self.scene.links.link_at(scene_pos, 6.0 / max(self.view.zoom(), 0.05))  # type: ignore[arg-type]
         if lid is not None:
