@@ -55,19 +55,27 @@ class FixGuard:
         opts = ctx.design.lint.options.get("SCL005", {})
         depth = opts.get("max_depth", 5)
         self.max_depth = depth if isinstance(depth, int) and not isinstance(depth, bool) else 5
-        self._reach = self._sync_reach()
+        #: per entry (by its index in graph.entries): sync hops the fixes offered in this run
+        #: may add to its chains; every chain of the entry grows by at most this much
+        self._used: list[int] = [0] * len(ctx.graph.entries)
+        self._reach, self._from = self._sync_reach()
+        #: the answer of :meth:`balancer_ok` per service (its hops are reserved once)
+        self._balanced: dict[str, bool] = {}
 
-    def _sync_reach(self) -> list[int]:
+    def _sync_reach(self) -> tuple[list[int], list[int]]:
         """Per sync component: the longest sync chain (in links, cycles walked once) from an
-        entry that SCL005 does not report yet to the end of the component, or -1."""
+        entry that SCL005 does not report yet to the end of the component, or -1; and the
+        bitmask of those entries that reach it (bit k: ``graph.entries[k]``)."""
         sp = paths(self.ctx)
         cond, g = sp.cond, self.ctx.graph
         comp_of = cond.comp_of
         start = [-1] * cond.count
-        for i in g.entry_indexes:
+        mask = [0] * cond.count
+        for k, i in enumerate(g.entry_indexes):
             c = comp_of[i]
             if sp.depth[c] <= self.max_depth:
                 start[c] = max(start[c], 0)
+                mask[c] |= 1 << k
         out: list[list[int]] = [[] for _ in range(cond.count)]
         for link, s, t in g.link_rows:
             if link.mode == "sync" and comp_of[s] != comp_of[t]:
@@ -79,7 +87,8 @@ class FixGuard:
             reach[c] = start[c] + sp.cycle_weight[c]
             for t in out[c]:
                 start[t] = max(start[t], reach[c] + 1)
-        return reach
+                mask[t] |= mask[c]
+        return reach, mask
 
     def hops_ok(self, source: str, target: str | None, extra: int) -> bool:
         """True when making the sync link ``source`` -> ``target`` ``extra`` links longer
@@ -87,11 +96,33 @@ class FixGuard:
         keeps every chain from an entry not yet reported by SCL005 within max_depth."""
         sp = paths(self.ctx)
         index = self.ctx.graph.index
-        reach = self._reach[sp.cond.comp_of[index[source]]]
+        comp = sp.cond.comp_of[index[source]]
+        reach = self._reach[comp]
         if reach < 0:
             return True
         tail = 0 if target is None else 1 + sp.depth[sp.cond.comp_of[index[target]]]
-        return reach + extra + tail <= self.max_depth
+        pending = max((self._used[k] for k in bits_of(self._from[comp])), default=0)
+        return reach + extra + tail + pending <= self.max_depth
+
+    def reserve(self, sources: list[str], extra: int) -> None:
+        """Counts ``extra`` sync hops against every entry that reaches one of ``sources``:
+        the fixes of one run are applied in one pass, so a later offer must leave room for
+        the hops of the earlier ones on the same chains (checked by :meth:`hops_ok`)."""
+        sp = paths(self.ctx)
+        index = self.ctx.graph.index
+        mask = 0
+        for source in sources:
+            mask |= self._from[sp.cond.comp_of[index[source]]]
+        for k in bits_of(mask):
+            self._used[k] += extra
+
+    def take_hops(self, pairs: list[tuple[str, str | None]], extra: int = 1) -> bool:
+        """:meth:`hops_ok` for every (source, target) pair of one fix and, when all are
+        fine, :meth:`reserve` their hops; False (nothing reserved) otherwise."""
+        if not all(self.hops_ok(s, t, extra) for s, t in pairs):
+            return False
+        self.reserve([s for s, _ in pairs], extra)
+        return True
 
     def scale_out_problem(self, node: Node) -> str:
         """Why running 2+ instances of ``node`` would add a finding ("" when it would not,
@@ -125,10 +156,15 @@ class FixGuard:
 
     def balancer_ok(self, node: Node, callers: list[Link]) -> bool:
         """True when one load balancer in front of ``node`` for ``callers`` keeps the
-        promises: ``node`` can scale and no chain grows past max_depth."""
-        if node.scaling_mode == "none":
-            return False
-        return all(self.hops_ok(link.source, node.id, 1) for link in callers)
+        promises: ``node`` can scale and no chain grows past max_depth (its hop is then
+        reserved, see :meth:`take_hops`)."""
+        if node.id in self._balanced:  # SPF001, CAP001 and SCL001 share one balancer
+            return self._balanced[node.id]
+        ok = node.scaling_mode != "none" and self.take_hops(
+            [(link.source, node.id) for link in callers]
+        )
+        self._balanced[node.id] = ok
+        return ok
 
     def existing_balancer(self, node: Node) -> Node | None:
         """A load balancer that already fronts ``node``: its every link goes to ``node``."""
@@ -141,6 +177,18 @@ class FixGuard:
             if all(out.target == node.id for out in g.out_links[lb.id]):
                 return lb
         return None
+
+
+def bits_of(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    out = []
+    k = 0
+    while mask:
+        low = mask & -mask
+        k = low.bit_length() - 1
+        out.append(k)
+        mask ^= low
+    return out
 
 
 def guard(ctx: LintContext) -> FixGuard:

@@ -55,7 +55,7 @@ def _gateway_fix(ctx: LintContext, client: Node) -> Fix | None:
         and guard_.hops_ok(client.id, link.target, 1)
     ]
     fix = None
-    if direct:
+    if direct and guard_.take_hops([(client.id, link.target) for link in direct]):
         gw_id = new_id(ctx, f"{client.id}-gateway")
         fix = Fix(
             f"Put a new API gateway {gw_id} between {client.id} and "
@@ -83,7 +83,10 @@ def _insert_gateway(ctx: LintContext, client: Node, gw_id: str, direct: list[Lin
         required=any(link.required for link in direct),
         calls_per_request=sum(float(link.calls_per_request) for link in direct),
     )
-    edits: list[Edit] = [AddNode(gw), AddLink(into)]
+    # each new link takes the place of the link it replaces in the file (link order decides
+    # where load enters a cycle, so the fix must not move it)
+    where = {x.id: k for k, x in enumerate(ctx.design.links) if x.id in {d.id for d in direct}}
+    edits: list[Edit] = [AddNode(gw)]
     for link in direct:
         edits.append(RemoveLink(link.id))
         out_id = unique_id(f"{gw_id}-{link.target}", taken)
@@ -96,7 +99,8 @@ def _insert_gateway(ctx: LintContext, client: Node, gw_id: str, direct: list[Lin
                 "lint_ignore": [],
             }
         )
-        edits.append(AddLink(out))
+        edits.append(AddLink(out, where.get(link.id)))
+    edits.append(AddLink(into, min(where.values(), default=None)))
     return Compound(tuple(edits), f"Put API gateway {gw_id} in front of the services")
 
 

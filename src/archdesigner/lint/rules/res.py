@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 
 from archdesigner.lint.analysis import path_nodes
 from archdesigner.lint.api import Finding, Fix, LintContext, Option, label, names, rule
@@ -108,7 +107,7 @@ def retry_amplification(ctx: LintContext) -> Iterator[Finding]:
             fix = Fix(
                 f"Set retries to 0 on {names([x.id for x in retrying[1:]])} and every other "
                 f"retrying sync call behind {entry} (keep retries on {keep.id} only)",
-                partial(_retry_once, ctx, entry, keep),
+                _retry_once(ctx, entry, keep),
             )
         detail = " x ".join(f"{1 + x.retries} ({x.id})" for x in retrying)
         yield ctx.finding(
@@ -131,7 +130,8 @@ def retry_amplification(ctx: LintContext) -> Iterator[Finding]:
 def _retry_once(ctx: LintContext, entry: str, keep: Link) -> Compound:
     """Retries 0 on every sync link with retries that a sync path from ``entry`` reaches,
     except ``keep``: one pass leaves at most one retrying level on the entry's paths (fixing
-    one worst path at a time took a pass per path)."""
+    one worst path at a time took a pass per path). Built while the rule runs, on the
+    design as linted (other fixes of the pass may change it before this one applies)."""
     g = ctx.graph
     seen = {entry}
     todo = [entry]

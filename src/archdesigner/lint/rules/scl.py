@@ -128,7 +128,7 @@ def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
                 move_state,
                 applicability="unsafe",
             )
-            if guard(ctx).hops_ok(node.id, None, 1)
+            if guard(ctx).take_hops([(node.id, None)])
             else None,
         )
 
@@ -211,7 +211,7 @@ def _cache_fix(ctx: LintContext, db: Node, callers: list[str]) -> Fix | None:
     nodes = ctx.nodes
     users = [c for c in callers if nodes[c].kind != "client"]
     g = guard(ctx)
-    if not users or not all(g.hops_ok(c, None, 1) for c in users):
+    if not users or not g.take_hops([(c, None) for c in users]):
         return None
     cache_ids = {c: new_id(ctx, f"{c}-cache") for c in users}
 
