@@ -9,12 +9,15 @@ With no arguments, or with design files as arguments, the desktop app opens.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where a parser is built: ``--version`` needs none
+    import argparse
 
 from archdesigner import __version__
 
@@ -49,6 +52,8 @@ def command_modules() -> list[ModuleType]:
 
 def common_options() -> argparse.ArgumentParser:
     """Options every subcommand accepts."""
+    import argparse
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--plugins",
@@ -66,6 +71,8 @@ def build_parser(
     """The whole command line parser; with ``only``, the options of that one command alone
     (``main`` parses one command line: building every command's options cost most of
     ``--help``'s and ``--version``'s start-up). Nothing here imports the model."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="archdesigner",
         description=(
@@ -97,6 +104,9 @@ def _wants_app(argv: Sequence[str], names: set[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in == ["--version"]:  # what argparse would print, without building a parser
+        print(f"archdesigner {__version__}")
+        return EXIT_OK
     mods = command_modules()
     names = {mod.NAME for mod in mods}
     if _wants_app(args_in, names):
