@@ -23,6 +23,8 @@ from .helpers import lint, make
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "resources" / "examples").rglob("*.arch.json"))
 CORPUS = sorted((ROOT / "tests" / "data" / "compose").glob("*.yaml"))
+#: the corpus systems with their true call graphs and a users entry (tests/data/systems)
+SYSTEMS = sorted((ROOT / "tests" / "data" / "systems").glob("*/**/docker-compose.yml"))
 CONFORMANCE = ROOT / "tests" / "data" / "conformance" / "one-of-each.arch.json"
 LOUD = ("error", "warning")
 INSERTED = ("load_balancer", "api_gateway", "queue", "cache")
@@ -303,6 +305,16 @@ def test_examples_fix_without_a_mess(path: Path) -> None:
 def test_imported_corpus_designs_fix_without_a_mess(path: Path) -> None:
     design = ComposeImporter().import_files([path], env={}).design
     check_fixes(design)
+
+
+@pytest.mark.parametrize(
+    "path", SYSTEMS, ids=lambda p: p.parts[-3] if p.parent.name == "src" else p.parent.name
+)
+def test_imported_corpus_systems_fix_without_a_mess(path: Path) -> None:
+    design = ComposeImporter().import_files([path], env={}).design
+    assert any(n.kind == "client" for n in design.nodes)  # the importer adds the users
+    applied = check_fixes(design)
+    assert applied  # these systems have plenty to fix
 
 
 KINDS = ["client", "service", "worker", "function", "database", "cache", "queue", "search",
