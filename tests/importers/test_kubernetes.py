@@ -376,7 +376,7 @@ def _paths(value: object, pre: tuple[object, ...] = ()) -> list[tuple[object, ..
 
 
 def test_malformed_shapes_are_import_errors_never_crashes() -> None:
-    """Any value in any place of real manifests: an ImportError_ naming the object, or a
+    """Any value in any place of real manifests: an ImportInputError naming the object, or a
     design that exports; never another exception."""
     import copy
     import random
@@ -403,7 +403,7 @@ def test_malformed_shapes_are_import_errors_never_crashes() -> None:
         stream = Stream([Obj("f.yaml", 1, d) for d in docs if isinstance(d, dict)])
         try:
             design = KubernetesImporter().import_stream(stream).design
-        except ImportError_ as exc:
+        except ImportInputError as exc:
             assert str(exc).startswith("f.yaml:1: ")
             continue
         KubernetesExporter().export(design)
