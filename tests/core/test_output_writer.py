@@ -147,7 +147,8 @@ def test_import_refuses_to_overwrite_an_existing_design_without_force(
     assert "exists; use --force" in capsys.readouterr().err
     assert design.read_bytes() == before
     assert main(["import", str(compose), "-o", str(design), "-q", "--force"]) == 0
-    assert [n.id for n in load_design(design).nodes] == ["web"]
+    # the importer adds a users entry in front of the only service (issue 12)
+    assert [n.id for n in load_design(design).nodes] == ["web", "users"]
 
 
 def _fail_replace_for(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
