@@ -205,7 +205,7 @@ def test_opening_designs_from_the_desktop_shows_a_window_for_each(tmp_path: Path
         + " ".join(f'"{d}"' for d in designs)
         # wait for each file's title, not just for two windows: a window shows its file's
         # name only once the file has loaded
-        + "\nfor i in $(seq 120); do\n"
+        + "\nfor i in $(seq 360); do\n"
         "  t=$(xwininfo -root -tree | grep '(\"archdesigner\"' | grep -v ' 1x1+')\n"
         "  if true"
         + "".join(f" && echo \"$t\" | grep -qF '{d.name}'" for d in designs)
