@@ -15,7 +15,7 @@ Two layers live here:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -323,21 +323,6 @@ class DesignGraph:
     @cached_property
     def node_list(self) -> list[Node]:
         return list(self.design.nodes)
-
-    def adjacency(self, keep: Callable[[Link], bool] | None = None) -> list[list[int]]:
-        """Successor indexes per node index over the links that ``keep`` accepts (all links
-        when None); parallel links appear once."""
-        idx = self.index
-        adj: list[list[int]] = [[] for _ in self.ids]
-        seen: set[tuple[int, int]] = set()
-        for link in self.design.links:
-            if keep is not None and not keep(link):
-                continue
-            pair = (idx[link.source], idx[link.target])
-            if pair not in seen:
-                seen.add(pair)
-                adj[pair[0]].append(pair[1])
-        return adj
 
     @cached_property
     def kinds(self) -> list[str]:

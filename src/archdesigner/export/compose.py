@@ -35,6 +35,7 @@ from archdesigner.io import design_to_data
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import FORMAT, Design, Link, Node, group_ancestors
+from archdesigner.wording import names
 
 #: Kinds that stand for things outside the deployment; they get no service.
 NOT_DEPLOYED = catalog.NOT_DEPLOYED
@@ -99,9 +100,7 @@ def service_names(
 
 
 def _names(items: list[str]) -> str:
-    shown = ", ".join(items[:MAX_REPORT_NAMES])
-    more = len(items) - MAX_REPORT_NAMES
-    return shown + (f" and {more} more" if more > 0 else "")
+    return names(items, MAX_REPORT_NAMES, and_last=False)
 
 
 def _image_ref(service: str) -> str:

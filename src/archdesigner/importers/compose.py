@@ -10,7 +10,6 @@ written by the compose exporter carries ``x-archdesigner`` and imports back to i
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,20 +40,13 @@ from archdesigner.model.design import (
     Position,
     reference_problems,
 )
+from archdesigner.model.edits import unique_id
 
 XARCH = "x-archdesigner"
-_ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _unique_id(wanted: str, taken: set[str]) -> str:
-    base = _ID_BAD.sub("-", wanted).strip("-._")[:63] or "service"
-    if not base[0].isalnum():
-        base = "s" + base[:62]
-    candidate, n = base, 2
-    while candidate in taken:
-        suffix = f"-{n}"
-        candidate = base[: 63 - len(suffix)] + suffix
-        n += 1
+    candidate = unique_id(wanted, taken, fallback="service")
     taken.add(candidate)
     return candidate
 

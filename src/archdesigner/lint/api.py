@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from archdesigner import wording
 from archdesigner.model.design import Design, Group, Link, Node
 from archdesigner.model.edits import Edit
 
@@ -308,13 +309,7 @@ _SUBJECT_TYPES: dict[type, SubjectType] = {Node: "node", Link: "link", Group: "g
 
 def names(ids: Sequence[str], limit: int = 5) -> str:
     """``a``, ``a and b``, ``a, b and c``, ``a, b, c, d, e and 7 more``: for messages."""
-    items = list(ids)
-    if len(items) > limit:
-        shown = items[:limit]
-        return ", ".join(shown) + f" and {len(items) - limit} more"
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return wording.names(ids, limit)
 
 
 def label(item: Node | Group) -> str:

@@ -29,6 +29,7 @@ from archdesigner.lint.api import (
     Fix,
     LintContext,
     Severity,
+    names,
 )
 from archdesigner.lint.flow import (
     DEFAULT_UTILIZATION_TARGET,
@@ -105,9 +106,6 @@ class LintReport:
             return False
         worst = SEVERITY_RANK[fail_on]
         return any(SEVERITY_RANK[f.severity] <= worst for f in self.active)
-
-    def for_subject(self, subject: str) -> list[Finding]:
-        return [f for f in self.findings if f.subject == subject]
 
 
 # --- selection -------------------------------------------------------------------------------
@@ -262,7 +260,6 @@ def lint_design(
     ignore: Iterable[str] | None = None,
     severity_overrides: Mapping[str, str] | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
-    source_path: str | Path | None = None,
     rules: RuleSet | None = None,
 ) -> LintReport:
     """Lints ``design`` and returns the report. The design is not changed.
@@ -270,10 +267,9 @@ def lint_design(
     ``select`` replaces the design's ``lint.select``; ``ignore`` and ``severity_overrides``
     add to the design's ``lint.ignore`` and ``lint.severity``. ``rules`` reuses an already
     loaded :class:`RuleSet` (the app loads plugins once); otherwise rules are discovered
-    from entry points, the user's plugin folder and ``plugin_dirs``. ``source_path`` is only
-    used in messages. Raises :class:`LintConfigError` for unusable options.
+    from entry points, the user's plugin folder and ``plugin_dirs``. Raises
+    :class:`LintConfigError` for unusable options.
     """
-    del source_path
     if not (isinstance(load_factor, int | float) and math.isfinite(load_factor)):
         raise LintConfigError("load factor", f"expected a number, got {load_factor!r}")
     if load_factor < 0:
@@ -612,6 +608,4 @@ def _unused(
 
 
 def names_of(ids: list[str]) -> str:
-    from archdesigner.lint.api import names
-
     return names(ids, 4)

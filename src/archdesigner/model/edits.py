@@ -697,12 +697,16 @@ def insert_between(design: Design, link_id: str, node: Node, *, text: str = "") 
     )
 
 
-def unique_id(base: str, taken: Iterable[str] | set[str], max_len: int = 63) -> str:
-    """``base`` made into a valid id (pattern of the format) not in ``taken``."""
+def unique_id(
+    base: str, taken: Iterable[str] | set[str], max_len: int = 63, *, fallback: str = "node"
+) -> str:
+    """``base`` made into a valid id (pattern of the format) not in ``taken``; ``fallback``
+    when nothing of ``base`` is usable. The one id generator of nodes, links, groups and
+    imported services."""
     import re
 
     taken_set = taken if isinstance(taken, Set) else set(taken)
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-._") or "node"
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-._") or fallback
     if not cleaned[0].isalnum():
         cleaned = "n" + cleaned
     cleaned = cleaned[:max_len]

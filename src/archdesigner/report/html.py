@@ -20,6 +20,7 @@ from archdesigner.report.model import (
     Summary,
 )
 from archdesigner.report.rulepages import inline_html
+from archdesigner.wording import names
 
 #: Rows of the failure table and the saturation table shown in the page (all are in --json).
 MAX_ROWS = 60
@@ -119,9 +120,7 @@ def _times(factor: float | None) -> str:
 
 
 def _names(ids: tuple[str, ...] | list[str], limit: int = 4) -> str:
-    shown = ", ".join(_e(i) for i in ids[:limit])
-    more = len(ids) - limit
-    return shown + (f" and {more} more" if more > 0 else "") if ids else "—"
+    return names([_e(i) for i in ids], limit, and_last=False) if ids else "—"
 
 
 def _who(nf: NumberedFinding) -> str:

@@ -30,6 +30,7 @@ from archdesigner.graph import DesignGraph
 from archdesigner.model.design import Design
 from archdesigner.ui.editor import Editor
 from archdesigner.ui.overlays import Overlays
+from archdesigner.wording import names
 
 MAX_FACTOR = 100.0
 
@@ -42,8 +43,7 @@ def failing_set(design: Design, nodes: Iterable[str] = (), groups: Iterable[str]
 
 
 def _names(ids: list[str], limit: int = 6) -> str:
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+    return names(ids, limit, and_last=False)
 
 
 class Banner(QFrame):

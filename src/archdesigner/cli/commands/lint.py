@@ -196,8 +196,8 @@ def _lint_files(
             broken = True
             continue
 
-        def lint(d: Design, file: str = file) -> Any:
-            return lint_design(d, source_path=file, **kwargs)
+        def lint(d: Design) -> Any:
+            return lint_design(d, **kwargs)
 
         target = os.path.abspath(file)  # a rule that changes directory moves nothing
         try:
