@@ -29,3 +29,17 @@ def data_dir() -> Path:
 @pytest.fixture
 def examples() -> list[Path]:
     return sorted(EXAMPLES.glob("*.arch.json"))
+
+
+_UI_TESTS = Path(__file__).resolve().parent / "ui"
+_QT_FIXTURES = {"qtbot", "qapp", "window"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every Qt test is marked ``gui``: the tests in tests/ui and any test that asks for a Qt
+    fixture, so ``pytest -m "not gui"`` runs the headless suite without a display."""
+    for item in items:
+        in_ui = _UI_TESTS in Path(str(item.path)).parents
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if in_ui or fixtures & _QT_FIXTURES:
+            item.add_marker(pytest.mark.gui)

@@ -8,7 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from archdesigner.lint import load_rules
+
+# The plugin is an optional, separately installed package: without it these tests are
+# skipped, not failed.
+pytest.importorskip(
+    "archdesigner_security", reason="the archdesigner-security plugin is not installed"
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 _PATH = ROOT / "plugins" / "archdesigner-security" / "tests" / "test_security_rules.py"

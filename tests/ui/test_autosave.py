@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_helpers import app_window, draw_three_tier
 
 from archdesigner.io import loads_design, save_design
 from archdesigner.model import Design
 from archdesigner.ui.autosave import find_recoverable
+
+from .live_helpers import app_window, draw_three_tier
 
 __all__ = ["app_window"]  # the fixture
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from canvas_helpers import check_undo_redo, dump, vp_point
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
+
+from .canvas_helpers import check_undo_redo, dump, vp_point
 
 
 def test_drop_kind_from_palette_adds_node_where_dropped(make_window: Any) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from canvas_helpers import check_undo_redo as check_exactly
-from canvas_helpers import dump, vp_point
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication
+
+from .canvas_helpers import check_undo_redo as check_exactly
+from .canvas_helpers import dump, vp_point
 
 
 def sample() -> Any:

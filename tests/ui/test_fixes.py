@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from live_helpers import active_ids, app_window, draw_three_tier, wait_for_lint
 from PySide6.QtCore import QPointF
 
 from archdesigner.ui.dialogs.lint_settings import LintSettingsDialog
 from archdesigner.ui.dialogs.rule_docs import RuleDocsDialog
 from archdesigner.ui.features import Features
+
+from .live_helpers import active_ids, app_window, draw_three_tier, wait_for_lint
 
 __all__ = ["app_window"]  # the fixture
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from live_helpers import app_window, draw_three_tier, wait_for_lint
 from PySide6.QtCore import QPointF
 
 from archdesigner.io import loads_design
@@ -14,6 +13,8 @@ from archdesigner.model.edits import MoveNodes
 from archdesigner.ui.dialogs.import_export import ExportDialog, ImportDialog
 from archdesigner.ui.dialogs.plugins import PluginsDialog
 from archdesigner.ui.features import Features
+
+from .live_helpers import app_window, draw_three_tier, wait_for_lint
 
 __all__ = ["app_window"]  # the fixture
 

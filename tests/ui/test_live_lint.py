@@ -6,13 +6,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from live_helpers import active_ids, app_window, draw_three_tier, wait_for_lint
 from PySide6.QtCore import QPointF
 
 from archdesigner.model.edits import MoveNodes, UpdateNode
 from archdesigner.ui.features import Features
 from archdesigner.ui.lint_controller import snapshot
 from archdesigner.ui.overlays import BADGE_AT, SEVERITY_COLORS
+
+from .live_helpers import active_ids, app_window, draw_three_tier, wait_for_lint
 
 __all__ = ["app_window"]  # the fixture
 

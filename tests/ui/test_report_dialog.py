@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from live_helpers import app_window
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument
 
@@ -16,6 +15,8 @@ from archdesigner.io import load_design
 from archdesigner.report import build_review, write_json
 from archdesigner.ui.dialogs.report import ReportDialog, svg_image
 from archdesigner.ui.features import Features
+
+from .live_helpers import app_window
 
 __all__ = ["app_window"]  # the fixture
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from live_helpers import active_ids, app_window, wait_for_lint
 from PySide6.QtCore import QPointF, Qt
 
 from archdesigner.model import Design, Group, Link, Node, Position
 from archdesigner.ui.features import Features
 from archdesigner.ui.overlays import UTIL_GREEN, UTIL_RED
 from archdesigner.ui.simulation import failing_set
+
+from .live_helpers import active_ids, app_window, wait_for_lint
 
 __all__ = ["app_window"]  # the fixture
 

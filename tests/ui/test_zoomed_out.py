@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from live_helpers import app_window, draw_three_tier, wait_for_lint
 from PySide6.QtCore import QPointF
 
 from archdesigner.model.edits import MoveNodes, UpdateNode
 from archdesigner.ui.features import Features
 from archdesigner.ui.overlays import BADGE_AT
+
+from .live_helpers import app_window, draw_three_tier, wait_for_lint
 
 __all__ = ["app_window"]  # the fixture
 
