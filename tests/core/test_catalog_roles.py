@@ -47,8 +47,14 @@ def test_v2_kinds_support_the_design_without_being_service_or_datastore() -> Non
 def test_views_behave_as_sets() -> None:
     assert "service" in SERVICE_LIKE and "database" not in SERVICE_LIKE and 3 not in SERVICE_LIKE
     union = SERVICE_LIKE | {"external"}
-    assert isinstance(union, frozenset) and union == SPEC_SERVICE_LIKE | {"external"}
-    assert len(catalog.ROUTING) == 2 and list(catalog.ROUTING) == sorted(SPEC_ROUTING)
+    assert union == SPEC_SERVICE_LIKE | {"external"} and "external" not in SERVICE_LIKE
+    assert len(catalog.ROUTING) == 2 and sorted(catalog.ROUTING) == sorted(SPEC_ROUTING)
+    with pytest.raises(TypeError, match="read-only"):
+        SERVICE_LIKE.add("database")
+    view = catalog.SERVICE_LIKE
+    with pytest.raises(TypeError, match="read-only"):
+        view |= {"database"}
+    assert "database" not in SERVICE_LIKE
 
 
 @pytest.fixture
