@@ -39,7 +39,7 @@ def _menu(window: MainWindow, title: str) -> QMenu:
 
 
 class Features(QObject):
-    """Everything of the second app issue, owned by one object per window."""
+    """Live lint, fixes, simulations, import/export and autosave of one window."""
 
     def __init__(
         self,

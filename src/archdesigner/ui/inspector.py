@@ -283,7 +283,7 @@ class Inspector(QScrollArea):
                 self.scene.select(groups=[value])
 
     def field(self, key: str) -> f.Field:
-        """The field of the page shown now (for tests and the next issue's fixes)."""
+        """The field of the page shown now (tests and fixes that focus a field use it)."""
         page = self.stack.currentWidget()
         assert isinstance(page, Page)
         return page.fields[key]

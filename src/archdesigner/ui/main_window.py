@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         placeholder = QLabel("Findings appear here once the design is checked.")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         placeholder.setStyleSheet("color: gray;")
-        #: the next issue puts the findings panel here (``findings_dock.setWidget(...)``)
+        #: live lint puts its findings panel here (ui/features.py: ``findings_dock.setWidget``)
         self.findings_dock = self._dock(
             "Findings", "findings", placeholder, Qt.DockWidgetArea.BottomDockWidgetArea
         )
