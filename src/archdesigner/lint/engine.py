@@ -39,7 +39,11 @@ from archdesigner.lint.flow import (
     utilization_target,
 )
 from archdesigner.lint.impact import set_impacts
-from archdesigner.lint.isolation import run_with_time_limit
+from archdesigner.lint.isolation import (
+    process_isolation_available,
+    run_in_process,
+    run_with_time_limit,
+)
 from archdesigner.lint.registry import RegisteredRule, RuleSet, load_rules
 from archdesigner.model.design import Design, Group, Link, Node
 from archdesigner.model.edits import Compound, Edit, UpdateLink, UpdateNode
@@ -237,6 +241,27 @@ def _checked(findings: Any, reg: RegisteredRule, graph: DesignGraph) -> tuple[li
 
 
 _FOCUS: ContextVar[frozenset[str] | None] = ContextVar("lint_focus", default=None)
+
+#: How third-party rules run: "process" (a worker process per rule: hard time and memory
+#: limits; the default where fork exists) or "thread" (in this process, time limit only).
+ISOLATIONS = ("process", "thread")
+_ISOLATION: ContextVar[str] = ContextVar(
+    "lint_isolation", default="process" if process_isolation_available() else "thread"
+)
+
+
+@contextmanager
+def isolation(mode: str) -> Iterator[None]:
+    """While open, plugin rules run with this isolation (``--isolation``)."""
+    if mode not in ISOLATIONS:
+        raise ValueError(f"isolation must be one of {', '.join(ISOLATIONS)}, not {mode!r}")
+    if mode == "process" and not process_isolation_available():
+        mode = "thread"
+    token = _ISOLATION.set(mode)
+    try:
+        yield
+    finally:
+        _ISOLATION.reset(token)
 
 
 @contextmanager
@@ -450,13 +475,18 @@ def _run_plugin(
                 f.fix.edit  # noqa: B018
         return found
 
-    outcome = run_with_time_limit(run, time_limit, reg.rule.id)
+    if _ISOLATION.get() == "process":  # the worker has its own copy of everything
+        copy = (design, graph, {})
+        outcome = run_in_process(run, time_limit)
+    else:
+        outcome = run_with_time_limit(run, time_limit, reg.rule.id)
     if outcome.timed_out:
         copies.pop(reg.source, None)  # the abandoned thread may still hold it
         what = f"ran past its time limit of {time_limit:g} s and was stopped"
         return [], _crash(reg, crash_severity, what, f"time limit of {time_limit:g} s exceeded")
     if outcome.error:
-        return [], _crash(reg, crash_severity, f"raised {outcome.error}", outcome.details)
+        what = outcome.error if outcome.error.startswith("ended") else f"raised {outcome.error}"
+        return [], _crash(reg, crash_severity, what, outcome.details or what)
     got, problem = _checked(outcome.value, reg, graph)
     return got, _crash(reg, crash_severity, problem, problem) if problem else None
 

@@ -64,3 +64,83 @@ def run_with_time_limit(fn: Callable[[], Any], time_limit: float, name: str) -> 
         finished.wait(0.2)
         outcome.value = None
     return outcome
+
+
+#: Megabytes a plugin rule may allocate in its worker process (``--isolation process``).
+DEFAULT_MEMORY_MB = 2048
+
+
+def process_isolation_available() -> bool:
+    """Worker processes need ``fork`` (the rule and the design are inherited, not sent)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _limit_memory(megabytes: int) -> None:
+    """In the worker: at most ``megabytes`` more address space than it started with."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            used = int(fh.read().split()[0]) * resource.getpagesize()
+        limit = used + megabytes * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        pass  # no /proc or no RLIMIT_AS (macOS): the time limit still holds
+
+
+def run_in_process(
+    fn: Callable[[], Any], time_limit: float, memory_mb: int = DEFAULT_MEMORY_MB
+) -> Outcome:
+    """Runs ``fn()`` in a forked worker process with a hard time limit (the process is
+    killed, whatever it is doing: even C code holding the interpreter lock) and a memory
+    limit. A worker that ends without an answer (``os._exit``, a crash) is an error."""
+    import multiprocessing
+    import os
+
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        recv.close()
+        _limit_memory(memory_mb)
+        try:
+            payload: tuple[str, Any, str] = ("ok", fn(), "")
+        except BaseException as exc:  # a plugin may raise anything
+            text = f"{type(exc).__name__}: {exc}".splitlines()[0][:300] or type(exc).__name__
+            payload = ("error", text, traceback.format_exc())
+        try:
+            send.send(payload)
+        except Exception as exc:  # an answer that cannot be pickled
+            send.send(("error", f"returned what cannot be sent back ({exc})"[:300], ""))
+        send.close()
+        os._exit(0)
+
+    proc = ctx.Process(target=child, daemon=True)
+    outcome = Outcome()
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(time_limit):
+            outcome.timed_out = True
+            return outcome
+        try:
+            kind, value, details = recv.recv()
+        except (EOFError, OSError):
+            proc.join(1)
+            outcome.error = f"ended its worker process (exit code {proc.exitcode})"
+            return outcome
+        if kind == "ok":
+            outcome.value = value
+        else:
+            outcome.error, outcome.details = str(value), details
+        return outcome
+    finally:
+        recv.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join()

@@ -100,6 +100,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop a plugin rule after this long (default: 10)",
     )
     parser.add_argument(
+        "--isolation",
+        choices=("process", "thread"),
+        default="process",
+        help="run plugin rules in a worker process each, with hard time and memory limits "
+        "(default), or in a thread of this process (faster, time limit only)",
+    )
+    parser.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto", help="colour in text"
     )
 
@@ -140,7 +147,10 @@ def run(args: argparse.Namespace) -> int:
         "ignore": ignore,
         "time_limit": args.time_limit or DEFAULT_TIME_LIMIT,
     }
-    results, broken, diffs = _lint_files(args, kwargs)
+    from archdesigner.lint.engine import isolation
+
+    with isolation(args.isolation):
+        results, broken, diffs = _lint_files(args, kwargs)
     if args.diff:
         out = "".join(diffs)
     else:
