@@ -19,10 +19,13 @@ contribute.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
+import signal
 import sys
+import time
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -150,6 +153,46 @@ def _folder_entries(folder: Path) -> list[Path]:
     return out
 
 
+#: Seconds a folder plugin may take to import (tried first in a throwaway process).
+IMPORT_TIME_LIMIT = 10.0
+
+
+def _probe_import(path: Path, init: Path, mod_name: str) -> str:
+    """Imports the plugin once in a forked child first: one that hangs or ends the process
+    while importing (``os._exit``, a crash) is reported and never imported here. ""
+    when it may be imported (an ordinary exception is reported by the real import)."""
+    if not hasattr(os, "fork"):
+        return ""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 0
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            spec = importlib.util.spec_from_file_location(
+                mod_name, init, submodule_search_locations=[str(path)] if path.is_dir() else None
+            )
+            if spec is not None and spec.loader is not None:
+                spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        except BaseException:
+            code = 1
+        os._exit(code)
+    deadline = time.monotonic() + IMPORT_TIME_LIMIT
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            return f"hung while importing (more than {IMPORT_TIME_LIMIT:g} s); not loaded"
+        time.sleep(0.01)
+    code = os.waitstatus_to_exitcode(status)
+    if code in (0, 1):
+        return ""
+    return f"ended the process while importing (exit status {code}); not loaded"
+
+
 def _import_folder_plugin(path: Path) -> tuple[ModuleType | None, str]:
     """Imports a plugin file or package once per modification; returns (module, error)."""
     init = path / "__init__.py" if path.is_dir() else path
@@ -163,7 +206,10 @@ def _import_folder_plugin(path: Path) -> tuple[ModuleType | None, str]:
     safe = "".join(c if c.isalnum() else "_" for c in path.stem)
     mod_name = f"archdesigner_plugin_{safe}_{abs(hash(str(path))) % 10**8}"
     module: ModuleType | None = None
-    error = ""
+    error = _probe_import(path, init, mod_name)
+    if error:
+        _folder_modules[path] = (mtime, None, error)
+        return None, error
     try:
         spec = importlib.util.spec_from_file_location(
             mod_name, init, submodule_search_locations=[str(path)] if path.is_dir() else None
