@@ -25,7 +25,9 @@ pytestmark = pytest.mark.skipif(
 
 HEADER = "from archdesigner.lint import rule\n"
 
-GIL = HEADER + """
+GIL = (
+    HEADER
+    + """
 import re
 
 @rule("GIL001", "holds-the-gil", "warning", "A catastrophic regular expression.")
@@ -35,8 +37,11 @@ def gil(ctx):
 
 RULES = [gil]
 """
+)
 
-MEMORY = HEADER + """
+MEMORY = (
+    HEADER
+    + """
 @rule("MEM001", "allocates", "warning", "Allocates ten gigabytes.")
 def allocates(ctx):
     blob = bytearray(10 * 1024 ** 3)
@@ -44,8 +49,11 @@ def allocates(ctx):
 
 RULES = [allocates]
 """
+)
 
-EXITS = HEADER + """
+EXITS = (
+    HEADER
+    + """
 import os
 
 @rule("EXIT001", "exits", "warning", "Ends the process.")
@@ -54,8 +62,11 @@ def exits(ctx):
 
 RULES = [exits]
 """
+)
 
-GOOD = HEADER + """
+GOOD = (
+    HEADER
+    + """
 @rule("GOOD001", "names", "warning", "Every service has a name.")
 def names(ctx):
     for node in ctx.design.nodes:
@@ -64,6 +75,7 @@ def names(ctx):
 
 RULES = [names]
 """
+)
 
 
 def _lint(tmp_path: Path, plugin: str, *extra: str) -> tuple[int, dict[str, object], float]:
