@@ -222,3 +222,27 @@ def test_an_empty_environment_name_is_left_out_and_reported(tmp_path: Path) -> N
     assert data["services"]["a"]["environment"] == {"OK": "1"}
     assert any("empty name" in line and ": a" in line for line in report)
     assert compose_check(text, tmp_path).returncode == 0
+
+
+def test_a_kept_compose_name_never_takes_another_nodes_service(tmp_path: Path) -> None:
+    # b was imported as compose service "a", but a node "a" exists: both are exported, "a"
+    # keeps its name, b gets its own, and the report says so.
+    design = make(
+        [
+            {"id": "a", "kind": "service", "position": {"x": 0, "y": 0}},
+            {
+                "id": "b",
+                "kind": "service",
+                "position": {"x": 200, "y": 0},
+                "properties": {"compose": {"service": "a"}},
+            },
+        ],
+        [{"id": "l1", "source": "b", "target": "a"}],
+    )
+    for order in (design, design.model_copy(update={"nodes": design.nodes[::-1]})):
+        text, data, report = export(order)
+        by_id = {s["x-archdesigner"]["node"]["id"]: name for name, s in data["services"].items()}
+        assert by_id == {"a": "a", "b": "b"}
+        assert data["services"]["b"]["depends_on"] == {"a": {"condition": "service_started"}}
+        assert any(line.startswith("renamed") and "'a' -> 'b'" in line for line in report)
+    assert compose_check(text, tmp_path).returncode == 0

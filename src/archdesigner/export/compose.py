@@ -60,7 +60,7 @@ def _derive(name: str) -> str:
 def service_names(
     nodes: Iterable[Node], preferred: dict[str, str] | None = None
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Compose service name per node id, and the (id, name) pairs that had to be changed.
+    """Compose service name per node id, and the (wanted, given) names that had to change.
 
     ``preferred``: the name a service had in an imported file, used when Docker Compose
     accepts it and it is free."""
@@ -73,17 +73,20 @@ def service_names(
     counts: dict[str, int] = {}
     for name in wanted.values():
         counts[name] = counts.get(name, 0) + 1
-    taken = {
+    # Names wanted by exactly one node and valid keep their node; every other node gets a
+    # derived name that collides with none of them nor with names handed out before it.
+    kept = {
         name
         for nid, name in wanted.items()
         if counts[name] == 1
         and (SERVICE_RE.match(name) or (nid in preferred and COMPOSE_NAME_RE.match(name)))
     }
+    taken = set(kept)
     out: dict[str, str] = {}
     renamed: list[tuple[str, str]] = []
     for node in nodes:
         name = wanted[node.id]
-        if name in taken:
+        if name in kept:
             out[node.id] = name
             continue
         base = _derive(node.id)
@@ -94,8 +97,8 @@ def service_names(
             i += 1
         taken.add(name)
         out[node.id] = name
-        if name != node.id:
-            renamed.append((node.id, name))
+        if name != wanted[node.id]:
+            renamed.append((wanted[node.id], name))
     return out, renamed
 
 
@@ -231,7 +234,7 @@ class _ComposeBuild:
         self.names, renamed = service_names(self.deployed, preferred)
         if renamed:
             self.report.append(
-                "renamed to valid compose service names: "
+                "renamed (not a valid compose service name, or taken by another node): "
                 + _names([f"{old!r} -> {new!r}" for old, new in renamed])
             )
 
