@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from archdesigner.model.edits import EditError
 from archdesigner.resources import template_names
 from archdesigner.ui import operations as ops
+from archdesigner.ui.canvas.items import TEXT_SCALES
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.canvas.view import CanvasView
 from archdesigner.ui.editor import Editor
@@ -278,6 +279,7 @@ class MainWindow(QMainWindow):
             ),
         )
         self._link_style_menu(m.addMenu("&Link Style"))
+        self._text_size_menu(m.addMenu("Card &Text Size"))
         m.addSeparator()
         for dock in (self.palette_dock, self.inspector_dock, self.findings_dock):
             m.addAction(dock.toggleViewAction())
@@ -484,6 +486,28 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"link_style_{style}")
             group.addAction(action)
             action.triggered.connect(lambda _on=False, st=style: self._set_link_style(st))
+
+    def _text_size_menu(self, menu: QMenu) -> None:
+        """View > Card Text Size: the text of cards, group titles and link labels at 100%,
+        115% or 130% (cards keep their size); the choice is remembered."""
+        group = QActionGroup(menu)
+        try:
+            chosen = int(str(self.settings.value("canvas/text_size", 100)))
+        except ValueError:
+            chosen = 100
+        scales = {round(k * 100): k for k in TEXT_SCALES}
+        self.scene.set_text_scale(scales.get(chosen, 1.0))
+        for percent, text in zip(scales, ("&Normal", "&Large", "Lar&ger"), strict=True):
+            action = menu.addAction(f"{text} ({percent}%)")
+            action.setCheckable(True)
+            action.setChecked(scales[percent] == self.scene.text_scale)
+            action.setObjectName(f"text_size_{percent}")
+            group.addAction(action)
+            action.triggered.connect(lambda _on=False, p=percent: self._set_text_size(p))
+
+    def _set_text_size(self, percent: int) -> None:
+        self.scene.set_text_scale(percent / 100)
+        self.settings.setValue("canvas/text_size", percent)
 
     def _set_link_style(self, style: str) -> None:
         self.scene.set_link_style(style)

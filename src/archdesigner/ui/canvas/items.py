@@ -26,28 +26,55 @@ if TYPE_CHECKING:
 LOD_TEXT = 0.45
 HANDLE_R = 6.0
 
-_TITLE = QFont()
-_TITLE.setPixelSize(13)
-_TITLE.setWeight(QFont.Weight.DemiBold)
-_SUB = QFont()
-_SUB.setPixelSize(11)
-_BADGE = QFont()
-_BADGE.setPixelSize(10)
-_BADGE.setWeight(QFont.Weight.DemiBold)
-_GROUP = QFont()
-_GROUP.setPixelSize(12)
-_GROUP.setWeight(QFont.Weight.DemiBold)
-_TITLE2 = QFont(_TITLE)
-_TITLE2.setPixelSize(11)
-_TITLE_FM = QFontMetricsF(_TITLE)
-_TITLE2_FM = QFontMetricsF(_TITLE2)
+#: The card text sizes of View > Card Text Size (a scale of the fonts below).
+TEXT_SCALES = (1.0, 1.15, 1.3)
 #: width of a card's title line (the icon takes the rest); a two-line title has a smaller
 #: icon and more room
 TITLE_ROOM = NODE_W - 66
 TITLE2_ROOM = NODE_W - 54
-_SUB_FM = QFontMetricsF(_SUB)
-_BADGE_FM = QFontMetricsF(_BADGE)
-_GROUP_FM = QFontMetricsF(_GROUP)
+
+
+def _font(px: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(round(px))
+    if bold:
+        font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
+class CardFonts:
+    """The fonts of cards and group titles at one text scale (1.0: 13 px titles, 11 px
+    technology, 10 px badges, 12 px group titles), with their metrics."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        self.scale = scale
+        self.title = _font(13 * scale, True)
+        self.title2 = _font(11 * scale, True)
+        self.sub = _font(11 * scale)
+        self.badge = _font(10 * scale, True)
+        self.group = _font(12 * scale, True)
+        self.title_fm = QFontMetricsF(self.title)
+        self.title2_fm = QFontMetricsF(self.title2)
+        self.sub_fm = QFontMetricsF(self.sub)
+        self.badge_fm = QFontMetricsF(self.badge)
+        self.group_fm = QFontMetricsF(self.group)
+
+    @property
+    def smallest(self) -> float:
+        """The smallest text size drawn on a card, in scene units."""
+        return float(self.badge.pixelSize())
+
+
+_FONTS: dict[float, CardFonts] = {}
+
+
+def card_fonts(scale: float = 1.0) -> CardFonts:
+    """The (shared) fonts at ``scale``."""
+    fonts = _FONTS.get(scale)
+    if fonts is None:
+        fonts = _FONTS[scale] = CardFonts(scale)
+    return fonts
+
 
 # PySide6 enum members are slow to look up (a Python descriptor each time): cache them
 _ELIDE = Qt.TextElideMode.ElideRight
@@ -120,9 +147,10 @@ def node_tooltip(node: Node) -> str:
 class NodeItem(QGraphicsItem):
     """A node card: accent bar, icon, name, technology and replica badge."""
 
-    def __init__(self, node: Node, theme: Theme) -> None:
+    def __init__(self, node: Node, theme: Theme, fonts: CardFonts | None = None) -> None:
         super().__init__()
         self.theme = theme
+        self.fonts = fonts or card_fonts()
         self.node = node
         self.node_id = node.id
         self.decoration: Decoration | None = None
@@ -153,11 +181,12 @@ class NodeItem(QGraphicsItem):
         node = self.node
         info = catalog.kind_info(node.kind)
         self._accent = self.theme.category(info.category if info else "")
-        self._title = wrap_title(node.label, _TITLE_FM, _TITLE2_FM, TITLE_ROOM, TITLE2_ROOM)
+        f = self.fonts
+        self._title = wrap_title(node.label, f.title_fm, f.title2_fm, TITLE_ROOM, TITLE2_ROOM)
         sub = node.technology or (info.display_name if info else node.kind)
         self._badge = replica_badge(node)
-        badge_w = _BADGE_FM.horizontalAdvance(self._badge) + 12 if self._badge else 0
-        self._sub = _SUB_FM.elidedText(sub, _ELIDE, NODE_W - 66 - badge_w)
+        badge_w = f.badge_fm.horizontalAdvance(self._badge) + 12 if self._badge else 0
+        self._sub = f.sub_fm.elidedText(sub, _ELIDE, NODE_W - 66 - badge_w)
         self._badge_w = badge_w
         self._laid_out = True
 
@@ -259,23 +288,26 @@ class NodeItem(QGraphicsItem):
         pm = kind_pixmap(self.node.kind, icon, max(1.0, dpr * lod))
         painter.drawPixmap(QRectF(rect.left() + 14, -icon / 2, icon, icon), pm, QRectF(pm.rect()))
         x = rect.left() + (46 if two else 58)
+        f = self.fonts
+        k = f.scale  # larger text: the lines spread out from the card's middle
         painter.setPen(t.text)
-        painter.setFont(_TITLE2 if two else _TITLE)
+        painter.setFont(f.title2 if two else f.title)
         one = not two or not self._title[1]
         for i, line in enumerate(self._title):
-            painter.drawText(QPointF(x, -3.0 if one else (-12.0 + 14.0 * i)), line)
-        sub_y = 15.0 if one else 20.0
+            painter.drawText(QPointF(x, -3.0 * k if one else (-12.0 + 14.0 * i) * k), line)
+        sub_y = 15.0 * k if one else min(20.0 * k, NODE_H / 2 - 5)
         painter.setPen(t.subtext)
-        painter.setFont(_SUB)
+        painter.setFont(f.sub)
         painter.drawText(QPointF(x, sub_y), self._sub)
         if self._badge:  # on the technology's line, which leaves room for it
             w = self._badge_w
-            br = QRectF(rect.right() - 10 - w, sub_y - 10.5, w, 16)
+            h = 16.0 * k
+            br = QRectF(rect.right() - 10 - w, min(sub_y - 10.5 * k, NODE_H / 2 - 2 - h), w, h)
             painter.setPen(_NO_PEN)
             painter.setBrush(t.badge)
-            painter.drawRoundedRect(br, 8, 8)
+            painter.drawRoundedRect(br, h / 2, h / 2)
             painter.setPen(t.badge_text)
-            painter.setFont(_BADGE)
+            painter.setFont(f.badge)
             painter.drawText(br, _CENTER, self._badge)
         if self.hovered or selected:
             painter.setPen(QPen(t.card, 2.0))
@@ -292,13 +324,13 @@ class NodeItem(QGraphicsItem):
         deco = self.decoration
         if deco is None or not deco.badge:
             return
-        w = max(20.0, _BADGE_FM.horizontalAdvance(deco.badge) + 10)
+        w = max(20.0, self.fonts.badge_fm.horizontalAdvance(deco.badge) + 10)
         br = QRectF(rect.right() - w + 6, rect.top() - 12, w, 18)  # above the title's line
         painter.setPen(QPen(self.theme.card, 1.5))
         painter.setBrush(deco.badge_color or QColor("#dc2626"))
         painter.drawRoundedRect(br, 9, 9)
         painter.setPen(QColor("white"))
-        painter.setFont(_BADGE)
+        painter.setFont(self.fonts.badge)
         painter.drawText(br, _CENTER, deco.badge)
 
 
@@ -307,9 +339,10 @@ class GroupItem(QGraphicsItem):
 
     BAND = 8.0
 
-    def __init__(self, group: Group, theme: Theme) -> None:
+    def __init__(self, group: Group, theme: Theme, fonts: CardFonts | None = None) -> None:
         super().__init__()
         self.theme = theme
+        self.fonts = fonts or card_fonts()
         self.model = group
         self.group_id = group.id
         self.frame = QRectF()
@@ -389,14 +422,16 @@ class GroupItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(self.frame, 14, 14)
-        if lod * _GROUP.pixelSize() < 5:
+        font, fm = self.fonts.group, self.fonts.group_fm
+        if lod * font.pixelSize() < 5:
             painter.restore()
             return
-        painter.setFont(_GROUP)
+        painter.setFont(font)
         painter.setPen(color.darker(130) if not t.dark else color.lighter(130))
         label = f"{self.model.label}  ·  {self.model.kind}"
-        label = _GROUP_FM.elidedText(label, Qt.TextElideMode.ElideRight, self.frame.width() - 24)
-        painter.drawText(QPointF(self.frame.left() + 12, self.frame.top() + 18), label)
+        label = fm.elidedText(label, Qt.TextElideMode.ElideRight, self.frame.width() - 24)
+        baseline = (GROUP_HEADER + fm.ascent() - fm.descent()) / 2 + 1
+        painter.drawText(QPointF(self.frame.left() + 12, self.frame.top() + baseline), label)
         if selected:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(t.selection)

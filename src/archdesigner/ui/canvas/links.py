@@ -51,9 +51,17 @@ ARROW_LEN = 10.0
 #: longest stretch of background work between two looks at user input
 WARM_SLICE = 0.008
 
-_LABEL = QFont()
-_LABEL.setPixelSize(10)
-_LABEL_FM = QFontMetricsF(_LABEL)
+#: a link label's font size at text scale 1.0 (View > Card Text Size scales it too)
+LABEL_PX = 10
+
+
+def label_font(scale: float = 1.0) -> QFont:
+    font = QFont()
+    font.setPixelSize(round(LABEL_PX * scale))
+    return font
+
+
+_LABEL_FM = QFontMetricsF(label_font())
 
 Segment = tuple[float, float, float, float]
 Point = tuple[float, float]
@@ -152,13 +160,15 @@ def _label_segment(segs: list[Segment]) -> Segment:
     return max(ends or segs, key=size)
 
 
-def _label(text: str, segs: list[Segment]) -> tuple[str, float, float] | None:
+def _label(
+    text: str, segs: list[Segment], fm: QFontMetricsF = _LABEL_FM
+) -> tuple[str, float, float] | None:
     """A link's label and its centre, or None when its segment has no room for it."""
     x1, y1, x2, y2 = _label_segment(segs)
     room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
     if x1 == x2:  # a vertical leg: the label sits across it
-        room += _LABEL_FM.horizontalAdvance(text)
-    if room <= _LABEL_FM.horizontalAdvance(text) + 8:
+        room += fm.horizontalAdvance(text)
+    if room <= fm.horizontalAdvance(text) + 8:
         return None
     return (text, (x1 + x2) / 2, (y1 + y2) / 2)
 
@@ -168,6 +178,8 @@ class LinkLayer:
         """``invalidate(rect, foreground)`` asks the views to redraw an area of the
         background (or, for floating links, the foreground)."""
         self.theme = theme
+        self.label_font = label_font()
+        self.label_fm = _LABEL_FM
         self._invalidate = invalidate
         self.floating: set[str] = set()
         #: while the user zooms: no antialiasing and no links longer than FAR cells (the
@@ -197,6 +209,11 @@ class LinkLayer:
         self._after_warm: list[Callable[[], None]] = []
         #: every cell's drawing is built (see warm_up)
         self.warm = True
+
+    def set_text_scale(self, scale: float) -> None:
+        """Labels in a larger (or smaller) font; the caller rebuilds the links."""
+        self.label_font = label_font(scale)
+        self.label_fm = QFontMetricsF(self.label_font)
 
     # --- data ----------------------------------------------------------------------------
     def rebuild(self, links: Iterable[Link], positions: dict[str, tuple[float, float]]) -> None:
@@ -457,7 +474,7 @@ class LinkLayer:
         label_cell = None
         text = link.label or link.protocol
         if text:
-            label = self._routed_label(lid, text) or _label(text, segs)
+            label = self._routed_label(lid, text) or _label(text, segs, self.label_fm)
             if label is not None:
                 label_cell = cell_of(label[1], label[2], _label_segment(segs))
         far = sum(abs(g[2] - g[0]) + abs(g[3] - g[1]) for g in segs) > FAR * CELL
@@ -756,10 +773,11 @@ class LinkLayer:
         if not labels:
             return
         t = self.theme
-        painter.setFont(_LABEL)
+        painter.setFont(self.label_font)
+        h = self.label_fm.height() + 4
         for text, mx, my in labels:
-            w = _LABEL_FM.horizontalAdvance(text) + 8
-            r = QRectF(mx - w / 2, my - 8, w, 16)
+            w = self.label_fm.horizontalAdvance(text) + 8
+            r = QRectF(mx - w / 2, my - h / 2, w, h)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(t.label_bg)
             painter.drawRoundedRect(r, 4, 4)
@@ -800,7 +818,7 @@ class LinkLayer:
                 arrows.addPolygon(_arrowhead(segs))
             text = link.label or link.protocol
             label = (
-                (self._routed_label(lid, text) or _label(text, segs))
+                (self._routed_label(lid, text) or _label(text, segs, self.label_fm))
                 if lod >= LOD_LABELS and text
                 else None
             )

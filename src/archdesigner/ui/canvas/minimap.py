@@ -45,7 +45,13 @@ class Minimap(QWidget):
         self.setFixedSize(self.W, self.H)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setMouseTracking(True)
         self.enabled_by_user = True
+        #: no corner of the view was free of cards: the minimap covers some (and steps
+        #: aside while the pointer is over one of them, see :meth:`mouseMoveEvent`)
+        self.covering = False
+        #: stepped aside for the pointer (shown again once the pointer leaves its corner)
+        self.ducked = False
         self.slice_ms = SLICE_MS
         #: the picture on screen: pixmap, and the scene rectangle it shows
         self._pixmap: QPixmap | None = None
@@ -112,14 +118,57 @@ class Minimap(QWidget):
         self.update()
 
     def _place(self) -> None:
-        vp = self.view.viewport().geometry()
-        self.move(vp.right() - self.W - 12, vp.bottom() - self.H - 12)
         design = self._design
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         show = self.enabled_by_user and not design.isNull() and not visible.contains(design)
+        if show:
+            corner, self.covering = self._corner()
+            self.move(corner)
+            show = not self.ducked
         self.setVisible(show)
         if show and self._stale and self._job is None and not self._timer.isActive():
             self._start()
+
+    def corners(self) -> list[QPoint]:
+        """Where the minimap may go, in the order tried: bottom right, top right, bottom
+        left, top left of the view (its top-left corner, in view coordinates)."""
+        vp = self.view.viewport().geometry()
+        m = 12
+        right, bottom = vp.right() - self.W - m, vp.bottom() - self.H - m
+        left, top = vp.left() + m, vp.top() + m
+        return [QPoint(right, bottom), QPoint(right, top), QPoint(left, bottom), QPoint(left, top)]
+
+    def cards_under(self, corner: QPoint) -> list[str]:
+        """The cards the minimap would cover at ``corner`` (view coordinates)."""
+        view = self.view
+        at = view.viewport().mapFrom(view, corner)
+        rect = view.mapToScene(at.x() - 4, at.y() - 4, self.W + 8, self.H + 8).boundingRect()
+        return view.design_scene.cards_in(rect)
+
+    def _corner(self) -> tuple[QPoint, bool]:
+        """The first corner that covers no card, else the one covering fewest (and True)."""
+        best: tuple[int, QPoint] | None = None
+        for corner in self.corners():
+            n = len(self.cards_under(corner))
+            if n == 0:
+                return corner, False
+            if best is None or n < best[0]:
+                best = (n, corner)
+        assert best is not None
+        return best[1], True
+
+    def _card_under_pointer(self, pos: QPoint) -> bool:
+        view = self.view
+        at = view.viewport().mapFrom(view, self.mapTo(view, pos))
+        point = view.mapToScene(at)
+        return bool(view.design_scene.cards_in(QRectF(point.x() - 1, point.y() - 1, 2, 2)))
+
+    def pointer_moved(self, view_pos: QPoint) -> None:
+        """The pointer moved over the view: a ducked minimap comes back once the pointer
+        is clear of its corner."""
+        if self.ducked and not self.geometry().adjusted(-16, -16, 16, 16).contains(view_pos):
+            self.ducked = False
+            self._place()
 
     # --- drawing in slices ---------------------------------------------------------------
     def _start(self) -> None:
@@ -212,8 +261,13 @@ class Minimap(QWidget):
         self._go(event.position().toPoint())
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
         if event.buttons() & Qt.MouseButton.LeftButton:
-            self._go(event.position().toPoint())
+            self._go(pos)
+        elif self.covering and self._card_under_pointer(pos):
+            # it hides a card the pointer is over: step aside until the pointer leaves
+            self.ducked = True
+            self.hide()
 
 
 class _Budget(Protocol):

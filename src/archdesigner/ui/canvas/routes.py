@@ -70,11 +70,13 @@ class RouteService(QObject):
         boxes: Mapping[str, Box],
         links: Mapping[str, Ends],
         style: str,
+        label_char: float = LABEL_CHAR,
     ) -> None:
-        """Everything anew (a document was opened)."""
+        """Everything anew (a document was opened, or labels changed size:
+        ``label_char`` is the average width of a label's character)."""
         self._generation += 1
         self._pending.clear()
-        self._send("reset", (self._generation, dict(boxes), dict(links), style))
+        self._send("reset", (self._generation, dict(boxes), dict(links), style, label_char))
 
     def boxes(self, changed: Mapping[str, Box | None]) -> None:
         if changed:
@@ -150,9 +152,9 @@ class RouteService(QObject):
                 return
             kind, data = message
             if kind == "reset":
-                gen, boxes, links, style = data
+                gen, boxes, links, style, char = data
                 router = Router(boxes, ((lid, s, t) for lid, (s, t, _x) in links.items()))
-                labels = _Labels({lid: text for lid, (_s, _t, text) in links.items()})
+                labels = _Labels({lid: text for lid, (_s, _t, text) in links.items()}, char)
                 dirty = set(router.links)
             elif kind:
                 style, extra = _apply(router, labels, kind, data, style)
@@ -217,8 +219,9 @@ class _Labels:
     """Where link labels go (worker thread): on their route, clear of the cards and of the
     labels placed before (see routing.place_labels)."""
 
-    def __init__(self, texts: dict[str, str] | None = None) -> None:
+    def __init__(self, texts: dict[str, str] | None = None, char: float = LABEL_CHAR) -> None:
         self.texts = texts or {}
+        self.char = char
         self.placed = BoxIndex({})
 
     def place(self, router: Router, lid: str) -> Point | None:
@@ -226,7 +229,7 @@ class _Labels:
         text, pts = self.texts.get(lid), router.routes.get(lid)
         if not text or not pts or len(pts) < 2:
             return None
-        w, h = len(text) * LABEL_CHAR + 10.0, 16.0
+        w, h = len(text) * self.char + 10.0, 16.0 * self.char / LABEL_CHAR
         for x, y in label_spots(pts, w, h):
             r = (x - w / 2 - 2, y - h / 2 - 1, x + w / 2 + 2, y + h / 2 + 1)
             if any(overlaps(r, router.index.rects[n]) for n in router.index.near(r)):

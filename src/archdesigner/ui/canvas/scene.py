@@ -10,9 +10,9 @@ from archdesigner import geometry
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import Node
-from archdesigner.ui.canvas.items import GroupItem, NodeItem
+from archdesigner.ui.canvas.items import CardFonts, GroupItem, NodeItem, card_fonts
 from archdesigner.ui.canvas.links import LinkLayer
-from archdesigner.ui.canvas.routes import ROUTE_LIMIT, STYLES, RouteService
+from archdesigner.ui.canvas.routes import LABEL_CHAR, ROUTE_LIMIT, STYLES, RouteService
 from archdesigner.ui.editor import Editor
 from archdesigner.ui.theme import GROUP_HEADER, GROUP_PAD, NODE_H, NODE_W, Theme, current_theme
 
@@ -48,6 +48,8 @@ class DesignScene(QGraphicsScene):
         self.groups: dict[str, GroupItem] = {}
         self.pos_of: dict[str, tuple[float, float]] = {}
         self.members: dict[str | None, set[str]] = {}
+        #: card and label fonts (View > Card Text Size)
+        self.fonts: CardFonts = card_fonts()
         self.links = LinkLayer(self.theme, self._links_dirty)
         #: View > Link Style (see canvas/routes.py); the router starts with the first
         #: design small enough to route
@@ -97,7 +99,7 @@ class DesignScene(QGraphicsScene):
         self.selection_changed.emit()
 
     def _add_node_item(self, node: Node) -> NodeItem:
-        item = NodeItem(node, self.theme)
+        item = NodeItem(node, self.theme, self.fonts)
         self.nodes[node.id] = item
         self.pos_of[node.id] = (node.position.x, node.position.y)
         self.members.setdefault(node.group, set()).add(node.id)
@@ -110,7 +112,7 @@ class DesignScene(QGraphicsScene):
         group = self.editor.group(gid)
         if group is None:
             return
-        item = GroupItem(group, self.theme)
+        item = GroupItem(group, self.theme, self.fonts)
         item.on_changed = self._frame_dirty
         self.groups[gid] = item
         self.addItem(item)
@@ -143,7 +145,7 @@ class DesignScene(QGraphicsScene):
             self.router = RouteService(self.links.apply_routes, self.links.flush_routes)
         boxes = {nid: (x, y, NODE_W, NODE_H) for nid, (x, y) in self.pos_of.items()}
         links = {lk.id: (lk.source, lk.target, lk.label or lk.protocol) for lk in design.links}
-        self.router.reset(boxes, links, self.link_style)
+        self.router.reset(boxes, links, self.link_style, LABEL_CHAR * self.fonts.scale)
 
     def set_link_style(self, style: str) -> None:
         """ "orthogonal" (rounded corners), "spline" (wide curves) or "straight"."""
@@ -192,6 +194,43 @@ class DesignScene(QGraphicsScene):
         self.dragging = False
         self.links.land()
         self.refresh_groups()
+
+    def cards_in(self, rect: QRectF) -> list[str]:
+        """Ids of the cards that overlap ``rect`` (scene coordinates)."""
+        hw, hh = NODE_W / 2, NODE_H / 2
+        out = []
+        for item in self.items(rect.adjusted(-12, -12, 12, 12)):
+            if isinstance(item, NodeItem):
+                x, y = self.pos_of.get(item.node_id, (item.x(), item.y()))
+                if (
+                    x + hw > rect.left()
+                    and x - hw < rect.right()
+                    and y + hh > rect.top()
+                    and y - hh < rect.bottom()
+                ):
+                    out.append(item.node_id)
+        return out
+
+    @property
+    def text_scale(self) -> float:
+        return self.fonts.scale
+
+    def set_text_scale(self, scale: float) -> None:
+        """Card text, group titles and link labels in fonts ``scale`` times the usual size
+        (cards keep their size: long names wrap or are shortened sooner)."""
+        if scale == self.fonts.scale:
+            return
+        self.fonts = card_fonts(scale)
+        for node in self.nodes.values():
+            node.fonts = self.fonts
+            node.set_node(node.node)  # measured again when next painted
+        for group in self.groups.values():
+            group.fonts = self.fonts
+        self.links.set_text_scale(scale)
+        self.links.rebuild(self.editor.design.links, self.pos_of)
+        self._reset_routes()
+        self._overview_img = None
+        self.invalidate(QRectF(-1e7, -1e7, 2e7, 2e7), QGraphicsScene.SceneLayer.AllLayers)
 
     def set_theme(self, theme: Theme) -> None:
         """Switches light/dark while the app runs: every card, frame and link repaints."""

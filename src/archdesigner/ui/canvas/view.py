@@ -47,6 +47,12 @@ MIME_KIND = "application/x-archdesigner-kind"
 ZOOM_MIN, ZOOM_MAX = 0.1, 4.0
 #: Below this zoom the view shows the cached overview picture instead of node items.
 OVERVIEW_SCALE = 0.22
+#: The first view of a design keeps the smallest text on cards and links at least this
+#: many pixels tall (fitting the design matters less than reading it).
+READABLE_PX = 9.0
+#: The smallest text on cards and links, in scene units at text scale 1.0 (badges and
+#: link labels are 10 px).
+SMALLEST_TEXT = 10.0
 
 
 class CanvasView(QGraphicsView):
@@ -88,7 +94,15 @@ class CanvasView(QGraphicsView):
         self._quick_timer.setInterval(200)
         self._quick_timer.timeout.connect(self._quick_done)
         self.editor.focus_requested.connect(self.focus_item)
-        self.editor.document_reset.connect(lambda: QTimer.singleShot(0, self.fit_all))
+        #: the view shows a design as it was opened (see :meth:`show_design`) and follows
+        #: the viewport's size (docks settling) until the user zooms or scrolls
+        self.initial_view = False
+        self._fitting = False
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._show_design_again)
+        self.editor.document_reset.connect(lambda: QTimer.singleShot(0, self.show_design))
         self.editor.document_changed.connect(self.minimap.schedule)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+
@@ -131,6 +145,7 @@ class CanvasView(QGraphicsView):
         """A zoom step of the user (wheel, keys). While the steps go on, links are drawn
         without antialiasing and without the longest ones, and the cards in view keep one
         picture each, scaled at every step; all is drawn crisply once the steps pause."""
+        self.initial_view = False
         links = self.design_scene.links
         if not links.quick:
             links.quick = True
@@ -177,10 +192,16 @@ class CanvasView(QGraphicsView):
         rect = rect.adjusted(-40, -40, 40, 40)
         vp = self.viewport().rect()
         z = min(vp.width() / rect.width(), vp.height() / rect.height())
-        self.set_zoom(z, fitting=True)
-        self.centerOn(rect.center())
+        self._fitting = True
+        try:
+            self.set_zoom(z, fitting=True)
+            self.centerOn(rect.center())
+        finally:
+            self._fitting = False
 
     def fit_all(self) -> None:
+        """View > Fit Design: all of the design, however small that makes it."""
+        self.initial_view = False
         rect = self.design_scene.design_rect()
         if rect.isNull():
             self.set_zoom(1.0)
@@ -188,8 +209,64 @@ class CanvasView(QGraphicsView):
         else:
             self.fit_rect(rect)
             if self.zoom() > 1.0:
+                self._fitting = True
                 self.set_zoom(1.0)
                 self.centerOn(rect.center())
+                self._fitting = False
+
+    def readable_zoom(self) -> float:
+        """The lowest zoom at which the smallest text is READABLE_PX pixels tall."""
+        return READABLE_PX / (SMALLEST_TEXT * self.design_scene.text_scale)
+
+    def text_px(self) -> float:
+        """How tall the smallest text on cards and links is on screen, in pixels."""
+        return SMALLEST_TEXT * self.design_scene.text_scale * self.zoom()
+
+    def show_design(self) -> bool:
+        """The first view of a design: all of it when it fits with readable text (at most
+        100%), else readable text from the design's top-left corner (where the entry points
+        of a left-to-right design are), said in the status bar. Returns whether all of the
+        design is in view. The view follows size changes until the user zooms or scrolls."""
+        rect = self.design_scene.design_rect()
+        if rect.isNull():
+            self.fit_all()
+            return True
+        margin = rect.adjusted(-40, -40, 40, 40)
+        vp = self.viewport().rect()
+        fit = min(vp.width() / margin.width(), vp.height() / margin.height(), 1.0)
+        readable = self.readable_zoom()
+        z = max(fit, readable)
+        self._fitting = True
+        try:
+            self.set_zoom(z)
+            shown = self.mapToScene(vp).boundingRect()
+            w, h = shown.width(), shown.height()
+            # centred along an axis where it fits, else from its left or top edge
+            cx = margin.center().x() if w >= margin.width() else margin.left() + w / 2
+            cy = margin.center().y() if h >= margin.height() else margin.top() + h / 2
+            self.centerOn(cx, cy)
+        finally:
+            self._fitting = False
+        self.initial_view = True
+        fits = fit >= readable
+        if not fits and not self._refit_pending:
+            n = len(self.design_scene.nodes)
+            self.editor.message.emit(
+                f"Shown at {z * 100:.0f}% so that text stays readable; "
+                f"View > Fit Design (Ctrl+1) shows all {n} components"
+            )
+        self.minimap.place()
+        return fits
+
+    _refit_pending = False
+
+    def _show_design_again(self) -> None:
+        if self.initial_view:
+            self._refit_pending = True
+            try:
+                self.show_design()
+            finally:
+                self._refit_pending = False
 
     def fit_selection(self) -> None:
         s = self.design_scene
@@ -212,6 +289,7 @@ class CanvasView(QGraphicsView):
             self.minimap.follow_view()
 
     def focus_item(self, kind: str, item_id: str) -> None:
+        self.initial_view = False
         s = self.design_scene
         if kind == "node" and item_id in s.nodes:
             s.select([item_id])
@@ -416,6 +494,7 @@ class CanvasView(QGraphicsView):
             self.viewport().setCursor(self.interaction.cursor)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self.minimap.pointer_moved(self.viewport().mapToParent(event.position().toPoint()))
         if self._pan is not None:
             self._pan.move_view(event.position())
             return
@@ -549,9 +628,17 @@ class CanvasView(QGraphicsView):
         return node.id
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+        fitting, self._fitting = self._fitting, True  # Qt's own scrolling: not the user's
+        try:
+            super().resizeEvent(event)
+        finally:
+            self._fitting = fitting
         self.minimap.place()
+        if self.initial_view:
+            self._refit.start()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        if not self._fitting and not self._refit.isActive():
+            self.initial_view = False  # the user scrolled: the view stays where it is
         self.minimap.follow_view()
