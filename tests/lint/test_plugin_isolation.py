@@ -143,3 +143,28 @@ def test_a_plugin_that_hangs_or_exits_at_import_is_reported_and_the_run_goes_on(
     assert time.monotonic() - start < 1 + 2
     assert any(words in e.message for e in rules.errors), [e.message for e in rules.errors]
     assert "GOOD001" in {r.rule.id for r in rules.rules}
+
+
+def test_a_rule_plugin_that_hangs_at_import_is_mod900_in_the_lint_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archdesigner.plugins as plugins_mod
+    from archdesigner.lint import lint_design, load_rules
+
+    monkeypatch.setattr(plugins_mod, "IMPORT_TIME_LIMIT", 1.0)
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "hangs.py").write_text("import time\ntime.sleep(60)\n")
+    (folder / "good.py").write_text(textwrap.dedent(GOOD))
+    design = make({"a": "service", "db": "database"}, [("a", "db")])
+    report = lint_design(design, rules=load_rules([folder]))
+    crashes = [f for f in report.findings if f.rule_id == "MOD900"]
+    assert len(crashes) == 1 and crashes[0].severity == "error"
+    assert crashes[0].subject == str(folder / "hangs.py")
+    assert "hung while importing" in crashes[0].message
+    assert not any("hangs.py" in e.plugin for e in report.errors)  # reported once, as MOD900
+    assert any(f.rule_id == "GOOD001" for f in report.findings)
+    # deselected MOD900: the plugin problem stays a load error, as for any broken plugin
+    quiet = lint_design(design, rules=load_rules([folder]), ignore=["MOD900"])
+    assert not any(f.rule_id == "MOD900" for f in quiet.findings)
+    assert any("hangs.py" in e.plugin for e in quiet.errors)

@@ -195,6 +195,23 @@ def _crash(reg: RegisteredRule, severity: Severity, what: str, details: str) -> 
     )
 
 
+def _import_crash(error: PluginError, severity: Severity) -> Finding:
+    """MOD900 for a rule plugin that hung or ended the process while importing: its rules
+    are unknown, so the subject is the plugin itself."""
+    why = error.message.removeprefix("failed to import: ").removesuffix("; not loaded")
+    return Finding(
+        rule_id=CRASHED,
+        name="rule-crashed",
+        severity=severity,
+        message=f"The rules of plugin {error.plugin} did not load: it {why}; their findings "
+        "are missing from this report. The other rules ran and the design is untouched.",
+        subject=error.plugin,
+        subject_type="rule",
+        evidence={"plugin": error.plugin, "error": error.message},
+        key=error.plugin,
+    )
+
+
 def builtin_edit(edit: Any) -> bool:
     """True for an edit of a built-in class (and a Compound of only such edits): a plugin's
     own Edit subclass could do anything to the design, so its fixes are refused."""
@@ -400,6 +417,8 @@ def _run(
     chosen_ids = {r.rule.id for r in chosen}
     findings = _suppress(design, findings, chosen_ids, all_ids, severity.get(UNUSED, "info"))
     if CRASHED in chosen_ids:
+        crashes.extend(_import_crash(e, crash_severity) for e in report.errors if e.crashed)
+        report.errors = [e for e in report.errors if not e.crashed]
         findings.extend(crashes)
     else:
         for c in crashes:

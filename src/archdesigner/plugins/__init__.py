@@ -81,6 +81,9 @@ class PluginError:
     group: str
     message: str
     details: str = ""
+    #: The plugin hung or ended the process while importing (seen in a throwaway process):
+    #: lint reports it as MOD900, like a rule that overran its limits.
+    crashed: bool = False
 
     def __str__(self) -> str:
         return f"plugin {self.plugin} ({self.group}): {self.message}"
@@ -134,7 +137,7 @@ def _load_target(target: str) -> Any:
     return obj
 
 
-_folder_modules: dict[Path, tuple[float, ModuleType | None, str]] = {}
+_folder_modules: dict[Path, tuple[float, ModuleType | None, str, bool]] = {}
 
 
 def _folder_entries(folder: Path) -> list[Path]:
@@ -193,23 +196,24 @@ def _probe_import(path: Path, init: Path, mod_name: str) -> str:
     return f"ended the process while importing (exit status {code}); not loaded"
 
 
-def _import_folder_plugin(path: Path) -> tuple[ModuleType | None, str]:
-    """Imports a plugin file or package once per modification; returns (module, error)."""
+def _import_folder_plugin(path: Path) -> tuple[ModuleType | None, str, bool]:
+    """Imports a plugin file or package once per modification; returns (module, error,
+    crashed): crashed when it hung or ended the process while importing."""
     init = path / "__init__.py" if path.is_dir() else path
     try:
         mtime = init.stat().st_mtime
     except OSError as exc:
-        return None, _short_error(exc)
+        return None, _short_error(exc), False
     cached = _folder_modules.get(path)
     if cached and cached[0] == mtime:
-        return cached[1], cached[2]
+        return cached[1], cached[2], cached[3]
     safe = "".join(c if c.isalnum() else "_" for c in path.stem)
     mod_name = f"archdesigner_plugin_{safe}_{abs(hash(str(path))) % 10**8}"
     module: ModuleType | None = None
     error = _probe_import(path, init, mod_name)
     if error:
-        _folder_modules[path] = (mtime, None, error)
-        return None, error
+        _folder_modules[path] = (mtime, None, error, True)
+        return None, error, True
     try:
         spec = importlib.util.spec_from_file_location(
             mod_name, init, submodule_search_locations=[str(path)] if path.is_dir() else None
@@ -225,8 +229,8 @@ def _import_folder_plugin(path: Path) -> tuple[ModuleType | None, str]:
         sys.modules.pop(mod_name, None)
         module = None
         error = _short_error(exc) + "\n" + traceback.format_exc()
-    _folder_modules[path] = (mtime, module, error)
-    return module, error
+    _folder_modules[path] = (mtime, module, error, False)
+    return module, error, False
 
 
 def api_problem(module: ModuleType | None) -> str:
@@ -278,11 +282,13 @@ def discover(
             if real in seen:
                 continue
             seen.add(real)
-            module, error = _import_folder_plugin(real)
+            module, error, crashed = _import_folder_plugin(real)
             name = str(entry)
             if module is None:
                 first, _, details = error.partition("\n")
-                found.errors.append(PluginError(name, group, f"failed to import: {first}", details))
+                found.errors.append(
+                    PluginError(name, group, f"failed to import: {first}", details, crashed)
+                )
                 continue
             problem = api_problem(module)
             if problem:
