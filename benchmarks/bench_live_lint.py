@@ -148,7 +148,7 @@ def main() -> None:
 
     from archdesigner.model.edits import MoveNodes, UpdateNode
     from archdesigner.ui.editor import Editor
-    from archdesigner.ui.features import install
+    from archdesigner.ui.features import LiveOptions
     from archdesigner.ui.main_window import MainWindow
     from archdesigner.ui.render import ensure_app
 
@@ -157,7 +157,16 @@ def main() -> None:
     design = generate(args.nodes, seed=1)
     print(f"# {len(design.nodes)} nodes, {len(design.links)} links")
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Editor(design), settings)
+    rules = None
+    if args.builtin_only:
+        from archdesigner.lint import builtin_rules
+
+        rules = builtin_rules()
+    # the first lint run starts from the event loop, after the window is shown
+    live = LiveOptions(autosave_dir=tmp / "autosave", rules=rules)
+    window = MainWindow(Editor(design), settings, live=live)
+    features = window.features
+    assert features is not None
     window.resize(1600, 1000)
     if args.no_minimap:
         window.actions_["minimap"].setChecked(False)
@@ -165,12 +174,6 @@ def main() -> None:
         window.view.minimap.place()
     window.show()
     start = time.perf_counter()
-    rules = None
-    if args.builtin_only:
-        from archdesigner.lint import builtin_rules
-
-        rules = builtin_rules()
-    features = install(window, autosave_dir=tmp / "autosave", rules=rules)
     plugins = sorted({r.source for r in features.lint.rules().rules} - {"built-in"})
     print(f"# rules from: built-in{''.join(', ' + p for p in plugins)}")
     lint = features.lint

@@ -29,13 +29,11 @@ app = ensure_app()
 from PySide6.QtCore import QSettings
 from archdesigner.ui.main_window import MainWindow
 settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
-window = MainWindow(settings=settings)
-try:  # what run_app() installs on top of the editor (live lint, autosave, ...)
-    from archdesigner.ui.features import install
+try:  # as run_app() builds it: live lint, autosave, ...
+    from archdesigner.ui.features import LiveOptions
+    window = MainWindow(settings=settings, live=LiveOptions())
 except ImportError:
-    install = None
-if install is not None:
-    install(window)
+    window = MainWindow(settings=settings)
 window.show()
 window.files.load(Path(sys.argv[1]))
 app.processEvents()

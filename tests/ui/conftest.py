@@ -65,10 +65,11 @@ def make_window(qtbot: Any, tmp_path: Path) -> Callable[..., Any]:
     from archdesigner.ui.editor import Editor
     from archdesigner.ui.main_window import MainWindow
 
-    def make(design: Design | None = None) -> Any:
+    def make(design: Design | None = None, live: Any = None) -> Any:
+        """A shown window; ``live`` (LiveOptions) makes it live as the app's is."""
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         dialogs = ScriptedDialogs()
-        window = MainWindow(Editor(design or sample_design()), settings, dialogs)  # type: ignore[arg-type]
+        window = MainWindow(Editor(design or sample_design()), settings, dialogs, live=live)  # type: ignore[arg-type]
         qtbot.addWidget(window)
         window.resize(1200, 800)
         window.show()

@@ -1,5 +1,5 @@
-"""Shared by the live-lint, fixes, simulation, dialog and autosave tests: a main window with
-the app's features installed, and a client -> service -> database drawing."""
+"""Shared by the live-lint, fixes, simulation, dialog and autosave tests: a live main window
+(as the app's), and a client -> service -> database drawing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from archdesigner.lint import builtin_rules
 from archdesigner.model import Design
 from archdesigner.model.edits import AddLink
 from archdesigner.ui import operations as ops
-from archdesigner.ui.features import Features, install
+from archdesigner.ui.features import Features, LiveOptions
 
 RULES = builtin_rules()
 
@@ -21,11 +21,9 @@ RULES = builtin_rules()
 @pytest.fixture
 def app_window(make_window: Callable[..., Any], tmp_path: Any) -> Callable[..., Any]:
     def make(design: Design | None = None, **kwargs: Any) -> Any:
-        window = make_window(design or Design.empty("drawn"))
         kwargs.setdefault("rules", RULES)
         kwargs.setdefault("autosave_dir", tmp_path / "autosave")
-        install(window, **kwargs)
-        return window
+        return make_window(design or Design.empty("drawn"), live=LiveOptions(**kwargs))
 
     return make
 

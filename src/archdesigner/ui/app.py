@@ -12,13 +12,13 @@ def run_app(files: Sequence[str]) -> int:
     from archdesigner.ui.render import ensure_app
 
     app = ensure_app()
+    from archdesigner.ui.features import LiveOptions
     from archdesigner.ui.main_window import MainWindow
 
-    window = MainWindow()
+    # live lint, fixes, simulations, import/export and autosave
+    window = MainWindow(live=LiveOptions())
     from archdesigner.ui.autosave import offer_recovery
-    from archdesigner.ui.features import install
 
-    install(window)  # live lint, fixes, simulations, import/export, autosave
     window.show()
     if not offer_recovery(window) and files:
         window.files.load(Path(files[0]))

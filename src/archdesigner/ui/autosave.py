@@ -356,9 +356,8 @@ def offer_recovery(window: MainWindow, folder: Path | None = None) -> bool:
     editor.undo_stack.resetClean()  # unsaved until the user saves
     editor.file_state_changed.emit()
     item.discard()
-    features = getattr(window, "features", None)
-    if features is not None:
-        features.autosave.write()  # the restored work is protected again at once
+    if window.features is not None:
+        window.features.autosave.write()  # the restored work is protected again at once
     window.statusBar().showMessage(f"Restored {item.describe()}", 8000)
     return True
 

@@ -1,4 +1,12 @@
-"""The main window: palette, canvas, inspector, findings dock, menus, toolbar, status bar."""
+"""The main window: palette, canvas, inspector, findings dock, menus, toolbars, status bar.
+
+Built with :class:`~archdesigner.ui.features.LiveOptions` (as the app does) it is live: it
+makes its :class:`~archdesigner.ui.features.Features` (lint, fixes, simulations,
+import/export, autosave) and places their widgets and actions itself: the findings panel in
+the findings dock, the simulation banner above the canvas, the growth control in the
+simulation toolbar, the lint counts in the status bar and the actions in its menus. Without,
+it is a plain editor (the canvas tests and benchmarks use it so).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -36,9 +44,12 @@ from archdesigner.ui.canvas.items import TEXT_SCALES
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.canvas.view import CanvasView
 from archdesigner.ui.editor import Editor
+from archdesigner.ui.features import Features, LiveOptions
 from archdesigner.ui.files import Dialogs, Files
+from archdesigner.ui.findings import FindingsPanel
 from archdesigner.ui.inspector import Inspector
 from archdesigner.ui.palette import Palette
+from archdesigner.ui.simulation import Banner
 
 
 class MessageBar(QFrame):
@@ -79,6 +90,8 @@ class MainWindow(QMainWindow):
         editor: Editor | None = None,
         settings: QSettings | None = None,
         dialogs: Dialogs | None = None,
+        *,
+        live: LiveOptions | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
@@ -89,11 +102,14 @@ class MainWindow(QMainWindow):
         self.scene = DesignScene(self.editor)
         self.view = CanvasView(self.scene)
         self.message_bar = MessageBar()
+        #: shown above the canvas while a failure simulation runs
+        self.banner = Banner()
         central = QWidget()
         v = QVBoxLayout(central)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(0)
         v.addWidget(self.message_bar)
+        v.addWidget(self.banner)
         v.addWidget(self.view, 1)
         self.setCentralWidget(central)
 
@@ -106,12 +122,18 @@ class MainWindow(QMainWindow):
         self.inspector_dock = self._dock(
             "Inspector", "inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        placeholder = QLabel("Findings appear here once the design is checked.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setStyleSheet("color: gray;")
-        #: live lint puts its findings panel here (ui/features.py: ``findings_dock.setWidget``)
+        #: the live parts (None for a plain editor)
+        self.features: Features | None = None
+        findings: QWidget
+        if live is None:
+            findings = QLabel("Findings appear here once the design is checked.")
+            findings.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            findings.setStyleSheet("color: gray;")
+        else:
+            findings = FindingsPanel()
+            self.features = Features(self, live, findings, self.banner)
         self.findings_dock = self._dock(
-            "Findings", "findings", placeholder, Qt.DockWidgetArea.BottomDockWidgetArea
+            "Findings", "findings", findings, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.resizeDocks(
             [self.palette_dock, self.inspector_dock], [210, 300], Qt.Orientation.Horizontal
@@ -122,6 +144,13 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.zoom_label)
+        #: the load growth control of a live window, added after the main toolbar
+        self.simulation_toolbar: QToolBar | None = None
+        if self.features is not None:
+            self.statusBar().addPermanentWidget(self.features.lint_label)
+            self.simulation_toolbar = QToolBar("Simulation")
+            self.simulation_toolbar.setObjectName("simulation_toolbar")
+            self.simulation_toolbar.addWidget(self.features.growth)
         self.actions_: dict[str, QAction] = {}
         self._build_actions()
         self._build_menus()
@@ -232,6 +261,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         A = self.actions_
+        f = self.features
         bar = self.menuBar()
         m = bar.addMenu("&File")
         m.addAction(A["new"])
@@ -245,6 +275,9 @@ class MainWindow(QMainWindow):
         for k in ("save", "save_as", "revert"):
             m.addAction(A[k])
         m.addSeparator()
+        if f is not None:
+            m.addActions(f.file_actions)
+            m.addSeparator()
         m.addAction(A["quit"])
         m = bar.addMenu("&Edit")
         self._fill_menu(
@@ -283,6 +316,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         for dock in (self.palette_dock, self.inspector_dock, self.findings_dock):
             m.addAction(dock.toggleViewAction())
+        if self.simulation_toolbar is not None:
+            m.addAction(self.simulation_toolbar.toggleViewAction())
         m = bar.addMenu("&Arrange")
         self._fill_menu(
             m,
@@ -298,9 +333,15 @@ class MainWindow(QMainWindow):
                 "distribute_v",
             ),
         )
+        if f is not None:
+            m.addSeparator()
+            m.addAction(f.layout_action)
         m = bar.addMenu("&Tools")
         for k in ("mode_select", "mode_link", "mode_group"):
             m.addAction(A[k])
+        if f is not None:
+            m.addSeparator()
+            m.addActions(f.tools_actions)
         self.help_menu = bar.addMenu("&Help")
         self.about_action = self.help_menu.addAction("&About archdesigner", self.show_about)
         tb = QToolBar("Main")
@@ -317,6 +358,8 @@ class MainWindow(QMainWindow):
             else:
                 tb.addAction(A[item])
         self.addToolBar(tb)
+        if self.simulation_toolbar is not None:
+            self.addToolBar(self.simulation_toolbar)
 
     def about_text(self) -> str:
         from archdesigner import __version__
@@ -468,6 +511,11 @@ class MainWindow(QMainWindow):
                 self.resizeDocks(
                     [self.palette_dock, self.inspector_dock], [200, 320], Qt.Orientation.Horizontal
                 )
+                if self.features is not None:  # and for the findings, once laid out
+                    dock = self.findings_dock
+                    QTimer.singleShot(
+                        0, lambda: self.resizeDocks([dock], [190], Qt.Orientation.Vertical)
+                    )
 
     def _link_style_menu(self, menu: QMenu) -> None:
         """View > Link Style: links routed around cards with rounded corners, as curves, or

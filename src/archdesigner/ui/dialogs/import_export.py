@@ -389,7 +389,7 @@ class ExportDialog(QDialog):
     def _run(self) -> ExportResult | None:
         reg = self.registered
         options = self.options()
-        features = getattr(self.window_, "features", None)
+        features = self.window_.features
         if "load_factor" in options and features is not None and options["load_factor"] == 1.0:
             options["load_factor"] = features.lint.load_factor
         try:
