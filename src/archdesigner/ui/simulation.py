@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -23,13 +24,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSlider,
+    QSpinBox,
     QWidget,
 )
 
 from archdesigner.graph import DesignGraph
+from archdesigner.lint.flow import DEFAULT_UTILIZATION_TARGET, utilization_target
 from archdesigner.model.design import Design
+from archdesigner.model.edits import Compound, UpdateNode
 from archdesigner.ui.editor import Editor
-from archdesigner.ui.overlays import Overlays
+from archdesigner.ui.overlays import UTIL_AMBER, UTIL_GREEN, UTIL_RED, Overlays
 from archdesigner.wording import names
 
 MAX_FACTOR = 100.0
@@ -143,23 +147,43 @@ def slider_from_factor(factor: float) -> int:
     return round(100 * math.log10(max(1.0, min(MAX_FACTOR, factor))))
 
 
+#: the load a client gets from the traffic controls' offer (requests per second)
+DEFAULT_CLIENT_LOAD = 100
+
+
+def _dot(color: QColor) -> str:
+    c = QColor(color)
+    c.setAlpha(255)
+    return f"<span style='color:{c.name()}'>&#9632;</span>"
+
+
 class GrowthControl(QWidget):
-    """The load-factor slider and spin box (1x to 100x) and the "Show load" switch."""
+    """The load-factor slider and spin box (1x to 100x), the "Show load" switch and its
+    legend. With an editor, it tells when no entry has a load (the slider would do
+    nothing) and offers to give every client one, as one undoable edit."""
 
     factor_changed = Signal(float)
     show_changed = Signal(bool)
 
-    def __init__(self) -> None:
+    def __init__(self, editor: Editor | None = None) -> None:
         super().__init__()
+        self.editor = editor
         h = QHBoxLayout(self)
         h.setContentsMargins(6, 0, 6, 0)
         self.show_box = QCheckBox("Show load")
         self.show_box.setToolTip(
-            "Tint each node with a capacity by its utilization: green below 80%, amber "
-            "up to 100%, red when overloaded"
+            "Tint each node with a capacity by its utilization: green below the design's "
+            "target (80% unless CAP002 says otherwise), amber up to 100%, red when overloaded"
         )
         h.addWidget(self.show_box)
-        h.addWidget(QLabel("Traffic"))
+        #: what the tints mean (shown while "Show load" is on)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setObjectName("load_legend")
+        self.legend.hide()
+        h.addWidget(self.legend)
+        self.traffic_label = QLabel("Traffic:")
+        h.addWidget(self.traffic_label)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 200)
         self.slider.setFixedWidth(140)
@@ -171,11 +195,119 @@ class GrowthControl(QWidget):
         self.spin.setSuffix(" x")
         self.spin.setSingleStep(0.5)
         h.addWidget(self.spin)
+        # no entry has a load: say so, and offer a load for the clients, editable here
+        self.no_load = QWidget()
+        nh = QHBoxLayout(self.no_load)
+        nh.setContentsMargins(0, 0, 0, 0)
+        self.no_load_label = QLabel()
+        self.no_load_label.setStyleSheet("color: #92400e;")
+        self.load_spin = QSpinBox()
+        self.load_spin.setRange(1, 10_000_000)
+        self.load_spin.setValue(DEFAULT_CLIENT_LOAD)
+        self.load_spin.setSuffix(" req/s")
+        self.load_spin.setToolTip("The load each client sends into the design (load_rps)")
+        self.set_load_button = QPushButton("Set")
+        self.set_load_button.clicked.connect(self.set_client_loads)
+        nh.addWidget(self.no_load_label)
+        nh.addWidget(self.load_spin)
+        nh.addWidget(self.set_load_button)
+        self.no_load.hide()
+        h.addWidget(self.no_load)
         self.slider.valueChanged.connect(lambda v: self._set(factor_from_slider(v), "slider"))
         self.spin.valueChanged.connect(lambda v: self._set(v, "spin"))
         self.show_box.toggled.connect(self.show_changed)
+        self.show_box.toggled.connect(lambda _on: self.refresh())
         h.addStretch(1)
         self._factor = 1.0
+        self._clients: list[str] = []
+        if editor is not None:
+            editor.document_changed.connect(self.refresh)
+            editor.document_reset.connect(self.refresh)
+        self.refresh()
+
+    @property
+    def has_load(self) -> bool:
+        """Whether some entry sends load (without, the traffic factor changes nothing)."""
+        return not self.no_load.isVisibleTo(self)
+
+    def refresh(self) -> None:
+        """Follows the design: the no-load offer, and the legend's numbers."""
+        design = self.editor.design if self.editor is not None else None
+        loaded = True
+        with_capacity = total = 0
+        target = DEFAULT_UTILIZATION_TARGET
+        if design is not None:
+            loaded = False
+            clients: list[str] = []
+            for n in design.nodes:
+                if n.load_rps:
+                    loaded = True
+                elif n.kind == "client":
+                    clients.append(n.id)
+                if n.capacity_rps:
+                    with_capacity += 1
+            total = len(design.nodes)
+            self._clients = clients if not loaded else []
+            target = utilization_target(design)
+            loaded = loaded or total == 0
+        self._show_no_load(loaded)
+        self._show_legend(target, with_capacity, total)
+
+    def _show_no_load(self, loaded: bool) -> None:
+        # without a load the factor would change nothing: the offer takes its place
+        self.slider.setVisible(loaded)
+        self.spin.setVisible(loaded)
+        if loaded:
+            self.no_load.hide()
+            return
+        n = len(self._clients)
+        why = "no entry has a load"
+        if n:
+            whom = "the client" if n == 1 else f"each of {n} clients"
+            self.no_load_label.setText(f"{why}. Give {whom}")
+        else:
+            self.no_load_label.setText(f"{why}. Add a client, or set a Load in the Inspector")
+        self.no_load.setToolTip(
+            "The traffic factor multiplies each entry's load (load_rps); with none set it "
+            "changes nothing"
+        )
+        self.load_spin.setVisible(bool(n))
+        self.set_load_button.setVisible(bool(n))
+        self.no_load.show()
+
+    def _show_legend(self, target: float, with_capacity: int, total: int) -> None:
+        if not self.show_box.isChecked():
+            self.legend.hide()
+            return
+        pct = f"{target * 100:.0f}%"
+        text = (
+            f"{_dot(UTIL_GREEN)} &lt;{pct} &nbsp;{_dot(UTIL_AMBER)} {pct}–100% &nbsp;"
+            f"{_dot(UTIL_RED)} over"
+        )
+        untinted = total - with_capacity
+        if untinted:
+            text += f" &nbsp;<span style='color:gray'>{untinted} untinted</span>"
+        self.legend.setText(text)
+        self.legend.setToolTip(
+            f"Utilization: offered load / capacity (capacity_rps x replicas) at the traffic "
+            f"factor. Green below the design's target ({pct}), amber up to capacity, red "
+            f"over it. Load balancers and gateways split what they receive among their "
+            f"targets.<br>{untinted} of {total} components have no capacity and are not "
+            f"tinted."
+        )
+        self.legend.show()
+
+    def set_client_loads(self) -> bool:
+        """Gives each client without a load the load in the box: one undoable step."""
+        if self.editor is None or not self._clients:
+            return False
+        value = self.load_spin.value()
+        n = len(self._clients)
+        edit = Compound(
+            tuple(UpdateNode(cid, {"load_rps": value}) for cid in self._clients),
+            f"Set the load of {n} client{'s' if n != 1 else ''} to {value:g} req/s",
+        )
+        return not self.editor.try_apply(edit)
 
     @property
     def factor(self) -> float:

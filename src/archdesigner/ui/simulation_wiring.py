@@ -50,7 +50,7 @@ class SimulationWiring(QObject):
         self.leave_shortcut.setEnabled(False)
         self.leave_shortcut.activated.connect(self.failure.stop)
         self.failure.changed.connect(self._failure_changed)
-        self.growth = GrowthControl()
+        self.growth = GrowthControl(editor)
         self.growth.factor_changed.connect(lint.set_load_factor)
         self.growth.show_changed.connect(overlays.set_show_utilization)
         view.installEventFilter(self)
