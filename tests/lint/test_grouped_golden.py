@@ -73,9 +73,12 @@ def test_imported_pitstop_grouped_output(
 ) -> None:
     # pitstop (tests/data/systems), imported with its true call graph and a users entry.
     # Read by a person, as an SRE would: the first screen says the system has no redundancy
-    # at all: the top risks are single points of failure on the path of every request, the
-    # message broker (rabbitmq, 10 components fail with it) and the one SQL Server (8)
-    # first; below, ONE entry for the six single points of failure instead of six, the
+    # at all: the top risks are the single points of failure on the path of every request
+    # that matter most, the front door (webapp: every request stops with it), the message
+    # broker (rabbitmq, 10 components fail with it) and the one SQL Server (8), then the
+    # database six services share and the missing gateway, which weigh as much (not two
+    # more single-instance APIs); below, ONE entry for the six single points of failure
+    # instead of six, the
     # database the six services share, the missing front door, and the calls to the mail
     # server that no user request waits for. Nothing on the first screen is noise. (The
     # load balancers the four called services need are offered once the gateway and the
@@ -92,6 +95,13 @@ def test_imported_pitstop_grouped_output(
     text = grouped(path, tmp_path, capsys)
     lines = text.splitlines()
     assert lines[2].startswith("Top risks")
-    assert "SPF001  rabbitmq is a single point of failure" in lines[3]
+    top = [line.split()[2:4] for line in lines[3:8]]
+    assert top == [
+        ["SPF001", "webapp"],
+        ["SPF001", "rabbitmq"],
+        ["SPF001", "sqlserver"],
+        ["DAT001", "Database"],
+        ["EDG001", "Link"],
+    ], lines[3:8]
     assert "error   SPF001 single-point-of-failure (6)" in text
     check("pitstop.txt", text)

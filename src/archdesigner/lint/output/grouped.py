@@ -18,6 +18,8 @@ from archdesigner.lint.output.locate import id_lines
 from archdesigner.lint.output.text import percent, summary_line
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
+#: findings of one rule and one impact in the "Top risks" block before other rules' turn
+PER_RULE_ON_A_TIE = 3
 #: findings in the "Top risks" block
 TOP = 5
 #: width the subject lists wrap at
@@ -141,19 +143,32 @@ def _failing(f: Finding) -> int:
 
 
 def top_risks(findings: list[Finding], count: int = TOP) -> list[Finding]:
-    """The ``count`` errors and warnings with the highest impact (on a tie: errors first,
-    then the larger blast radius, SPF001's failing components): the "Top risks" of the
-    grouped output and of the review report."""
+    """The ``count`` errors and warnings with the highest impact: the "Top risks" of the
+    grouped output and of the review report.
+
+    On a tie of impact: errors first, then a front door (a single instance entries call
+    directly: every request it carries stops with it), then the larger blast radius
+    (SPF001's failing components). Among findings of one impact, a rule's fourth and later
+    findings come after the other rules' findings, so that five single points of failure of
+    equal weight do not hide a shared database or a missing gateway that weighs as much."""
     risky = [f for f in findings if f.severity in ("error", "warning")]
     risky.sort(
         key=lambda f: (
             -round(f.impact, 6),
             f.severity != "error",
+            f.evidence.get("front_door") is not True,
             -_failing(f),
             f.rule_id,
             f.subject,
         )
     )
+    seen: dict[tuple[float, str], int] = {}
+    order: dict[int, tuple[float, bool, int]] = {}
+    for pos, f in enumerate(risky):
+        tie = (round(f.impact, 6), f.rule_id)
+        seen[tie] = seen.get(tie, 0) + 1
+        order[id(f)] = (-round(f.impact, 6), seen[tie] > PER_RULE_ON_A_TIE, pos)
+    risky.sort(key=lambda f: order[id(f)])
     return risky[:count]
 
 

@@ -31,7 +31,8 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
             continue
         entries = [g.entries[k] for k in table.entries[comp]]
         share = requests(ctx).share(requests(ctx).required[i])
-        blast = _blast(ctx, node, i, entries, table.counts[comp] - 1, share)
+        front = _front_door(ctx, node)
+        blast = _blast(ctx, node, entries, table.counts[comp] - 1, share, front)
         yield ctx.finding(
             node,
             f"{label(node)} is a single point of failure{blast}. Run at least 2 replicas.",
@@ -42,13 +43,20 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
                 "entries": entries,
                 "failing_components": table.counts[comp],
                 "total_components": total,
+                "front_door": front,
             },
             fix=redundancy_fix(ctx, node),
         )
 
 
+def _front_door(ctx: LintContext, node: Node) -> bool:
+    """An entry calls ``node`` directly over a required link."""
+    first_hop = entry_set(ctx)
+    return any(link.required and link.source in first_hop for link in ctx.graph.in_links[node.id])
+
+
 def _blast(
-    ctx: LintContext, node: Node, i: int, entries: list[str], others: int, share: float
+    ctx: LintContext, node: Node, entries: list[str], others: int, share: float, front: bool
 ) -> str:
     """What stops when ``node`` fails, after "X is a single point of failure": at a front
     door (an entry calls it directly) the share of requests that stops; elsewhere how many
@@ -59,8 +67,6 @@ def _blast(
         return (
             f" (1 instance) and an entry: when it fails its own traffic stops{_and_others(others)}"
         )
-    first_hop = entry_set(ctx)
-    front = any(link.required and link.source in first_hop for link in ctx.graph.in_links[node.id])
     if front:
         stops = (
             f"all requests from {who} (100%) stop"
