@@ -55,6 +55,23 @@ def test_import_error_is_one_line_naming_the_file(app_window: Any, tmp_path: Pat
     assert not dialog.open_button.isEnabled()
 
 
+def test_kubernetes_manifests_import_through_the_dialog_by_their_content(
+    app_window: Any, tmp_path: Path
+) -> None:
+    # a manifest named like nothing in particular: the dialog reads it and picks the
+    # Kubernetes importer, as `archdesigner import` does
+    source = DATA / "kubernetes" / "online-boutique" / "kubernetes-manifests.yaml"
+    plain = tmp_path / "boutique.yaml"
+    plain.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    window = app_window()
+    dialog = ImportDialog(window)
+    dialog.set_files([plain])
+    assert dialog.run_import(), dialog.report_view.toPlainText()
+    assert dialog.result_ is not None
+    ids = {n.id for n in dialog.result_.design.nodes}
+    assert {"frontend", "cartservice", "redis-cart"} <= ids
+
+
 def test_svg_export_through_the_dialog(qtbot: Any, app_window: Any, tmp_path: Path) -> None:
     window = app_window()
     features: Features = window.features

@@ -99,14 +99,40 @@ def _with_source(rule: ImageRule, plugin: str) -> ImageRule:
     return dataclasses.replace(rule, source=plugin)
 
 
-def importer_for(paths: Sequence[str | Path], importers: dict[str, Importer]) -> Importer | None:
-    """The importer whose file name patterns match the first file, if any."""
+def importer_for(
+    paths: Sequence[str | Path], importers: dict[str, Importer], texts: Sequence[str] = ()
+) -> Importer | None:
+    """The importer for ``paths``: the one their content names (a compose file, or
+    Kubernetes manifests; the first 64 KiB of up to 50 files are read, plus ``texts``, e.g.
+    standard input), else the one whose file name patterns match the first file, if any."""
+    found = _detect([*(_head(Path(p)) for p in paths[:50]), *texts])
+    if found and found in importers:
+        return importers[found]
     if not paths:
         return None
     name = Path(paths[0]).name
     for importer in importers.values():
         if any(fnmatch(name, pattern) for pattern in importer.patterns):
             return importer
+    return None
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(65536).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _detect(texts: Sequence[str]) -> str | None:
+    """``kubernetes`` or ``compose`` when the content says which, else None."""
+    from archdesigner.importers.kubernetes_read import looks_like_compose, looks_like_kubernetes
+
+    if any(looks_like_compose(t) for t in texts):
+        return "compose"
+    if any(looks_like_kubernetes(t) for t in texts):
+        return "kubernetes"
     return None
 
 

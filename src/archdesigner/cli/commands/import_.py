@@ -183,25 +183,6 @@ def _files(given: list[str], importer_id: str) -> list[Path]:
     return paths
 
 
-def _sniff(path: Path) -> str:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(65536).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-
-
-def detect(texts: list[str]) -> str | None:
-    """``kubernetes`` or ``compose`` when the content says which, else None."""
-    from archdesigner.importers.kubernetes_read import looks_like_compose, looks_like_kubernetes
-
-    if any(looks_like_compose(t) for t in texts):
-        return "compose"
-    if any(looks_like_kubernetes(t) for t in texts):
-        return "kubernetes"
-    return None
-
-
 def _choose(args: argparse.Namespace, importers: dict[str, Any], stdin: str | None) -> Any:
     from archdesigner.cli import CommandError
     from archdesigner.importers import importer_for
@@ -214,13 +195,8 @@ def _choose(args: argparse.Namespace, importers: dict[str, Any], stdin: str | No
         return importer
     named = [f for f in args.files if f != "-"]
     files = _files(named, "kubernetes")
-    texts = [_sniff(p) for p in files[:50]]
-    if stdin is not None:
-        texts.append(stdin)
-    found = detect(texts)
-    importer = importers.get(found) if found else None
-    if importer is None:
-        importer = importer_for(files, importers) or importers.get("compose")
+    stdin_text = [stdin] if stdin is not None else []
+    importer = importer_for(files, importers, stdin_text) or importers.get("compose")
     if importer is None:
         raise CommandError("no importer is available")
     return importer

@@ -84,12 +84,13 @@ def option_label(name: str) -> str:
 
 
 class ImportDialog(QDialog):
-    """Pick compose files, import them, read the report, open the result as a new design."""
+    """Pick compose files or Kubernetes manifests, import them (the importer their content
+    names, unless one is chosen), read the report, open the result as a new design."""
 
     def __init__(self, window: MainWindow, plugin_dirs: Sequence[str | Path] = ()) -> None:
         super().__init__(window)
         self.window_ = window
-        self.setWindowTitle("Import docker-compose")
+        self.setWindowTitle("Import compose files or Kubernetes manifests")
         self.resize(720, 520)
         self.importers, self.plugin_errors = load_importers(plugin_dirs)
         self.result_: ImportResult | None = None
@@ -107,7 +108,7 @@ class ImportDialog(QDialog):
         self.env_edit.setPlaceholderText("optional: a .env file for ${VAR} interpolation")
         form.addRow("Env file", self.env_edit)
         self.importer_box = QComboBox()
-        self.importer_box.addItem("By file name", "")
+        self.importer_box.addItem("Detect from the files", "")
         for ident, imp in self.importers.items():
             self.importer_box.addItem(f"{imp.name} ({ident})", ident)
         form.addRow("Importer", self.importer_box)
@@ -136,7 +137,10 @@ class ImportDialog(QDialog):
 
     def _browse(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Compose files", "", "Compose files (*.yaml *.yml);;All files (*)"
+            self,
+            "Compose files or Kubernetes manifests",
+            "",
+            "YAML files (*.yaml *.yml);;JSON files (*.json);;All files (*)",
         )
         if files:
             self.files_edit.setText("; ".join(files))
