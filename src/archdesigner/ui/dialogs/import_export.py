@@ -8,6 +8,7 @@ Both dialogs are modeless and testable without a modal loop: fill the fields, ca
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,19 +53,37 @@ def _split_paths(text: str) -> list[Path]:
     return [Path(p.strip()) for p in text.split(";") if p.strip()]
 
 
-def svg_pixmap(data: bytes) -> QPixmap:
-    """The SVG drawn as a picture: with resvg when installed (it draws the embedded kind
-    icons as browsers do), else with Qt's SVG renderer."""
-    try:
-        import resvg_py
+_SYMBOL_RE = re.compile(
+    r'<symbol id="([^"]+)" viewBox="[^"]*">\s*<image [^>]*?xlink:href="([^"]+)"\s*/>\s*</symbol>'
+)
+_USE_RE = re.compile(r'<use xlink:href="#([^"]+)"([^>]*?)/>')
 
-        png = resvg_py.svg_to_bytes(svg_string=data.decode("utf-8"))
-        pm = QPixmap()
-        if pm.loadFromData(bytes(png)):
-            return pm
-    except Exception:  # no resvg, or an SVG it refuses: Qt draws it instead
-        pass
-    renderer = QSvgRenderer(QByteArray(data))
+
+def inline_symbols(svg: str) -> str:
+    """The SVG with every ``<use>`` of an icon symbol replaced by an ``<image>`` of the icon
+    at the use's place and size. Qt's SVG renderer (SVG Tiny 1.2) has no ``<symbol>``: it
+    draws the symbol's content at its own size (100 x 100) wherever it is used, ignoring the
+    ``width`` and ``height`` of the ``<use>``, so every icon came out huge over the labels."""
+    icons = dict(_SYMBOL_RE.findall(svg))
+    if not icons:
+        return svg
+
+    def swap(m: re.Match[str]) -> str:
+        uri = icons.get(m.group(1))
+        if uri is None:
+            return m.group(0)
+        return f'<image{m.group(2)} preserveAspectRatio="xMidYMid meet" xlink:href="{uri}"/>'
+
+    return _USE_RE.sub(swap, svg)
+
+
+def svg_pixmap(data: bytes) -> QPixmap:
+    """The SVG (a diagram from the Graphviz exporter) drawn as a picture by Qt, its icons at
+    the size the file gives them (see :func:`inline_symbols`). Not resvg: resvg-py 0.5 reads
+    Graphviz's sizes in pt as 0 px ("invalid size") unless given a dpi, and then draws no
+    text here."""
+    svg = inline_symbols(data.decode("utf-8", "replace"))
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     size = renderer.defaultSize()
     scale = min(1.0, 1600 / max(1, size.width()), 1600 / max(1, size.height()))
     pm = QPixmap(max(1, int(size.width() * scale)), max(1, int(size.height() * scale)))
