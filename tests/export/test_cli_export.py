@@ -110,7 +110,7 @@ def test_layout_findings_and_options_reach_the_exporter(
 def test_list_shows_formats_with_their_plugin(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--list"]) == 0
     out = capsys.readouterr().out
-    assert "compose    docker-compose draft" in out and "(built-in)" in out
+    assert "compose    Docker Compose draft" in out and "(built-in)" in out
     assert "-O layout=keep (keep|auto)" in out
 
 

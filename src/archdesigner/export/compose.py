@@ -639,7 +639,7 @@ HEADER = (
 
 class ComposeExporter(BaseExporter):
     id: str = "compose"
-    name: str = "docker-compose draft"
+    name: str = "Docker Compose draft"
     suffixes: tuple[str, ...] = (
         "compose.yaml",
         "compose.yml",

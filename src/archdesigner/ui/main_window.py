@@ -247,15 +247,15 @@ class MainWindow(QMainWindow):
         grid.setChecked(True)
         mini = a("minimap", "Show &Overview", self._toggle_minimap, checkable=True)
         mini.setChecked(True)
-        for how, key in (("left", "Ctrl+Shift+Left"), ("right", "Ctrl+Shift+Right"),
-                         ("top", "Ctrl+Shift+Up"), ("bottom", "Ctrl+Shift+Down"),
-                         ("hcenter", None), ("vcenter", None)):  # fmt: skip
-            a(
-                f"align_{how}",
-                f"Align {how.replace('center', ' centres')}",
-                functools.partial(self.align, how),
-                key,
-            )
+        for how, text, key in (
+            ("left", "Align Left Edges", "Ctrl+Shift+Left"),
+            ("right", "Align Right Edges", "Ctrl+Shift+Right"),
+            ("top", "Align Top Edges", "Ctrl+Shift+Up"),
+            ("bottom", "Align Bottom Edges", "Ctrl+Shift+Down"),
+            ("hcenter", "Align Horizontal Centres", None),  # one column: the same x
+            ("vcenter", "Align Vertical Centres", None),  # one row: the same y
+        ):
+            a(f"align_{how}", text, functools.partial(self.align, how), key)
         a("distribute_h", "Distribute Horizontally", lambda: self.distribute("horizontal"))
         a("distribute_v", "Distribute Vertically", lambda: self.distribute("vertical"))
 

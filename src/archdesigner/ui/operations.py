@@ -182,6 +182,17 @@ def paste_edit(
     return Compound(tuple(steps), text_), list(node_map.values()), list(group_map.values())
 
 
+#: what each alignment is called (menus, Edit > Undo)
+ALIGN_TEXT = {
+    "left": "Align left edges",
+    "right": "Align right edges",
+    "top": "Align top edges",
+    "bottom": "Align bottom edges",
+    "hcenter": "Align horizontal centres",
+    "vcenter": "Align vertical centres",
+}
+
+
 def align_edit(design: Design, ids: Iterable[str], how: str) -> MoveNodes | None:
     """Aligns node centres: left, right, top, bottom (card edges), hcenter, vcenter."""
     nodes = [n for n in design.nodes if n.id in set(ids)]
@@ -207,7 +218,7 @@ def align_edit(design: Design, ids: Iterable[str], how: str) -> MoveNodes | None
         else:
             raise ValueError(how)
         target[n.id] = (x, y)
-    return MoveNodes(target, f"Align {how}")
+    return MoveNodes(target, ALIGN_TEXT[how])
 
 
 def distribute_edit(design: Design, ids: Iterable[str], axis: str) -> MoveNodes | None:
@@ -229,6 +240,15 @@ def distribute_edit(design: Design, ids: Iterable[str], axis: str) -> MoveNodes 
     return MoveNodes(target, f"Distribute {axis}ly")
 
 
+def new_group_name(design: Design) -> str:
+    """A name for a new group: "Group 1", "Group 2", ... (the first one not taken)."""
+    taken = {g.name for g in design.groups}
+    k = 1
+    while f"Group {k}" in taken:
+        k += 1
+    return f"Group {k}"
+
+
 def group_edit(
     design: Design,
     nodes: Iterable[str],
@@ -243,7 +263,8 @@ def group_edit(
     if not node_list and not group_list:
         raise EditError("a group needs at least one node inside its frame")
     gid = unique_id(kind, {g.id for g in design.groups})
-    steps: list[Edit] = [AddGroup(Group(id=gid, kind=kind, parent=parent))]  # type: ignore[arg-type]
+    group = Group(id=gid, kind=kind, name=new_group_name(design), parent=parent)  # type: ignore[arg-type]
+    steps: list[Edit] = [AddGroup(group)]
     steps += [UpdateNode(n.id, {"group": gid}) for n in node_list]
     steps += [UpdateGroup(g.id, {"parent": gid}) for g in group_list]
     return Compound(tuple(steps), f"Add group {gid}"), gid

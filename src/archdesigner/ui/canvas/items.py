@@ -334,6 +334,15 @@ class NodeItem(QGraphicsItem):
         painter.drawText(br, _CENTER, deco.badge)
 
 
+def group_title(group: Group) -> str:
+    """A frame's title: its name and kind ("Payments  ·  zone"), or only its name when the
+    name already says the kind ("Data zone", or a group named by its id "zone-2")."""
+    words = group.label.lower().replace("-", " ").replace("_", " ").split()
+    if group.kind in words:
+        return group.label
+    return f"{group.label}  ·  {group.kind}"
+
+
 class GroupItem(QGraphicsItem):
     """A labelled frame around a group's nodes and child groups (its geometry is derived)."""
 
@@ -428,7 +437,7 @@ class GroupItem(QGraphicsItem):
             return
         painter.setFont(font)
         painter.setPen(color.darker(130) if not t.dark else color.lighter(130))
-        label = f"{self.model.label}  ·  {self.model.kind}"
+        label = group_title(self.model)
         label = fm.elidedText(label, Qt.TextElideMode.ElideRight, self.frame.width() - 24)
         baseline = (GROUP_HEADER + fm.ascent() - fm.descent()) / 2 + 1
         painter.drawText(QPointF(self.frame.left() + 12, self.frame.top() + baseline), label)

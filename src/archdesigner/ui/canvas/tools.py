@@ -308,6 +308,7 @@ class DrawGroup(_RectGesture):
         group = Group(
             id=gid,
             kind="boundary",
+            name=ops.new_group_name(design),
             parent=parent,
             properties={"canvas": frame_geometry(rect)},
         )

@@ -94,6 +94,11 @@ def svg_pixmap(data: bytes) -> QPixmap:
     return pm
 
 
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter ("keep" -> "Keep"); capitals stay ("LR")."""
+    return text[:1].upper() + text[1:]
+
+
 def option_label(name: str) -> str:
     """An option's label in sentence case: "load_factor" -> "Load factor", "dpi" -> "DPI"."""
     words = name.split("_")
@@ -251,7 +256,12 @@ class ExportDialog(QDialog):
         self.format_box = QComboBox()
         for ident, reg in self.exporters.items():
             source = "" if reg.plugin == "built-in" else f" — {reg.plugin}"
-            self.format_box.addItem(f"{reg.exporter.name} ({ident}){source}", ident)
+            self.format_box.addItem(sentence(reg.exporter.name) + source, ident)
+            self.format_box.setItemData(
+                self.format_box.count() - 1,
+                f"archdesigner export --to {ident}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         top.addRow("Format", self.format_box)
         row = QHBoxLayout()
         self.path_edit = QLineEdit()
@@ -317,7 +327,7 @@ class ExportDialog(QDialog):
         exp = self.registered.exporter
         for opt in exp.options:
             w = self._option_widget(opt)
-            w.setToolTip(opt.help)
+            w.setToolTip(sentence(opt.help))
             self.option_widgets[opt.name] = w
             self.options_form.addRow(option_label(opt.name), w)
         self.options_box.setVisible(bool(exp.options))
@@ -333,6 +343,7 @@ class ExportDialog(QDialog):
         self.preview_image.clear()
         self.preview_text.clear()
         self.report_view.clear()
+        self.status.clear()  # no preview of this format yet
         is_image = exp.id in IMAGE_FORMATS
         self.preview_scroll.setVisible(is_image)
         self.preview_text.setVisible(not is_image)
@@ -342,9 +353,10 @@ class ExportDialog(QDialog):
         w: QWidget
         if opt.choices:
             box = QComboBox()
-            box.addItems(list(opt.choices))
+            for choice in opt.choices:  # shown in sentence case, passed on as they are
+                box.addItem(sentence(str(choice)), choice)
             if opt.default in opt.choices:
-                box.setCurrentText(str(opt.default))
+                box.setCurrentIndex(box.findData(opt.default))
             w = box
         elif opt.type is bool:
             check = QCheckBox()
@@ -362,6 +374,8 @@ class ExportDialog(QDialog):
             dspin.setValue(float(opt.default or 0.0))
             if not opt.default:  # 0 means "the program's default": say so, not "0.00"
                 dspin.setSpecialValueText("Default")
+            if opt.help.startswith("seconds"):
+                dspin.setSuffix(" s")
             w = dspin
         else:
             edit = QLineEdit("" if opt.default is None else str(opt.default))
@@ -371,7 +385,7 @@ class ExportDialog(QDialog):
     def set_option(self, name: str, value: Any) -> None:
         w = self.option_widgets[name]
         if isinstance(w, QComboBox):
-            w.setCurrentText(str(value))
+            w.setCurrentIndex(w.findData(value))
         elif isinstance(w, QCheckBox):
             w.setChecked(bool(value))
         elif isinstance(w, QSpinBox | QDoubleSpinBox):
@@ -384,7 +398,7 @@ class ExportDialog(QDialog):
         for opt in self.registered.exporter.options:
             w = self.option_widgets[opt.name]
             if isinstance(w, QComboBox):
-                out[opt.name] = w.currentText()
+                out[opt.name] = w.currentData()
             elif isinstance(w, QCheckBox):
                 out[opt.name] = w.isChecked()
             elif isinstance(w, QSpinBox | QDoubleSpinBox):
