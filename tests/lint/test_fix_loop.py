@@ -10,7 +10,7 @@ from archdesigner.lint.api import Finding, Fix
 from archdesigner.lint.engine import _FOCUS
 from archdesigner.lint.fixing import apply_fixes
 from archdesigner.model import Design
-from archdesigner.model.edits import UpdateNode
+from archdesigner.model.edits import Compound, UpdateNode
 
 from .helpers import lint, make
 
@@ -42,8 +42,8 @@ def test_more_passes_than_the_old_cap_run_until_no_fix_applies() -> None:
     assert len(applied) == 14 and len(seen) == 16  # 14 cuts, one pass each, then nothing
     assert not [f for f in report.active if f.rule_id == "SCL005"]
     assert not report.warnings
-    assert seen[0] is None and seen[-1] is None  # whole lints first and last
-    assert all(focus == frozenset({"SCL005"}) for focus in seen[1:-1])  # between: SCL005 only
+    assert seen[:2] == [None, None] and seen[-1] is None  # whole lints first, after one pass, last
+    assert all(focus == frozenset({"SCL005"}) for focus in seen[2:-1])  # between: SCL005 only
     again, more = apply_fixes(d, counting, unsafe=True)
     assert more == [] and not again.warnings
 
@@ -80,3 +80,78 @@ def test_a_pass_cap_when_asked_for_says_so() -> None:
     )
     assert len(applied) == 2
     assert report.warnings == ["--fix stopped after 2 passes, fixes still applying"]
+
+
+def _finding(rule: str, subject: str, fix: Fix) -> Finding:
+    return Finding(rule, "x", "warning", "x", subject, "node", fix=fix)
+
+
+def test_fixes_that_set_the_same_fields_to_the_same_values_apply_in_one_pass() -> None:
+    d = make({"a": ("service", {"replicas": 1}), "b": ("service", {"replicas": 1})})
+    calls: list[int] = []
+
+    def two_rules(design: Design) -> LintReport:
+        calls.append(1)
+        nodes = design.node_map()
+        out = []
+        if nodes["a"].replicas == 1:
+            out += [
+                _finding("X001", "a", Fix("a to 2", UpdateNode("a", {"replicas": 2}))),
+                _finding("X002", "a", Fix("a to 2 again", UpdateNode("a", {"replicas": 2}))),
+            ]
+        if nodes["b"].replicas == 1:
+            out.append(_finding("X001", "b", Fix("b to 3", UpdateNode("b", {"replicas": 3}))))
+            out.append(_finding("X002", "b", Fix("b to 4", UpdateNode("b", {"replicas": 4}))))
+        return LintReport(findings=out)
+
+    _, applied = apply_fixes(d, two_rules)
+    # a: both fixes agree and land in one pass; b: they disagree, the first one wins
+    assert [f.fix.description for f in applied if f.fix] == ["a to 2", "a to 2 again", "b to 3"]
+    assert d.node_map()["b"].replicas == 3
+    assert len(calls) == 2  # the first lint, and the whole one after the pass
+
+
+def test_retry_fixes_of_entries_sharing_inner_links_apply_in_one_pass() -> None:
+    links: list[Any] = []
+    nodes: dict[str, Any] = {}
+    for c in ("web", "app"):
+        nodes[c] = ("client", {"load_rps": 10.0})
+        links.append((c, f"{c}-edge", {"retries": 2, "timeout_ms": 9.0}))
+        nodes[f"{c}-edge"] = ("service", {"replicas": 2})
+        links.append((f"{c}-edge", "core", {"retries": 2, "timeout_ms": 9.0, "discovery": True}))
+    nodes["core"] = ("service", {"replicas": 2})
+    nodes["deep"] = ("service", {"replicas": 2})
+    links.append(("core", "deep", {"retries": 3, "timeout_ms": 9.0, "discovery": True}))
+    d = make(nodes, links)
+    seen: list[object] = []
+
+    def counting(design: Design) -> LintReport:
+        seen.append(_FOCUS.get())
+        return lint(design, select=["RES003"])
+
+    report, applied = apply_fixes(d, counting)
+    assert sorted(f.subject for f in applied) == ["app", "web"]
+    assert len(seen) == 2  # one pass: both fixes zero core -> deep, each keeps its own edge
+    retries = {link.id: link.retries for link in d.links}
+    assert retries == {
+        "web-web-edge": 2, "web-edge-core": 0, "app-app-edge": 2, "app-edge-core": 0,
+        "core-deep": 0,
+    }  # fmt: skip
+    assert not report.active
+
+
+def test_a_fix_that_keeps_what_another_fix_of_the_pass_changes_waits_for_the_next_pass() -> None:
+    d = make({"a": ("service", {"replicas": 1}), "b": ("service", {"replicas": 1})})
+
+    def keeper(design: Design) -> LintReport:
+        nodes = design.node_map()
+        out = []
+        if nodes["a"].replicas == 1:  # relies on b keeping 1 replica
+            keep = Compound((UpdateNode("a", {"replicas": 2}), UpdateNode("b", {"replicas": 1})))
+            out.append(_finding("X001", "a", Fix("a to 2, b kept", keep)))
+        if nodes["b"].replicas == 1:
+            out.append(_finding("X002", "b", Fix("b to 2", UpdateNode("b", {"replicas": 2}))))
+        return LintReport(findings=out)
+
+    _, applied = apply_fixes(d, keeper)
+    assert [f.fix.description for f in applied if f.fix] == ["a to 2, b kept", "b to 2"]

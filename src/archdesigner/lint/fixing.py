@@ -1,14 +1,18 @@
 """Applying the fixes of a report to a design (``archdesigner lint --fix``).
 
-Fixes are applied pass by pass: each pass applies every fix whose edit touches nothing
-another fix of the same pass touched (so fixes that do not interact all land in one pass); a
-fix that no longer fits (its link was replaced by an earlier fix) is skipped and
-reconsidered on the next pass, against the new design.
+Fixes are applied pass by pass: each pass applies every fix that does not interact with a
+fix applied before it in the same pass (so fixes that do not interact all land in one pass):
+two fixes interact when they touch one node or link, unless both only set the same fields
+of it to the same values (:func:`footprint`). A fix that interacts, or no longer fits (its
+link was replaced by an earlier fix), is skipped and reconsidered on the next pass, against
+the new design.
 
-Between passes only the rules that offered a fix in the pass before are linted again (a
-fix can reveal the next problem of its own rule: the next long chain, a second caller); when
-they offer nothing more that applies, the whole lint runs, and the loop ends when a whole
-lint offers no fix that applies: the report returned is that lint. There is no pass cap
+After the first pass the whole lint runs again (it most often offers nothing more, and
+then it is the report). After a later pass only the rules that offered a fix in the pass
+before are linted again (a fix can reveal the next problem of its own rule: the next long
+chain, a second caller); when they offer nothing more that applies, the whole lint runs,
+and the loop ends when a whole lint offers no fix that applies: the report returned is
+that lint. There is no pass cap
 while fixes keep applying; the loop stops early only when a fix it already applied is
 offered again word for word (fixes that undo each other), and says so in the report's
 ``warnings``.
@@ -20,13 +24,22 @@ thousands of fixes stays linear.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from archdesigner.io.load import gc_paused
 from archdesigner.lint.api import Finding
 from archdesigner.lint.engine import LintReport, focused
 from archdesigner.model.design import Design
-from archdesigner.model.edits import Edit, EditError, indexed
+from archdesigner.model.edits import (
+    Compound,
+    Edit,
+    EditError,
+    Touch,
+    UpdateLink,
+    UpdateNode,
+    indexed,
+)
 
 FixKey = tuple[str, str, str, str]  # rule, subject type, subject, fix description
 
@@ -50,9 +63,10 @@ class FixFailed(Exception):
         )
 
 
-def check_fixed(design: Design, nodes_before: int, applied: list[Finding]) -> None:
+def check_fixed(design: Design, nodes_before: int, applied: list[Finding]) -> str:
     """Re-validates a fixed design before it may be saved (raises :class:`FixFailed`): it
-    must write and read back as a valid design, and fixes never empty a design."""
+    must write and read back as a valid design, and fixes never empty a design. Returns the
+    design's canonical text (what is saved), so that it is written once."""
     from archdesigner.io import DesignError, dumps_design, loads_design
 
     rules = sorted({f.rule_id for f in applied}) or ["?"]
@@ -60,15 +74,74 @@ def check_fixed(design: Design, nodes_before: int, applied: list[Finding]) -> No
     if nodes_before and not design.nodes:
         raise FixFailed(who, "removed every component of the design")
     try:
-        loads_design(dumps_design(design))
+        with gc_paused():  # reading back allocates much; nothing of it is cyclic garbage
+            text = dumps_design(design)
+            loads_design(text)
     except (DesignError, ValueError) as exc:
         raise FixFailed(who, f"left a design that is not valid ({str(exc)[:200]})") from None
+    return text
 
 
 def applicable(f: Finding, unsafe: bool) -> bool:
     """True when ``--fix`` applies the fix of ``f``: a safe fix always, an unsafe one only
     with ``--unsafe-fixes`` (``unsafe``)."""
     return f.fix is not None and (unsafe or f.fix.applicability == "safe")
+
+
+#: What one fix writes, per item it touches: the fields it sets (name -> value) when it only
+#: sets fields of an existing node or link, None when it adds, removes or renames the item
+#: (or is an edit whose writes are not known field by field).
+Footprint = dict[Touch, dict[str, Any] | None]
+
+
+def footprint(edit: Edit) -> Footprint:
+    """The items ``edit`` touches (:meth:`Edit.touches`) and, where it only sets fields,
+    which fields to which values: two fixes that set the same fields of an item to the same
+    values do not interact (two retry fixes zeroing one shared link), any other overlap does.
+    A fix that relies on a field keeping its value says so by setting it to that value."""
+    out: Footprint = {}
+    _collect(edit, out)
+    return out
+
+
+def _collect(edit: Edit, out: Footprint) -> None:
+    if isinstance(edit, Compound):
+        for part in edit.edits:
+            _collect(part, out)
+        return
+    fields: Mapping[str, Any] | None = None
+    item: Touch | None = None
+    if isinstance(edit, UpdateNode) and "id" not in edit.changes:
+        item, fields = ("node", edit.node_id), edit.changes
+    elif isinstance(edit, UpdateLink) and "id" not in edit.changes:
+        item, fields = ("link", edit.link_id), edit.changes
+    if item is None or fields is None:
+        for touched in edit.touches():
+            out[touched] = None
+        return
+    if item in out:
+        known = out[item]
+        if known is not None:
+            known.update(fields)
+    else:
+        out[item] = dict(fields)
+
+
+def _interacts(scope: Footprint, busy: Footprint) -> bool:
+    """True when a fix of footprint ``scope`` interacts with the fixes already applied in
+    this pass (their footprints merged in ``busy``)."""
+    for item, fields in scope.items():
+        if item not in busy:
+            continue
+        done = busy[item]
+        if fields is None or done is None:
+            return True
+        for name, value in fields.items():
+            if name in done and done[name] != value:
+                return True
+            if name not in done:
+                return True  # another field of an item a fix of this pass changed
+    return False
 
 
 def _one_pass(
@@ -79,10 +152,11 @@ def _one_pass(
     done: set[FixKey],
     unsafe: bool = False,
 ) -> tuple[set[str], list[FixKey]]:
-    """Applies the fixes of ``report`` that do not interact. Returns the rules that offered
-    a fix (applied, or left for the next pass) and the fixes offered again after being
-    applied in an earlier pass (not applied again)."""
-    busy: set[tuple[str, str]] = set()
+    """Applies the fixes of ``report`` that do not interact (see :func:`footprint`).
+    Returns the rules that offered a fix (applied, or left for the next pass) and the fixes
+    offered again after being applied in an earlier pass (not applied again)."""
+    busy: Footprint = {}
+    used: set[int] = set()  # fixes shared by several findings are applied once
     offered: set[str] = set()
     again: list[FixKey] = []
     changed = False
@@ -94,13 +168,15 @@ def _one_pass(
             again.append(key)
             continue
         offered.add(f.rule_id)
+        if id(f.fix) in used:
+            continue
         try:  # a fix built lazily may find its link replaced by an earlier fix of this pass
-            scope = f.fix.edit.touches() | {(f.subject_type, f.subject)}
+            scope = footprint(f.fix.edit)
         except EditError:
             continue
         except Exception as exc:
             raise FixFailed(f.rule_id, f"raised {type(exc).__name__}: {exc}"[:300]) from None
-        if scope & busy:
+        if _interacts(scope, busy):
             continue
         try:
             inverse = f.fix.edit.apply(design)
@@ -110,7 +186,13 @@ def _one_pass(
             raise FixFailed(f.rule_id, f"raised {type(exc).__name__}: {exc}"[:300]) from None
         if inverses is not None:
             inverses.append(inverse)
-        busy |= scope
+        for item, fields in scope.items():
+            known = busy.get(item, {})
+            if fields is None or known is None:
+                busy[item] = None
+            else:
+                busy[item] = {**known, **fields}
+        used.add(id(f.fix))
         done.add(key)
         applied.append(f)
         changed = True
@@ -145,7 +227,10 @@ def apply_fixes(
         with gc_paused(), indexed(design):  # a pass allocates much and frees little
             offered, again = _one_pass(design, report, applied, inverses, done, unsafe)
         passes += 1
-        if offered:
+        if offered and passes == 1:  # the first pass changes much: most often nothing is left
+            report = lint(design)
+            whole = True
+        elif offered:
             with focused(offered):
                 report = lint(design)
             whole = False

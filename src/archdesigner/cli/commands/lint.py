@@ -212,12 +212,13 @@ def _lint_files(
         target = os.path.abspath(file)  # a rule that changes directory moves nothing
         try:
             fixed: list[tuple[str, str, str]] = []
+            new_text = None
             if fixing:
-                report, fixed = _fix(design, lint, args.unsafe_fixes, text, file)
+                report, fixed, new_text = _fix(design, lint, args.unsafe_fixes, text, file)
             else:
                 report = lint(design)
             if fixed:
-                new_text = dumps_design(design)
+                new_text = dumps_design(design) if new_text is None else new_text
                 if args.diff:
                     diffs.append(_unified_diff(file, text, new_text))
                 else:
@@ -239,22 +240,24 @@ def _lint_files(
 
 def _fix(
     design: Any, lint: Any, unsafe: bool, text: str, file: str
-) -> tuple[Any, list[tuple[str, str, str]]]:
-    """Applies the fixes and re-validates the result; a fix that raises or leaves an invalid
-    (or emptied) design is reported as MOD900 on the original design, and nothing is fixed."""
+) -> tuple[Any, list[tuple[str, str, str]], str | None]:
+    """Applies the fixes and re-validates the result: (report, the fixes applied, the fixed
+    design's text or None). A fix that raises or leaves an invalid (or emptied) design is
+    reported as MOD900 on the original design, and nothing is fixed."""
     from archdesigner.io import loads_design
     from archdesigner.lint.fixing import FixFailed, apply_fixes, check_fixed
 
     nodes_before = len(design.nodes)
+    new_text = None
     try:
         report, applied = apply_fixes(design, lint, unsafe=unsafe)
         if applied:
-            check_fixed(design, nodes_before, applied)
+            new_text = check_fixed(design, nodes_before, applied)
     except FixFailed as exc:
         report = lint(loads_design(text, file))  # nothing is saved: lint what is on disk
         report.findings.insert(0, exc.finding)
-        return report, []
-    return report, [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
+        return report, [], None
+    return report, [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix], new_text
 
 
 def _unified_diff(file: str, before: str, after: str) -> str:

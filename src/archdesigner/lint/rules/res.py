@@ -147,8 +147,14 @@ def _retry_once(ctx: LintContext, entry: str, keep: Link) -> Compound:
                 seen.add(link.target)
                 todo.append(link.target)
     inner.sort(key=lambda x: x.id)
+    # ``keep`` is set to the retries it has: a change of nothing that says this fix relies on
+    # them (another fix of the same --fix pass that zeroes them interacts with this one)
     return Compound(
-        tuple(UpdateLink(x.id, {"retries": 0}) for x in inner), "Retry only at the outermost call"
+        (
+            *(UpdateLink(x.id, {"retries": 0}) for x in inner),
+            UpdateLink(keep.id, {"retries": keep.retries}),
+        ),
+        "Retry only at the outermost call",
     )
 
 
