@@ -15,12 +15,12 @@ Two layers live here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
-from archdesigner.model.design import Design, Group, Link, Node, group_ancestors
+from archdesigner.model.design import Design, Group, Link, Node, group_ancestors, nodes_in_groups
 
 
 def _nx() -> Any:
@@ -130,6 +130,39 @@ def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
         if len(lst) > 1:
             succ[c] = sorted(set(lst))
     return Condensation(comp_of, members, succ, cyclic)
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def back_edges(roots: Iterable[K], successors: Callable[[K], Iterable[K]]) -> list[tuple[K, K]]:
+    """The back edges of one iterative depth-first search, in the order it meets them.
+
+    The search starts from each of ``roots`` in turn (skipping those already reached) and
+    takes each vertex's successors in their order. Without the back edges the graph has no
+    cycle, and every other edge is kept: the auto-layout layers what is left, the Compose
+    exporter drops them from ``depends_on``. Linear in vertices + edges."""
+    state: dict[K, int] = {}  # 1 = on the current path, 2 = finished
+    found: list[tuple[K, K]] = []
+    for root in roots:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(successors(root)))]
+        while stack:
+            v, todo = stack[-1]
+            for w in todo:  # resumes where this vertex left off
+                seen = state.get(w, 0)
+                if seen == 1:
+                    found.append((v, w))
+                elif seen == 0:
+                    state[w] = 1
+                    stack.append((w, iter(successors(w))))
+                    break
+            else:
+                state[v] = 2
+                stack.pop()
+    return found
 
 
 @dataclass(frozen=True)
@@ -410,17 +443,6 @@ class DesignGraph:
                 callers[t].append(s)
         return callers
 
-    def members_of_groups(self, group_ids: Iterable[str]) -> set[str]:
-        """Every node inside the given groups or their child groups, at any depth."""
-        wanted = set(group_ids)
-        if not wanted:
-            return set()
-        inside = set(wanted)
-        for gid, chain in group_ancestors(self.design).items():
-            if wanted.intersection(chain):
-                inside.add(gid)
-        return {n.id for n in self.design.nodes if n.group in inside}
-
     def failure_of(self, nodes: Iterable[str] = (), groups: Iterable[str] = ()) -> Failure:
         """What fails when ``nodes`` and the groups ``groups`` (with their child groups) fail:
         one backward search over required links, O(nodes + links). Unknown ids are ignored.
@@ -428,7 +450,7 @@ class DesignGraph:
         node at once use :meth:`blast_radius` / :meth:`stopping_entries`."""
         idx = self.index
         seeds = {idx[nid] for nid in nodes if nid in idx}
-        seeds.update(idx[nid] for nid in self.members_of_groups(groups))
+        seeds.update(idx[nid] for nid in nodes_in_groups(self.design, groups))
         callers = self.required_callers
         seen = [False] * len(self.ids)
         for i in seeds:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from archdesigner.graph import back_edges
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node, group_ancestors
 
@@ -79,30 +80,11 @@ def layered_layout(
 
 
 def _break_cycles(succ: list[list[int]], start_order: list[int]) -> list[list[int]]:
-    """The edges without the back edges of one iterative depth-first search."""
-    n = len(succ)
-    state = [0] * n  # 0 new, 1 on the stack, 2 done
-    dag: list[list[int]] = [[] for _ in range(n)]
-    for root in start_order:
-        if state[root]:
-            continue
-        state[root] = 1
-        stack = [(root, 0)]
-        while stack:
-            v, i = stack[-1]
-            if i < len(succ[v]):
-                stack[-1] = (v, i + 1)
-                w = succ[v][i]
-                if state[w] == 1:
-                    continue  # back edge: ignored for layering
-                dag[v].append(w)
-                if state[w] == 0:
-                    state[w] = 1
-                    stack.append((w, 0))
-            else:
-                state[v] = 2
-                stack.pop()
-    return dag
+    """The edges without the back edges of one depth-first search (ignored for layering)."""
+    back = set(back_edges(start_order, succ.__getitem__))
+    if not back:
+        return succ
+    return [[w for w in ws if (v, w) not in back] for v, ws in enumerate(succ)]
 
 
 def _layers(dag: list[list[int]], rank: list[int]) -> list[int]:

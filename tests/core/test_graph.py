@@ -54,3 +54,42 @@ def test_cycles_share_a_component_and_fail_together() -> None:
         failing = dg.fails_with(nid)
         assert dg.blast_radius(nid) == len(failing)
         assert dg.stopping_entries(nid) == [e for e in dg.entries if e in failing]
+
+
+def test_back_edges_leave_a_graph_without_cycles_and_keep_every_other_edge() -> None:
+    from archdesigner.graph import back_edges
+
+    succ = {"a": ["b"], "b": ["c", "d"], "c": ["a", "d"], "d": ["b"], "e": ["e", "a"]}
+    back = back_edges(["a", "e"], succ.__getitem__)
+    # depth-first from a: a-b-c, c->a closes a cycle, c-d, d->b closes one; e->e is a loop
+    assert back == [("c", "a"), ("d", "b"), ("e", "e")]
+    kept = {v: [w for w in ws if (v, w) not in back] for v, ws in succ.items()}
+    import graphlib
+
+    order = list(graphlib.TopologicalSorter({v: set(ws) for v, ws in kept.items()}).static_order())
+    assert sorted(order) == sorted(succ)  # no CycleError: the rest is acyclic
+    assert back_edges(["x"], {"x": ["y"], "y": []}.__getitem__) == []
+
+
+def test_group_walks_end_on_cycles_and_cover_every_depth() -> None:
+    from archdesigner.model import Group, descendant_groups, group_ancestors, nodes_in_groups
+    from archdesigner.model.design import group_chain
+
+    groups = {
+        "r": Group(id="r", kind="region"),
+        "z": Group(id="z", kind="zone", parent="r"),
+        "s": Group(id="s", kind="network", parent="z"),
+    }
+    assert group_chain(groups, "s") == ["s", "z", "r"]
+    assert group_chain(groups, None) == [] and group_chain(groups, "gone") == []
+    looped = {**groups, "r": Group(id="r", kind="region", parent="s")}
+    assert group_chain(looped, "s") == ["s", "z", "r"]  # stops where the parents loop
+    design = Design.empty("g").model_copy(
+        update={
+            "groups": list(groups.values()),
+            "nodes": [Node(id="a", kind="service", group="s"), Node(id="b", kind="service")],
+        }
+    )
+    assert group_ancestors(design) == {"r": [], "z": ["r"], "s": ["z", "r"]}
+    assert descendant_groups(design, ["z"]) == {"z", "s"}
+    assert nodes_in_groups(design, ["r"]) == {"a"} and nodes_in_groups(design, []) == set()

@@ -31,6 +31,7 @@ from archdesigner.compose_syntax import compose_value, container_ports, expose_p
 from archdesigner.export.base import BaseExporter, ExportError, ExportOption, ExportResult
 from archdesigner.export.text import env_name
 from archdesigner.export.yamlout import Verbatim, dump
+from archdesigner.graph import back_edges
 from archdesigner.io import design_to_data
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
@@ -603,27 +604,10 @@ def _break_cycles(
     report: list[str],
 ) -> None:
     """Drops the back edges of a depth-first search so that ``depends_on`` has no cycle."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
     dropped: list[str] = []
-    for start in deployed:
-        if state.get(start.id):
-            continue
-        state[start.id] = 1
-        stack: list[tuple[str, list[str]]] = [(start.id, list(depends[start.id]))]
-        while stack:
-            nid, todo = stack[-1]
-            if not todo:
-                state[nid] = 2
-                stack.pop()
-                continue
-            nxt = todo.pop(0)
-            st = state.get(nxt, 0)
-            if st == 1:
-                link = depends[nid].pop(nxt)
-                dropped.append(f"{names[nid]} -> {names[nxt]} (link {link})")
-            elif st == 0:
-                state[nxt] = 1
-                stack.append((nxt, list(depends[nxt])))
+    for nid, nxt in back_edges((n.id for n in deployed), depends.__getitem__):
+        link = depends[nid].pop(nxt)
+        dropped.append(f"{names[nid]} -> {names[nxt]} (link {link})")
     if dropped:
         report.append(
             "depends_on cycle broken (Compose refuses cycles), dropped: " + _names(dropped)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archdesigner.export.base import Exporter, ExportOption
-from archdesigner.plugins import ENTRY_POINT_GROUPS, PluginError
-from archdesigner.plugins.registry import IdRule, Registry
+from archdesigner.plugins import PluginError
+from archdesigner.plugins.registry import IdRule, Registered, Registry
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 ID_RULE = IdRule(
@@ -24,19 +24,23 @@ ID_RULE = IdRule(
     "exporter id {id!r} is invalid: use 1-32 lowercase letters, digits, '-' or '_', "
     "starting with a letter",
 )
-GROUP = ENTRY_POINT_GROUPS["exporters"]
 
 
 @dataclass(frozen=True)
-class RegisteredExporter:
+class RegisteredExporter(Registered[Exporter]):
     """An exporter and the plugin that provides it (``built-in`` for archdesigner's own)."""
 
-    exporter: Exporter
-    plugin: str
+    @property
+    def exporter(self) -> Exporter:
+        return self.obj
+
+    @property
+    def plugin(self) -> str:
+        return self.source
 
     @property
     def id(self) -> str:
-        return self.exporter.id
+        return self.obj.id
 
 
 def check_exporter(obj: object) -> str:
@@ -69,12 +73,7 @@ def check_exporter(obj: object) -> str:
     return ""
 
 
-REGISTRY: Registry[Exporter] = Registry(
-    "exporters",
-    lambda obj, source: check_exporter(obj),
-    lambda obj: str(obj.id),
-    "exporter id {id!r} is already registered by {owner}; this one is skipped",
-)
+REGISTRY: Registry[Exporter] = Registry("exporters", lambda obj, _source: check_exporter(obj))
 
 
 def load_exporters(

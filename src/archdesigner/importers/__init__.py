@@ -25,7 +25,7 @@ from archdesigner.importers.base import (
 from archdesigner.importers.compose import ComposeImporter
 from archdesigner.importers.image_rules import ImageRule, register_image_rule
 from archdesigner.importers.kubernetes import KubernetesImporter
-from archdesigner.plugins import ENTRY_POINT_GROUPS, Contribution, PluginError
+from archdesigner.plugins import Contribution, PluginError
 from archdesigner.plugins.registry import IdRule, Registry
 
 IMPORTERS: list[Any] = [ComposeImporter(), KubernetesImporter()]
@@ -36,7 +36,6 @@ ID_RULE = IdRule(
     "importer id {id!r} is not valid (lower-case letters, digits, '-' and '_', "
     "up to 32 characters, starting with a letter or digit)",
 )
-GROUP = ENTRY_POINT_GROUPS["importers"]
 
 
 def check_importer(obj: Any) -> str:
@@ -59,12 +58,7 @@ def check_importer(obj: Any) -> str:
     return ""
 
 
-REGISTRY: Registry[Importer] = Registry(
-    "importers",
-    lambda obj, source: check_importer(obj),
-    lambda obj: str(obj.id),
-    "importer id {id!r} is already registered by {owner}; this one is skipped",
-)
+REGISTRY: Registry[Importer] = Registry("importers", lambda obj, _source: check_importer(obj))
 
 
 def load_importers(

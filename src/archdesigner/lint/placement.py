@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from archdesigner import geometry
 from archdesigner.io.load import gc_paused
-from archdesigner.model.design import Design
+from archdesigner.model.design import Design, group_chain
 
 #: Card size on the canvas (shared with the app); positions are card centres.
 CARD_W, CARD_H = geometry.NODE_W, geometry.NODE_H
@@ -140,7 +140,7 @@ class Placer:
     """Free spots for the nodes fixes add to one design (see the module docs)."""
 
     def __init__(self, design: Design) -> None:
-        self.parent: dict[str, str | None] = {g.id: g.parent for g in design.groups}
+        self.groups = design.group_map()
         self.group_of: dict[str, str | None] = {}
         self.pos: dict[str, tuple[float, float]] = {}
         self.cells: dict[tuple[int, int], list[tuple[float, float, str | None]]] = {}
@@ -180,12 +180,7 @@ class Placer:
         """``gid`` and its ancestors, innermost first."""
         if gid in self._chains:
             return self._chains[gid]
-        out: list[str] = []
-        cur = gid
-        while cur is not None and cur not in out and cur in self.parent:
-            out.append(cur)
-            cur = self.parent[cur]
-        self._chains[gid] = tuple(out)
+        self._chains[gid] = tuple(group_chain(self.groups, gid))
         return self._chains[gid]
 
     def common_group(self, node_ids: Iterable[str]) -> str | None:

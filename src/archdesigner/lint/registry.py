@@ -20,10 +20,9 @@ from archdesigner.lint.api import (
     Option,
     Rule,
 )
-from archdesigner.plugins import BUILTIN, ENTRY_POINT_GROUPS, PluginError
-from archdesigner.plugins.registry import IdRule, Registry
+from archdesigner.plugins import BUILTIN, PluginError
+from archdesigner.plugins.registry import IdRule, Registered, Registry
 
-GROUP = ENTRY_POINT_GROUPS["rules"]
 ID_RULE = IdRule(
     RULE_ID_RE,
     "rule id {id!r} is not valid: use 2 to 8 capital letters and 3 or 4 digits, e.g. SEC001",
@@ -31,15 +30,12 @@ ID_RULE = IdRule(
 
 
 @dataclass(frozen=True)
-class RegisteredRule:
+class RegisteredRule(Registered[Rule]):
     """A rule and where it comes from (``built-in`` or the plugin's name)."""
 
-    rule: Rule
-    source: str
-
     @property
-    def builtin(self) -> bool:
-        return self.source == BUILTIN
+    def rule(self) -> Rule:
+        return self.obj
 
 
 @dataclass
@@ -89,8 +85,7 @@ def rule_problem(obj: object, source: str) -> str:
 REGISTRY: Registry[Rule] = Registry(
     "rules",
     rule_problem,
-    lambda obj: str(obj.id),
-    "rule id {id} is already defined by {owner}; this rule is skipped",
+    duplicate="rule id {id} is already defined by {owner}; this rule is skipped",
 )
 
 

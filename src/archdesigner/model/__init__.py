@@ -11,7 +11,10 @@ from archdesigner.model.design import (
     LintConfig,
     Node,
     Position,
+    descendant_groups,
     group_ancestors,
+    group_chain,
+    nodes_in_groups,
     reference_problems,
 )
 
@@ -26,6 +29,9 @@ __all__ = [
     "LintConfig",
     "Node",
     "Position",
+    "descendant_groups",
     "group_ancestors",
+    "group_chain",
+    "nodes_in_groups",
     "reference_problems",
 ]

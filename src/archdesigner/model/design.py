@@ -8,6 +8,7 @@ spec's order. Cross-references (links to nodes, groups to parents) are checked b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -304,15 +305,37 @@ def reference_problems(design: Design) -> list[ReferenceError_]:
     return problems
 
 
+# --- the group tree: every walk over group parents goes through these ----------------------
+def group_chain(groups: Mapping[str, Group], gid: str | None) -> list[str]:
+    """``gid`` and the groups that enclose it, innermost first (``groups``: group by id).
+
+    The walk stops at a top-level group, at an id ``groups`` does not hold (left out) and
+    where parents run in a cycle, so it ends on any document, valid or not."""
+    out: list[str] = []
+    while gid is not None and gid in groups and gid not in out:
+        out.append(gid)
+        gid = groups[gid].parent
+    return out
+
+
 def group_ancestors(design: Design) -> dict[str, list[str]]:
     """For each group id, its enclosing groups from innermost to outermost."""
-    parents = {g.id: g.parent for g in design.groups}
-    out: dict[str, list[str]] = {}
-    for gid in parents:
-        chain: list[str] = []
-        cur = parents.get(gid)
-        while cur is not None and cur not in chain and cur != gid:
-            chain.append(cur)
-            cur = parents.get(cur)
-        out[gid] = chain
-    return out
+    groups = design.group_map()
+    return {gid: group_chain(groups, gid)[1:] for gid in groups}
+
+
+def descendant_groups(design: Design, group_ids: Iterable[str]) -> set[str]:
+    """The groups ``group_ids`` and every group inside them, at any depth."""
+    wanted = set(group_ids)
+    if not wanted or not design.groups:
+        return wanted
+    ancestors = group_ancestors(design)
+    return wanted | {g for g, chain in ancestors.items() if wanted.intersection(chain)}
+
+
+def nodes_in_groups(design: Design, group_ids: Iterable[str]) -> set[str]:
+    """Every node inside the groups ``group_ids`` or their child groups, at any depth."""
+    inside = descendant_groups(design, group_ids)
+    if not inside:
+        return set()
+    return {n.id for n in design.nodes if n.group in inside}

@@ -18,7 +18,7 @@ from typing import Any, SupportsIndex
 
 from pydantic import ValidationError
 
-from archdesigner.model.design import Design, Group, Link, Node
+from archdesigner.model.design import Design, Group, Link, Node, group_chain
 
 
 class EditError(ValueError):
@@ -609,14 +609,9 @@ class UpdateGroup(Edit):
         if new.parent is not None:
             if new.parent not in others and new.parent != new.id:
                 raise EditError(f"no group with id {new.parent!r}")
-            cur: str | None = new.parent
-            seen = 0
-            while cur is not None and seen <= len(design.groups):
-                if cur in (new.id, old.id):
-                    raise EditError(f"group {new.id!r} cannot be inside itself")
-                parent = others.get(cur)
-                cur = parent.parent if parent is not None else None
-                seen += 1
+            around = {new.parent, *group_chain(design.group_map(), new.parent)}
+            if new.id in around or old.id in around:
+                raise EditError(f"group {new.id!r} cannot be inside itself")
         design.groups[i] = new
         if new.id != old.id:
             for j, n in enumerate(design.nodes):

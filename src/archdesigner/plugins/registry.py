@@ -55,16 +55,16 @@ class Registry(Generic[T]):
     """The registration rules of one group (``kind`` is a key of ``ENTRY_POINT_GROUPS``).
 
     ``check(obj, source)`` says why ``obj`` cannot be registered (``""`` when it can; it uses
-    the group's :class:`IdRule`); ``ident(obj)`` gives the id of a checked object;
-    ``duplicate`` is the message for a second contribution with a taken id, formatted with
-    ``id`` and ``owner``. The same object contributed twice (through two routes) is kept once,
-    silently.
+    the group's :class:`IdRule`); ``ident(obj)`` gives the id of a checked object (default:
+    its ``id``); ``duplicate`` is the message for a second contribution with a taken id,
+    formatted with ``id``, ``owner`` and ``noun`` (the kind in the singular). The same object
+    contributed twice (through two routes) is kept once, silently.
     """
 
     kind: str
     check: Callable[[Any, str], str]
-    ident: Callable[[Any], str]
-    duplicate: str
+    ident: Callable[[Any], str] = lambda obj: str(obj.id)
+    duplicate: str = "{noun} id {id!r} is already registered by {owner}; this one is skipped"
 
     @property
     def group(self) -> str:
@@ -103,7 +103,9 @@ class Registry(Generic[T]):
             if not problem and ident in accepted:
                 if accepted[ident].obj is c.obj:
                     continue
-                problem = self.duplicate.format(id=ident, owner=accepted[ident].source)
+                problem = self.duplicate.format(
+                    id=ident, owner=accepted[ident].source, noun=self.kind.removesuffix("s")
+                )
             if problem:
                 errors.append(PluginError(c.plugin, self.group, problem))
                 continue

@@ -9,6 +9,7 @@ links and groups changed, then emits :attr:`Editor.document_changed`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,11 @@ class Editor(QObject):
 
     def group(self, group_id: str) -> Group | None:
         return self._snap_groups.get(group_id)
+
+    @property
+    def groups(self) -> Mapping[str, Group]:
+        """The current groups by id (read-only)."""
+        return self._snap_groups
 
     @property
     def dirty(self) -> bool:

@@ -11,7 +11,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from archdesigner.model.design import Design, Group, Link, Node, Position, group_ancestors
+from archdesigner.model.design import (
+    Design,
+    Group,
+    Link,
+    Node,
+    Position,
+    descendant_groups,
+    group_ancestors,
+    nodes_in_groups,
+)
 from archdesigner.model.edits import (
     AddGroup,
     AddLink,
@@ -41,18 +50,6 @@ def new_node(design: Design, kind: str, x: float, y: float, **fields: Any) -> No
 def new_link(design: Design, source: str, target: str) -> Link:
     taken = {link.id for link in design.links}
     return Link(id=unique_id(f"{source}-{target}", taken, 200), source=source, target=target)
-
-
-def descendant_groups(design: Design, group_ids: Iterable[str]) -> set[str]:
-    wanted = set(group_ids)
-    ancestors = group_ancestors(design)
-    return wanted | {g for g, chain in ancestors.items() if wanted.intersection(chain)}
-
-
-def nodes_in_groups(design: Design, group_ids: Iterable[str]) -> set[str]:
-    """Every node inside the groups (at any depth)."""
-    groups = descendant_groups(design, group_ids)
-    return {n.id for n in design.nodes if n.group in groups}
 
 
 def delete_edit(

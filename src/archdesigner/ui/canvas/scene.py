@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 from archdesigner import geometry
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
-from archdesigner.model.design import Node
+from archdesigner.model.design import Node, group_chain
 from archdesigner.ui.canvas.items import CardFonts, GroupItem, NodeItem, card_fonts
 from archdesigner.ui.canvas.links import LinkLayer
 from archdesigner.ui.canvas.routes import LABEL_CHAR, ROUTE_LIMIT, STYLES, RouteService
@@ -341,12 +341,7 @@ class DesignScene(QGraphicsScene):
 
     # --- groups --------------------------------------------------------------------------
     def _chain(self, gid: str | None) -> list[str]:
-        out: list[str] = []
-        while gid is not None and gid not in out:
-            out.append(gid)
-            group = self.editor.group(gid)
-            gid = group.parent if group is not None else None
-        return out
+        return group_chain(self.editor.groups, gid)
 
     def group_frame(self, gid: str, memo: dict[str, QRectF] | None = None) -> QRectF:
         """The frame of a group: its nodes and child groups, plus padding and a header."""

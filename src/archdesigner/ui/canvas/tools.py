@@ -11,7 +11,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsRectItem
 
-from archdesigner.model.design import Group
+from archdesigner.model.design import Group, nodes_in_groups
 from archdesigner.model.edits import (
     AddGroup,
     AddLink,
@@ -469,12 +469,12 @@ def _move_selection(view: CanvasView, pos: QPointF, grabbed: NodeItem | None) ->
     scene = view.design_scene
     design = view.editor.design
     selected_groups = scene.selected_groups()
-    ids = set(scene.selected_nodes()) | ops.nodes_in_groups(design, selected_groups)
+    ids = set(scene.selected_nodes()) | nodes_in_groups(design, selected_groups)
     items = [scene.nodes[i] for i in sorted(ids) if i in scene.nodes]
     empty = [
         scene.groups[gid]
         for gid in selected_groups
-        if gid in scene.groups and not ops.nodes_in_groups(design, [gid])
+        if gid in scene.groups and not nodes_in_groups(design, [gid])
     ]
     if grabbed is not None:
         anchor = grabbed.pos()

@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QGraphicsView, QWidget
 
+from archdesigner.model.design import nodes_in_groups
 from archdesigner.model.edits import AddNode, EditError, MoveNodes
 from archdesigner.ui import operations as ops
 from archdesigner.ui.canvas import tools
@@ -576,7 +577,7 @@ class CanvasView(QGraphicsView):
         """Moves the selection by one grid step (five with Shift); repeats merge into one
         undo step."""
         s = self.design_scene
-        ids = set(s.selected_nodes()) | ops.nodes_in_groups(self.editor.design, s.selected_groups())
+        ids = set(s.selected_nodes()) | nodes_in_groups(self.editor.design, s.selected_groups())
         if not ids:
             return
         step = GRID * (5 if big else 1)
