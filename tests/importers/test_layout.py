@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import itertools
 import random
+import shutil
+from typing import Any
 
 import pytest
 
-from archdesigner.layout import NODE_HEIGHT, NODE_WIDTH, layered_layout
+from archdesigner.layout import (
+    DOT_UP_TO,
+    NODE_HEIGHT,
+    NODE_WIDTH,
+    auto_layout,
+    dot_text,
+    layered_layout,
+)
 from archdesigner.model.design import Design, Group, Link, Node, Position
 
 KINDS = ["client", "load_balancer", "service", "service", "worker", "queue", "cache", "database"]
@@ -147,3 +156,114 @@ def test_unlinked_entries_go_first_and_unlinked_outside_systems_last() -> None:
     linked_xs = [pos[f"n{i}"][0] for i in range(20)]
     assert pos["edge"][0] == min(linked_xs)
     assert pos["mail"][0] == max(linked_xs)
+
+
+def tiered(tiers: int, width: int, fan_out: int, seed: int = 5) -> Design:
+    """``tiers`` columns of ``width`` nodes, each linked to ``fan_out`` random nodes of the
+    next column, listed in a shuffled order."""
+    rng = random.Random(seed)
+    kinds = ["client", "load_balancer", "service", "worker", "cache", "database"]
+    ids = [[f"t{i}n{j}" for j in range(width)] for i in range(tiers)]
+    design = Design.empty("tiers")
+    design.nodes = [
+        Node(id=x, kind=kinds[min(i, len(kinds) - 1)]) for i in range(tiers) for x in ids[i]
+    ]
+    seen: set[tuple[str, str]] = set()
+    for i in range(tiers - 1):
+        for a in ids[i]:
+            for _ in range(fan_out):
+                b = rng.choice(ids[i + 1])
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    design.links.append(Link(id=f"l{len(seen)}", source=a, target=b))
+    rng.shuffle(design.nodes)
+    return design
+
+
+def ordering_crossings(design: Design, sweeps: int) -> int:
+    from archdesigner import layout
+    from archdesigner.model import catalog
+
+    nodes = design.nodes
+    index = {node.id: i for i, node in enumerate(nodes)}
+    rank = [catalog.layout_rank(node.kind) for node in nodes]
+    succ: list[list[int]] = [[] for _ in nodes]
+    for link in design.links:
+        succ[index[link.source]].append(index[link.target])
+    dag = layout._break_cycles(succ, sorted(range(len(nodes)), key=lambda i: (rank[i], i)))
+    layer = layout._layers(dag, rank)
+    return layout.crossings(dag, layer, layout._order(dag, layer, rank, sweeps))
+
+
+@pytest.mark.parametrize(
+    "design",
+    [tiered(5, 12, 2), tiered(6, 50, 2), make_design(2000, 5000, seed=3, cycles=True)],
+    ids=["tiers-60", "tiers-300", "random-2000"],
+)
+def test_more_sweeps_cross_fewer_links_than_the_two_of_before(design: Design) -> None:
+    before = ordering_crossings(design, 1)  # one sweep down and one up, as before
+    after = ordering_crossings(design, 8)
+    assert after < before * 0.93, (before, after)
+
+
+def test_crossings_are_counted_as_a_brute_force_count_does() -> None:
+    from archdesigner.layout import crossings
+
+    rng = random.Random(9)
+    for _ in range(30):
+        n = 12
+        layer = [rng.randrange(3) for _ in range(n)]
+        pos = [rng.random() for _ in range(n)]
+        dag: list[list[int]] = [[] for _ in range(n)]
+        for v in range(n):
+            for w in range(n):
+                if layer[w] > layer[v] and rng.random() < 0.3:
+                    dag[v].append(w)
+        edges = [(v, w) for v in range(n) for w in dag[v]]
+        brute = sum(
+            1
+            for (a, b), (c, d) in itertools.combinations(edges, 2)
+            if (layer[a], layer[b]) == (layer[c], layer[d])
+            and a != c
+            and b != d
+            and (pos[a] - pos[c]) * (pos[b] - pos[d]) < 0
+        )
+        assert crossings(dag, layer, pos) == brute
+
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+
+
+@needs_dot
+def test_dot_lays_out_left_to_right_without_overlaps() -> None:
+    design = make_design(60, 120, groups=4, seed=2)
+    pos, how = auto_layout(design)
+    assert how == "dot" and set(pos) == {n.id for n in design.nodes}
+    assert_no_overlaps(pos)
+    for link in design.links:  # no cycles here: every link runs left to right
+        assert pos[link.source][0] < pos[link.target][0], link.id
+
+
+def test_without_dot_or_beyond_its_size_the_layered_layout_is_used(monkeypatch: Any) -> None:
+    design = make_design(30, 50)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    assert auto_layout(design) == (layered_layout(design), "layered")
+    monkeypatch.undo()
+    big = make_design(DOT_UP_TO + 1, 400)
+    assert auto_layout(big)[1] == "layered"
+
+
+def test_dot_gets_nested_groups_as_nested_clusters() -> None:
+    design = Design.empty()
+    design.groups = [
+        Group(id="outer", kind="region"),
+        Group(id="inner", kind="zone", parent="outer"),
+    ]
+    design.nodes = [Node(id="a", kind="service", group="inner"), Node(id="b", kind="database"),
+                    Node(id="c", kind="cache", group="outer")]  # fmt: skip
+    design.links = [Link(id="ab", source="a", target="b")]
+    text, order = dot_text(design)
+    assert order == ["a", "b", "c"]
+    outer, inner = text.index("subgraph cluster_1"), text.index("subgraph cluster_0")
+    assert outer < inner < text.index("n0;") < text.index("}", inner)  # a inside inner
+    assert "n0 -> n1;" in text

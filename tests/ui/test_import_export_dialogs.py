@@ -122,6 +122,7 @@ def test_auto_layout_is_one_undoable_move(app_window: Any) -> None:
     steps = editor.undo_stack.count()
     window.scene.clear_all()
     assert window.features.auto_layout()
+    assert window.features.layout_job.wait()
     assert editor.undo_stack.count() == steps + 1
     xs = {n.id: n.position.x for n in editor.design.nodes}
     assert xs[ids["client"]] < xs[ids["service"]] < xs[ids["database"]]
@@ -135,6 +136,7 @@ def test_auto_layout_of_the_selection_keeps_it_in_place(app_window: Any) -> None
     other = window.view.add_node("cache", QPointF(2000, 2000))
     window.scene.select([ids["client"], ids["service"]])
     assert window.features.auto_layout()
+    assert window.features.layout_job.wait()
     assert window.editor.node(other).position.x == 2000
     assert window.editor.undo_stack.undoText() == "Auto-layout selection"
 

@@ -532,13 +532,13 @@ class _Builder:
 
     # --- positions -------------------------------------------------------------------------
     def _place(self, design: Design, from_xarch: set[str]) -> None:
-        from archdesigner.layout import layered_layout
+        from archdesigner.layout import auto_layout
 
         fresh = [self.ids[n] for n in self.p.services if n not in from_xarch]
         if not fresh:
             return
         placed = [self.ids[n] for n in from_xarch] + [n.id for n in self.extra_nodes]
-        positions = layered_layout(design, fresh if placed else None)
+        positions, _how = auto_layout(design, fresh if placed else None)
         dy = 0.0
         if placed:
             node_map = design.node_map()

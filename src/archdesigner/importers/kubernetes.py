@@ -354,13 +354,13 @@ class _Builder:
         return stem if first.is_file() and len(self.files) == 1 else first.parent.name or stem
 
     def _place(self, design: Design) -> None:
-        from archdesigner.layout import layered_layout
+        from archdesigner.layout import auto_layout
 
         fresh = self.fresh_ids
         if not fresh:
             return
         placed = [n.id for n in design.nodes if n.id not in fresh]
-        positions = layered_layout(design, list(fresh) if placed else None)
+        positions, _how = auto_layout(design, list(fresh) if placed else None)
         dy = 0.0
         if placed:
             node_map = design.node_map()

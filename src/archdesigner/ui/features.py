@@ -22,9 +22,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 
-from archdesigner.layout import layered_layout
 from archdesigner.lint import Finding, RuleSet
-from archdesigner.model.edits import EditError, MoveNodes
+from archdesigner.ui.auto_layout import LayoutJob
 from archdesigner.ui.autosave import Autosave
 from archdesigner.ui.canvas.items import GroupItem
 from archdesigner.ui.findings import FindingsPanel
@@ -95,6 +94,7 @@ class Features(QObject):
         self.autosave = Autosave(
             window, folder=options.autosave_dir, idle_ms=options.autosave_idle_ms
         )
+        self.layout_job = LayoutJob(editor, window, status.showMessage, self._laid_out)
         self._build_actions()
         self.view.viewport().installEventFilter(self)
 
@@ -222,23 +222,16 @@ class Features(QObject):
         return None
 
     # --- arrange -----------------------------------------------------------------------------
-    def auto_layout(self) -> bool:
-        """Lays out the selection (two or more nodes) or the whole design: one undo step."""
-        design = self.editor.design
-        selected = self.scene.selected_nodes()
-        ids = selected if len(selected) >= 2 else None
-        positions = layered_layout(design, ids)
-        if not positions:
-            return False
-        text = "Auto-layout selection" if ids else "Auto-layout"
-        try:
-            self.editor.apply(MoveNodes(positions, text))
-        except EditError as exc:
-            self.window.statusBar().showMessage(str(exc), 6000)
-            return False
-        if ids is None:
+    def _laid_out(self, whole: bool) -> None:
+        if whole:
             self.view.fit_all()
-        return True
+
+    def auto_layout(self) -> bool:
+        """Lays out the selection (two or more nodes) or the whole design: one undo step,
+        with Graphviz's dot off the UI thread for designs it is quick on (see
+        ui/auto_layout.py). False when there is nothing to lay out."""
+        selected = self.scene.selected_nodes()
+        return self.layout_job.start(selected if len(selected) >= 2 else None)
 
     # --- dialogs -----------------------------------------------------------------------------
     def import_compose(self) -> None:
