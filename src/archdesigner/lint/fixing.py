@@ -2,8 +2,8 @@
 
 Fixes are applied pass by pass: each pass applies every fix that does not interact with a
 fix applied before it in the same pass (so fixes that do not interact all land in one pass):
-two fixes interact when they touch one node or link, unless both only set the same fields
-of it to the same values (:func:`footprint`). A fix that interacts, or no longer fits (its
+two fixes interact when they touch one node or link, unless both only set fields of it and
+never one field to two values (:func:`footprint`). A fix that interacts, or no longer fits (its
 link was replaced by an earlier fix), is skipped and reconsidered on the next pass, against
 the new design.
 
@@ -96,9 +96,11 @@ Footprint = dict[Touch, dict[str, Any] | None]
 
 def footprint(edit: Edit) -> Footprint:
     """The items ``edit`` touches (:meth:`Edit.touches`) and, where it only sets fields,
-    which fields to which values: two fixes that set the same fields of an item to the same
-    values do not interact (two retry fixes zeroing one shared link), any other overlap does.
-    A fix that relies on a field keeping its value says so by setting it to that value."""
+    which fields to which values. Two fixes that only set fields of an item interact when
+    they set one field to different values; setting the same value (two retry fixes zeroing
+    one shared link) or different fields (a timeout and a new target) does not. Adding,
+    removing or renaming an item interacts with any other fix that touches it. A fix that
+    relies on a field keeping its value says so by setting it to that value."""
     out: Footprint = {}
     _collect(edit, out)
     return out
@@ -139,8 +141,6 @@ def _interacts(scope: Footprint, busy: Footprint) -> bool:
         for name, value in fields.items():
             if name in done and done[name] != value:
                 return True
-            if name not in done:
-                return True  # another field of an item a fix of this pass changed
     return False
 
 

@@ -55,73 +55,130 @@ class FixGuard:
         opts = ctx.design.lint.options.get("SCL005", {})
         depth = opts.get("max_depth", 5)
         self.max_depth = depth if isinstance(depth, int) and not isinstance(depth, bool) else 5
-        #: per entry (by its index in graph.entries): sync hops the fixes offered in this run
-        #: may add to its chains; every chain of the entry grows by at most this much
-        self._used: list[int] = [0] * len(ctx.graph.entries)
-        self._reach, self._from = self._sync_reach()
+        self._hops_index()
         #: the answer of :meth:`balancer_ok` per service (its hops are reserved once)
         self._balanced: dict[str, bool] = {}
 
-    def _sync_reach(self) -> tuple[list[int], list[int]]:
-        """Per sync component: the longest sync chain (in links, cycles walked once) from an
-        entry that SCL005 does not report yet to the end of the component, or -1; and the
-        bitmask of those entries that reach it (bit k: ``graph.entries[k]``)."""
+    def _hops_index(self) -> None:
+        """The chains of sync links, per component of the sync graph, with the hops the
+        fixes offered in this run add (:meth:`reserve`): ``_pre[c]``, the longest chain from
+        an entry that SCL005 does not report yet to the end of ``c`` (-1 when no such entry
+        reaches ``c``); ``_suf[c]``, the longest chain from the start of ``c`` on. Every
+        value only grows, and a chain from such an entry never grows past max_depth, so
+        keeping them up to date after each offer costs O(max_depth) visits per component
+        over the whole run."""
         sp = paths(self.ctx)
         cond, g = sp.cond, self.ctx.graph
         comp_of = cond.comp_of
-        start = [-1] * cond.count
-        mask = [0] * cond.count
-        for k, i in enumerate(g.entry_indexes):
+        count = cond.count
+        out: list[list[int]] = [[] for _ in range(count)]
+        inn: list[list[int]] = [[] for _ in range(count)]
+        seen: set[tuple[int, int]] = set()
+        for link, s, t in g.link_rows:
+            cs, ct = comp_of[s], comp_of[t]
+            if link.mode == "sync" and cs != ct and (cs, ct) not in seen:
+                seen.add((cs, ct))
+                out[cs].append(ct)
+                inn[ct].append(cs)
+        cycle = list(sp.cycle_weight)
+        start = [-1] * count
+        for i in g.entry_indexes:
             c = comp_of[i]
             if sp.depth[c] <= self.max_depth:
-                start[c] = max(start[c], 0)
-                mask[c] |= 1 << k
-        out: list[list[int]] = [[] for _ in range(cond.count)]
-        for link, s, t in g.link_rows:
-            if link.mode == "sync" and comp_of[s] != comp_of[t]:
-                out[comp_of[s]].append(comp_of[t])
-        reach = [-1] * cond.count
-        for c in reversed(range(cond.count)):  # sources first
+                start[c] = 0
+        pre = [-1] * count
+        for c in reversed(range(count)):  # sources first
             if start[c] < 0:
                 continue
-            reach[c] = start[c] + sp.cycle_weight[c]
+            pre[c] = start[c] + cycle[c]
             for t in out[c]:
-                start[t] = max(start[t], reach[c] + 1)
-                mask[t] |= mask[c]
-        return reach, mask
+                start[t] = max(start[t], pre[c] + 1)
+        self._out, self._inn, self._cycle = out, inn, cycle
+        self._pre, self._suf = pre, list(sp.depth)
+        #: hops reserved on the links between two components (0 when not in the dict)
+        self._added: dict[tuple[int, int], int] = {}
+
+    def _comps(self, source: str, target: str | None) -> tuple[int, int | None]:
+        comp_of, index = paths(self.ctx).cond.comp_of, self.ctx.graph.index
+        return comp_of[index[source]], None if target is None else comp_of[index[target]]
 
     def hops_ok(self, source: str, target: str | None, extra: int) -> bool:
         """True when making the sync link ``source`` -> ``target`` ``extra`` links longer
         (``target`` None: a new sync link from ``source`` to a new sink, ``extra`` long)
-        keeps every chain from an entry not yet reported by SCL005 within max_depth."""
-        sp = paths(self.ctx)
-        index = self.ctx.graph.index
-        comp = sp.cond.comp_of[index[source]]
-        reach = self._reach[comp]
-        if reach < 0:
+        keeps every chain from an entry not yet reported by SCL005 within max_depth, with
+        the hops of the fixes offered before in this run (:meth:`reserve`): those fixes are
+        applied in the same pass."""
+        cs, ct = self._comps(source, target)
+        pre = self._pre[cs]
+        if pre < 0:
             return True
-        tail = 0 if target is None else 1 + sp.depth[sp.cond.comp_of[index[target]]]
-        pending = max((self._used[k] for k in bits_of(self._from[comp])), default=0)
-        return reach + extra + tail + pending <= self.max_depth
+        if ct is None:
+            tail = 0
+        elif ct == cs:  # a link inside a cycle: counted as if it left the cycle
+            tail = 1 + self._suf[cs]
+        else:
+            tail = 1 + self._added.get((cs, ct), 0) + self._suf[ct]
+        return pre + extra + tail <= self.max_depth
 
-    def reserve(self, sources: list[str], extra: int) -> None:
-        """Counts ``extra`` sync hops against every entry that reaches one of ``sources``:
-        the fixes of one run are applied in one pass, so a later offer must leave room for
-        the hops of the earlier ones on the same chains (checked by :meth:`hops_ok`)."""
-        sp = paths(self.ctx)
-        index = self.ctx.graph.index
-        mask = 0
-        for source in sources:
-            mask |= self._from[sp.cond.comp_of[index[source]]]
-        for k in bits_of(mask):
-            self._used[k] += extra
+    def reserve(self, pairs: list[tuple[str, str | None]], extra: int) -> None:
+        """Adds ``extra`` sync hops on each (source, target) link of ``pairs`` to the chains
+        that pass it (``target`` None: a new link from ``source`` to a new sink), so that a
+        later offer leaves room for them (checked by :meth:`hops_ok`)."""
+        pre, suf, cycle = self._pre, self._suf, self._cycle
+        for source, target in pairs:
+            cs, ct = self._comps(source, target)
+            if pre[cs] < 0:
+                continue  # no entry that counts reaches it
+            if ct is None:
+                if cycle[cs] + extra > suf[cs]:
+                    suf[cs] = cycle[cs] + extra
+                    self._back(cs)
+            elif ct == cs:
+                cycle[cs] += extra
+                pre[cs] += extra
+                suf[cs] += extra
+                self._forward(cs)
+                self._back(cs)
+            else:
+                added = self._added.get((cs, ct), 0) + extra
+                self._added[(cs, ct)] = added
+                if pre[cs] + 1 + added + cycle[ct] > pre[ct]:
+                    pre[ct] = pre[cs] + 1 + added + cycle[ct]
+                    self._forward(ct)
+                if cycle[cs] + 1 + added + suf[ct] > suf[cs]:
+                    suf[cs] = cycle[cs] + 1 + added + suf[ct]
+                    self._back(cs)
+
+    def _forward(self, c: int) -> None:
+        pre, cycle, added, out = self._pre, self._cycle, self._added, self._out
+        todo = [c]
+        while todo:
+            x = todo.pop()
+            for y in out[x]:
+                longer = pre[x] + 1 + added.get((x, y), 0) + cycle[y]
+                if longer > pre[y]:
+                    pre[y] = longer
+                    todo.append(y)
+
+    def _back(self, c: int) -> None:
+        pre, suf, cycle, added, inn = self._pre, self._suf, self._cycle, self._added, self._inn
+        todo = [c]
+        while todo:
+            x = todo.pop()
+            for p in inn[x]:
+                if pre[p] < 0:
+                    continue  # only chains from an entry that counts are checked
+                longer = cycle[p] + 1 + added.get((p, x), 0) + suf[x]
+                if longer > suf[p]:
+                    suf[p] = longer
+                    todo.append(p)
 
     def take_hops(self, pairs: list[tuple[str, str | None]], extra: int = 1) -> bool:
         """:meth:`hops_ok` for every (source, target) pair of one fix and, when all are
         fine, :meth:`reserve` their hops; False (nothing reserved) otherwise."""
         if not all(self.hops_ok(s, t, extra) for s, t in pairs):
             return False
-        self.reserve([s for s, _ in pairs], extra)
+        self.reserve(pairs, extra)
         return True
 
     def scale_out_problem(self, node: Node) -> str:
@@ -177,18 +234,6 @@ class FixGuard:
             if all(out.target == node.id for out in g.out_links[lb.id]):
                 return lb
         return None
-
-
-def bits_of(mask: int) -> list[int]:
-    """The positions of the set bits of ``mask``, lowest first."""
-    out = []
-    k = 0
-    while mask:
-        low = mask & -mask
-        k = low.bit_length() - 1
-        out.append(k)
-        mask ^= low
-    return out
 
 
 def guard(ctx: LintContext) -> FixGuard:
