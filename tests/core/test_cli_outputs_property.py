@@ -86,6 +86,7 @@ def _drain(fifo: Path) -> threading.Thread:
     return t
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(designs(max_nodes=5), st.sampled_from(TARGETS), st.sampled_from(COMMANDS), st.booleans())

@@ -224,6 +224,7 @@ def test_fuzz_random_json_never_traceback(value: object) -> None:
         assert str(exc).startswith("fuzz.arch.json: ")
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(designs(max_nodes=5), st.data())
 def test_fuzz_mutated_designs_never_traceback(d: Design, data: st.DataObject) -> None:

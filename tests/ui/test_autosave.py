@@ -168,6 +168,7 @@ sys.exit(run_app([]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_killed_app_offers_and_restores_the_exact_document(tmp_path: Path) -> None:
     env = dict(os.environ)

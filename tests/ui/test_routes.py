@@ -137,6 +137,7 @@ def _tick_gaps(qtbot: Any, until: Any, timeout: float) -> list[float]:
     return sorted(b - a for a, b in itertools.pairwise(ticks))
 
 
+@pytest.mark.slow
 def test_routing_500_nodes_never_stalls_the_ui(make_window: Any, qtbot: Any) -> None:
     from benchmarks.gen import generate
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,6 +73,7 @@ def random_edit(d: Design, data: Any) -> Any:
     return ops.paste_edit(d, text)[0]
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_200_random_edits_undo_to_the_start(qtbot: Any, data: Any) -> None:

@@ -260,10 +260,33 @@ class MainWindow(QMainWindow):
         a("distribute_v", "Distribute Vertically", lambda: self.distribute("vertical"))
 
     def _build_menus(self) -> None:
-        A = self.actions_
+        """The menus, then the toolbars; a live window's actions join the plain ones."""
         f = self.features
         bar = self.menuBar()
-        m = bar.addMenu("&File")
+        self._file_menu(bar.addMenu("&File"))
+        edit_items = ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
+                      "select_all", "group")  # fmt: skip
+        self._fill_menu(bar.addMenu("&Edit"), edit_items)
+        self._view_menu(bar.addMenu("&View"))
+        m = bar.addMenu("&Arrange")
+        arrange_items = ("align_left", "align_hcenter", "align_right", "align_top",
+                         "align_vcenter", "align_bottom", None, "distribute_h",
+                         "distribute_v")  # fmt: skip
+        self._fill_menu(m, arrange_items)
+        if f is not None:
+            m.addSeparator()
+            m.addAction(f.layout_action)
+        m = bar.addMenu("&Tools")
+        self._fill_menu(m, ("mode_select", "mode_link", "mode_group"))
+        if f is not None:
+            m.addSeparator()
+            m.addActions(f.tools_actions)
+        self.help_menu = bar.addMenu("&Help")
+        self.about_action = self.help_menu.addAction("&About archdesigner", self.show_about)
+        self._build_toolbars()
+
+    def _file_menu(self, m: QMenu) -> None:
+        A = self.actions_
         m.addAction(A["new"])
         templates = m.addMenu("New from &Template")
         for name in template_names():
@@ -272,45 +295,16 @@ class MainWindow(QMainWindow):
         self.recent_menu = m.addMenu("Open &Recent")
         self._fill_recent()
         m.addSeparator()
-        for k in ("save", "save_as", "revert"):
-            m.addAction(A[k])
-        m.addSeparator()
-        if f is not None:
-            m.addActions(f.file_actions)
+        self._fill_menu(m, ("save", "save_as", "revert", None))
+        if self.features is not None:
+            m.addActions(self.features.file_actions)
             m.addSeparator()
         m.addAction(A["quit"])
-        m = bar.addMenu("&Edit")
-        self._fill_menu(
-            m,
-            (
-                "undo",
-                "redo",
-                None,
-                "cut",
-                "copy",
-                "paste",
-                "duplicate",
-                "delete",
-                None,
-                "select_all",
-                "group",
-            ),
-        )
-        m = bar.addMenu("&View")
-        self._fill_menu(
-            m,
-            (
-                "zoom_in",
-                "zoom_out",
-                "zoom_100",
-                "fit",
-                "fit_selection",
-                None,
-                "snap",
-                "grid",
-                "minimap",
-            ),
-        )
+
+    def _view_menu(self, m: QMenu) -> None:
+        view_items = ("zoom_in", "zoom_out", "zoom_100", "fit", "fit_selection", None, "snap",
+                      "grid", "minimap")  # fmt: skip
+        self._fill_menu(m, view_items)
         self._link_style_menu(m.addMenu("&Link Style"))
         self._text_size_menu(m.addMenu("Card &Text Size"))
         m.addSeparator()
@@ -318,32 +312,8 @@ class MainWindow(QMainWindow):
             m.addAction(dock.toggleViewAction())
         if self.simulation_toolbar is not None:
             m.addAction(self.simulation_toolbar.toggleViewAction())
-        m = bar.addMenu("&Arrange")
-        self._fill_menu(
-            m,
-            (
-                "align_left",
-                "align_hcenter",
-                "align_right",
-                "align_top",
-                "align_vcenter",
-                "align_bottom",
-                None,
-                "distribute_h",
-                "distribute_v",
-            ),
-        )
-        if f is not None:
-            m.addSeparator()
-            m.addAction(f.layout_action)
-        m = bar.addMenu("&Tools")
-        for k in ("mode_select", "mode_link", "mode_group"):
-            m.addAction(A[k])
-        if f is not None:
-            m.addSeparator()
-            m.addActions(f.tools_actions)
-        self.help_menu = bar.addMenu("&Help")
-        self.about_action = self.help_menu.addAction("&About archdesigner", self.show_about)
+
+    def _build_toolbars(self) -> None:
         tb = QToolBar("Main")
         tb.setObjectName("main_toolbar")
         tb.setMovable(False)
@@ -356,7 +326,7 @@ class MainWindow(QMainWindow):
             if item is None:
                 tb.addSeparator()
             else:
-                tb.addAction(A[item])
+                tb.addAction(self.actions_[item])
         self.addToolBar(tb)
         if self.simulation_toolbar is not None:
             self.addToolBar(self.simulation_toolbar)
