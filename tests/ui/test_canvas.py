@@ -240,7 +240,7 @@ def test_drawing_a_frame_around_nothing_is_refused(make_window: Any, qtbot: Any)
     w = make_window()
     before = dump(w)
     w.view.set_mode("group")
-    # a larger frame around nothing adds an empty group (test_canvas_perf_polish.py)
+    # a larger frame around nothing adds an empty group (test_canvas_frames_and_theme.py)
     drag(qtbot, w, vp_point(w, -100, 200), vp_point(w, -80, 215))
     assert dump(w) == before
     assert "larger frame" in w.statusBar().currentMessage()
