@@ -194,6 +194,15 @@ def test_unique_id_makes_valid_free_ids() -> None:
     assert len(unique_id("x" * 100, {"x" * 63})) == 63
 
 
+def test_numbered_takes_the_first_free_number() -> None:
+    from archdesigner.model.edits import numbered
+
+    assert numbered("db", set()) == "db"
+    assert numbered("db", {"db", "db-2"}) == "db-3"
+    assert numbered("n_db", {"n_db"}, "_") == "n_db_2"
+    assert numbered("abcd", {"abcd"}, max_len=4) == "ab-2"
+
+
 EDIT_KINDS = st.sampled_from(["add", "remove", "link", "unlink", "update", "move", "group"])
 
 

@@ -36,6 +36,7 @@ from archdesigner.io import design_to_data
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import FORMAT, Design, Link, Node, group_ancestors
+from archdesigner.model.edits import numbered
 from archdesigner.wording import names
 
 #: Kinds that stand for things outside the deployment; they get no service.
@@ -90,12 +91,7 @@ def service_names(
         if name in kept:
             out[node.id] = name
             continue
-        base = _derive(node.id)
-        name = base
-        i = 2
-        while name in taken:
-            name = f"{base}-{i}"
-            i += 1
+        name = numbered(_derive(node.id), taken)
         taken.add(name)
         out[node.id] = name
         if name != wanted[node.id]:

@@ -16,6 +16,7 @@ from archdesigner.export.text import node_facts, one_line, truncate, walk_groups
 from archdesigner.export.yamlout import quote
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node
+from archdesigner.model.edits import numbered
 
 #: Mermaid's own default limit on links per diagram (``maxEdges``); GitHub uses it.
 MERMAID_MAX_EDGES = 500
@@ -60,12 +61,7 @@ def _ids(values: list[str], prefix: str) -> dict[str, str]:
     out: dict[str, str] = {}
     taken: set[str] = set()
     for value in values:
-        base = prefix + re.sub(r"[^A-Za-z0-9_]", "_", value)
-        ident = base
-        i = 2
-        while ident in taken:
-            ident = f"{base}_{i}"
-            i += 1
+        ident = numbered(prefix + re.sub(r"[^A-Za-z0-9_]", "_", value), taken, "_")
         taken.add(ident)
         out[value] = ident
     return out

@@ -10,7 +10,7 @@ removes its links first). Nothing here knows about Qt or undo stacks.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -704,14 +704,22 @@ def unique_id(
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-._") or fallback
     if not cleaned[0].isalnum():
         cleaned = "n" + cleaned
-    cleaned = cleaned[:max_len]
-    if cleaned not in taken_set:
-        return cleaned
+    return numbered(cleaned[:max_len], taken_set, max_len=max_len)
+
+
+def numbered(
+    base: str, taken: Container[str], sep: str = "-", *, max_len: int | None = None
+) -> str:
+    """``base`` when it is not in ``taken``, else ``base`` + ``sep`` + 2, 3, ... (``base`` cut
+    so that the whole stays within ``max_len``): the first that is free. Ids, Compose
+    service names and Mermaid ids all number their clashes this way."""
+    if base not in taken:
+        return base
     n = 2
     while True:
-        suffix = f"-{n}"
-        cand = cleaned[: max_len - len(suffix)] + suffix
-        if cand not in taken_set:
+        suffix = f"{sep}{n}"
+        cand = (base if max_len is None else base[: max_len - len(suffix)]) + suffix
+        if cand not in taken:
             return cand
         n += 1
 

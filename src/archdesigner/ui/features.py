@@ -16,11 +16,11 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMenu, QWidget
 
 from archdesigner.lint import Finding, RuleSet
 from archdesigner.ui.auto_layout import LayoutJob
@@ -233,44 +233,45 @@ class Features(QObject):
         selected = self.scene.selected_nodes()
         return self.layout_job.start(selected if len(selected) >= 2 else None)
 
-    # --- dialogs -----------------------------------------------------------------------------
+    # --- dialogs (kept as attributes: one of each open at a time) -----------------------------
     def import_compose(self) -> None:
         from archdesigner.ui.dialogs.import_export import ImportDialog
 
-        dialog = ImportDialog(self.window, self.plugin_dirs)
-        dialog.open()
-        self.import_dialog = dialog
+        self.import_dialog = _opened(ImportDialog(self.window, self.plugin_dirs))
 
     def export(self) -> None:
         from archdesigner.ui.dialogs.import_export import ExportDialog
 
-        dialog = ExportDialog(self.window, self.plugin_dirs)
-        dialog.open()
-        self.export_dialog = dialog
+        self.export_dialog = _opened(ExportDialog(self.window, self.plugin_dirs))
 
     def review_report(self) -> None:
         from archdesigner.ui.dialogs.report import ReportDialog
 
-        dialog = ReportDialog(self.window, self.lint.rules(), self.plugin_dirs)
-        dialog.open()
-        self.report_dialog = dialog
+        rules = self.lint.rules()
+        self.report_dialog = _opened(ReportDialog(self.window, rules, self.plugin_dirs))
 
     def edit_lint_settings(self) -> None:
         from archdesigner.ui.dialogs.lint_settings import LintSettingsDialog
 
-        dialog = LintSettingsDialog(self.editor, self.lint.rules(), self.window)
-        dialog.open()
-        self.lint_settings_dialog = dialog
+        rules = self.lint.rules()
+        self.lint_settings_dialog = _opened(LintSettingsDialog(self.editor, rules, self.window))
 
     def show_plugins(self) -> None:
         from archdesigner.ui.dialogs.plugins import PluginsDialog
 
-        dialog = PluginsDialog(self.plugin_dirs, self.window)
-        dialog.open()
-        self.plugins_dialog = dialog
+        self.plugins_dialog = _opened(PluginsDialog(self.plugin_dirs, self.window))
 
     def shutdown(self) -> None:
         self.lint.shutdown()
+
+
+D = TypeVar("D", bound=QDialog)
+
+
+def _opened(dialog: D) -> D:
+    """``dialog``, opened window-modal."""
+    dialog.open()
+    return dialog
 
 
 __all__ = ["Features", "LiveOptions"]
