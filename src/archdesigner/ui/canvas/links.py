@@ -580,21 +580,11 @@ class LinkLayer:
         self._flush(rects, True)
 
     def links_in(self, rect: QRectF) -> set[str]:
-        out: set[str] = set()
+        """The links filed in the cells ``rect`` touches (every link that crosses it)."""
         grid = self.grid
-        for level in LEVELS:
-            size = CELL * COARSE**level
-            x0, x1 = math.floor(rect.left() / size), math.floor(rect.right() / size)
-            y0, y1 = math.floor(rect.top() / size), math.floor(rect.bottom() / size)
-            if (x1 - x0 + 1) * (y1 - y0 + 1) > len(grid):
-                for bucket_ in grid.values():
-                    out |= bucket_
-                return out
-            for cx in range(x0, x1 + 1):
-                for cy in range(y0, y1 + 1):
-                    bucket = grid.get((level, cx, cy))
-                    if bucket:
-                        out |= bucket
+        out: set[str] = set()
+        for cell in self._cells_in(rect):
+            out |= grid[cell]
         return out
 
     def link_at(self, p: QPointF, tolerance: float) -> str | None:
