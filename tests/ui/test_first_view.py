@@ -120,7 +120,8 @@ def test_the_minimap_takes_a_corner_free_of_cards(qtbot: Any, tmp_path: Path) ->
     seen = 0
     for nid in w.scene.nodes:
         w.view.centerOn(w.scene.nodes[nid])
-        QApplication.processEvents()
+        # while the view moves the minimap stays; it picks its corner once the view rests
+        qtbot.waitUntil(lambda: not mini._corner_timer.isActive(), timeout=2000)
         free = [c for c in mini.corners() if not mini.cards_under(c)]
         if free:
             assert not cards_covered(w), nid
@@ -173,6 +174,11 @@ def test_with_no_free_corner_the_minimap_steps_aside_for_the_pointer(
     vp = w.view.viewport()
     move_mouse(vp, QPoint(vp.width() // 2, vp.height() // 2))
     assert mini.isVisible() and not mini.ducked
+    # zoomed far out the cards are one picture: the minimap still sees where they are
+    w.view.set_zoom(0.12)
+    w.view.centerOn(3000, 1600)
+    qtbot.waitUntil(lambda: not mini._corner_timer.isActive(), timeout=2000)
+    assert w.scene.overview and mini.covering
 
 
 def test_card_text_size_is_a_remembered_setting(qtbot: Any, tmp_path: Path) -> None:

@@ -32,6 +32,8 @@ SLICE_MS = 6.0
 QUIET_MS = 300
 #: Margin around the design in the picture, in scene units.
 MARGIN = 20.0
+#: Milliseconds the view must rest before the minimap looks for a corner free of cards.
+CORNER_PAUSE_MS = 120
 
 
 class Minimap(QWidget):
@@ -69,6 +71,11 @@ class Minimap(QWidget):
         self._slicer = QTimer(self)
         self._slicer.setInterval(0)
         self._slicer.timeout.connect(self._step)
+        #: while the view scrolls or zooms, the corner is chosen again once it pauses
+        self._corner_timer = QTimer(self)
+        self._corner_timer.setSingleShot(True)
+        self._corner_timer.setInterval(CORNER_PAUSE_MS)
+        self._corner_timer.timeout.connect(lambda: self._place(True))
         view.editor.document_reset.connect(self._reset)
         self.place()
 
@@ -107,23 +114,27 @@ class Minimap(QWidget):
         return self._image, QRectF(self._where)
 
     def place(self) -> None:
-        """Moves to the view's corner; shown when the view does not show all the design."""
+        """Moves to a corner of the view; shown when the view does not show all the design."""
         self._design = self.view.design_scene.design_rect()
-        self._place()
+        self._place(True)
 
     def follow_view(self) -> None:
         """The view zoomed or scrolled: show or hide, and repaint the view's frame (the
         design's extent is the one of the last :meth:`place`: no walk over all nodes)."""
-        self._place()
+        self._place(False)
         self.update()
 
-    def _place(self) -> None:
+    def _place(self, corner_now: bool = True) -> None:
         design = self._design
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         show = self.enabled_by_user and not design.isNull() and not visible.contains(design)
         if show:
-            corner, self.covering = self._corner()
-            self.move(corner)
+            if corner_now or not self.isVisible():
+                self._corner_timer.stop()
+                corner, self.covering = self._corner()
+                self.move(corner)
+            else:  # scrolling: a few ms of looking for cards per step is too much
+                self._corner_timer.start()
             show = not self.ducked
         self.setVisible(show)
         if show and self._stale and self._job is None and not self._timer.isActive():
@@ -168,7 +179,7 @@ class Minimap(QWidget):
         is clear of its corner."""
         if self.ducked and not self.geometry().adjusted(-16, -16, 16, 16).contains(view_pos):
             self.ducked = False
-            self._place()
+            self._place(True)
 
     # --- drawing in slices ---------------------------------------------------------------
     def _start(self) -> None:

@@ -198,16 +198,17 @@ class DesignScene(QGraphicsScene):
     def cards_in(self, rect: QRectF) -> list[str]:
         """Ids of the cards that overlap ``rect`` (scene coordinates)."""
         hw, hh = NODE_W / 2, NODE_H / 2
+        left, right = rect.left() - hw, rect.right() + hw
+        top, bottom = rect.top() - hh, rect.bottom() + hh
+        if self.overview:  # the cards are hidden (the view draws a picture): by position
+            return [
+                nid for nid, (x, y) in self.pos_of.items() if left < x < right and top < y < bottom
+            ]
         out = []
         for item in self.items(rect.adjusted(-12, -12, 12, 12)):
             if isinstance(item, NodeItem):
                 x, y = self.pos_of.get(item.node_id, (item.x(), item.y()))
-                if (
-                    x + hw > rect.left()
-                    and x - hw < rect.right()
-                    and y + hh > rect.top()
-                    and y - hh < rect.bottom()
-                ):
+                if left < x < right and top < y < bottom:
                     out.append(item.node_id)
         return out
 
