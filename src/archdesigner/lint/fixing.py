@@ -7,9 +7,9 @@ never one field to two values (:func:`footprint`). A fix that interacts, or no l
 link was replaced by an earlier fix), is skipped and reconsidered on the next pass, against
 the new design.
 
-After the first pass the whole lint runs again (it most often offers nothing more, and
-then it is the report). After a later pass only the rules that offered a fix in the pass
-before are linted again (a fix can reveal the next problem of its own rule: the next long
+After each of the first two passes the whole lint runs again (it most often offers nothing
+more, and then it is the report). After a later pass only the rules that offered a fix in
+the pass before are linted again (a fix can reveal the next problem of its own rule: the next long
 chain, a second caller); when they offer nothing more that applies, the whole lint runs,
 and the loop ends when a whole lint offers no fix that applies: the report returned is
 that lint. There is no pass cap
@@ -24,6 +24,7 @@ thousands of fixes stays linear.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -213,7 +214,26 @@ def apply_fixes(
     (``--unsafe-fixes``): then also the fixes that add, remove or reroute components.
 
     When ``inverses`` is a list, the inverse edit of each applied fix is appended to it:
-    applying them in reverse order restores the design exactly."""
+    applying them in reverse order restores the design exactly.
+
+    The cyclic garbage collector is paused for the run (lints and passes allocate much
+    and free little; each collection would walk the whole design and its indexes again)
+    and collects once every few passes, so that the reports of a long run do not pile up."""
+    with gc_paused():
+        return _fix_loop(design, lint, max_passes, inverses, unsafe)
+
+
+#: Passes between two collections of the garbage of earlier lint reports.
+COLLECT_EVERY = 4
+
+
+def _fix_loop(
+    design: Design,
+    lint: Callable[[Design], LintReport],
+    max_passes: int | None,
+    inverses: list[Edit] | None,
+    unsafe: bool,
+) -> tuple[LintReport, list[Finding]]:
     report = lint(design)
     whole = True
     applied: list[Finding] = []
@@ -224,10 +244,12 @@ def apply_fixes(
             report = report if whole else lint(design)
             report.warnings.append(f"--fix stopped after {passes} passes, fixes still applying")
             break
-        with gc_paused(), indexed(design):  # a pass allocates much and frees little
+        with indexed(design):
             offered, again = _one_pass(design, report, applied, inverses, done, unsafe)
         passes += 1
-        if offered and passes == 1:  # the first pass changes much: most often nothing is left
+        if passes % COLLECT_EVERY == 0:
+            gc.collect()
+        if offered and passes <= 2:  # early passes change much: most often nothing is left
             report = lint(design)
             whole = True
         elif offered:

@@ -25,6 +25,7 @@ never put two new nodes on one spot.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -144,18 +145,31 @@ class Placer:
         self.group_of: dict[str, str | None] = {}
         self.pos: dict[str, tuple[float, float]] = {}
         self.cells: dict[tuple[int, int], list[tuple[float, float, str | None]]] = {}
+        #: per row of cells (``CLEAR_Y`` high): the card centres in it, sorted by x, as two
+        #: lists (x, y), so that a search reads the cards of a stretch of a row by bisection
+        self.rows: dict[int, tuple[list[float], list[float]]] = {}
         with gc_paused():
             cells, group_of, pos = self.cells, self.group_of, self.pos
+            by_row: dict[int, list[tuple[float, float]]] = {}
             for node in design.nodes:
                 x, y = float(node.position.x), float(node.position.y)
                 group_of[node.id] = node.group
                 pos[node.id] = (x, y)
-                key = (math.floor(x / CLEAR_X), math.floor(y / CLEAR_Y))
+                cy = math.floor(y / CLEAR_Y)
+                key = (math.floor(x / CLEAR_X), cy)
                 found = cells.get(key)
                 if found is None:
                     cells[key] = [(x, y, node.group)]
                 else:
                     found.append((x, y, node.group))
+                row = by_row.get(cy)
+                if row is None:
+                    by_row[cy] = [(x, y)]
+                else:
+                    row.append((x, y))
+            for cy, cards in by_row.items():
+                cards.sort()
+                self.rows[cy] = ([x for x, _ in cards], [y for _, y in cards])
         self.frames = group_frames(design)
         self.bands: dict[int, set[str]] = {}
         self.tall: set[str] = set()
@@ -165,8 +179,12 @@ class Placer:
 
     # --- indexes -----------------------------------------------------------------------
     def _occupy(self, x: float, y: float, group: str | None) -> None:
-        key = (math.floor(x / CLEAR_X), math.floor(y / CLEAR_Y))
-        self.cells.setdefault(key, []).append((x, y, group))
+        cy = math.floor(y / CLEAR_Y)
+        self.cells.setdefault((math.floor(x / CLEAR_X), cy), []).append((x, y, group))
+        xs, ys = self.rows.setdefault(cy, ([], []))
+        i = bisect.bisect_right(xs, x)
+        xs.insert(i, x)
+        ys.insert(i, y)
 
     def _band(self, gid: str, r: Rect) -> None:
         first, last = math.floor(r[1] / BAND), math.floor(r[3] / BAND)
@@ -278,7 +296,7 @@ class Placer:
         margin = CARD_H / 2 + MARGIN
         walls = (
             [
-                self.frames[gid]
+                _wall(self.frames[gid])
                 for gid in self._frames_near(y0 - half - margin, y0 + half + margin)
                 if gid not in own
             ]
@@ -309,21 +327,19 @@ class Placer:
                     best, best_d = (x, y), d
         return best
 
-    def _row_cards(self, x0: float, x1: float) -> Callable[[int], list[tuple[float, float]]]:
-        """Card centres in [x0, x1] by row of cells (each row of cells read once)."""
-        memo: dict[int, list[tuple[float, float]]] = {}
-        first, last = math.floor(x0 / CLEAR_X), math.floor(x1 / CLEAR_X)
-        cells = self.cells
+    def _row_cards(self, x0: float, x1: float) -> Callable[[int], list[float]]:
+        """For a row of cells: the x of its card centres in [x0, x1] and their y, in one
+        flat list ``[x, y, x, y, ...]`` (each row of cells read once per search)."""
+        memo: dict[int, list[float]] = {}
+        rows = self.rows
+        empty: tuple[list[float], list[float]] = ([], [])
 
-        def row(cy: int) -> list[tuple[float, float]]:
+        def row(cy: int) -> list[float]:
             found = memo.get(cy)
             if found is None:
-                found = [
-                    (x, y)
-                    for cx in range(first, last + 1)
-                    for x, y, _ in cells.get((cx, cy), ())
-                    if x0 <= x <= x1
-                ]
+                xs, ys = rows.get(cy, empty)
+                i, j = bisect.bisect_left(xs, x0), bisect.bisect_right(xs, x1)
+                found = [v for k in range(i, j) for v in (xs[k], ys[k])]
                 memo[cy] = found
             return found
 
@@ -334,24 +350,24 @@ class Placer:
         y: float,
         lo: float,
         hi: float,
-        row_cards: Callable[[int], list[tuple[float, float]]],
-        walls: list[Rect],
+        row_cards: Callable[[int], list[float]],
+        walls: list[tuple[float, float, float, float]],
     ) -> list[tuple[float, float]] | None:
         """Open x intervals where a card centred on row ``y`` may not go, given the frames
-        it must stay out of (None when one frame blocks all of [lo, hi])."""
+        it must stay out of (``_wall``; None when one frame blocks all of [lo, hi])."""
         out = []
         top, bottom = y - CARD_H / 2 - MARGIN, y + CARD_H / 2 + MARGIN
-        for f in walls:
-            if f[1] < bottom and top < f[3]:
-                a, b = f[0] - CARD_W / 2 - MARGIN, f[2] + CARD_W / 2 + MARGIN
+        for f_top, f_bottom, a, b in walls:
+            if f_top < bottom and top < f_bottom:
                 if a < lo and hi < b:
                     return None
                 out.append((a, b))
-        for cy in range(
-            math.floor((y - CLEAR_Y) / CLEAR_Y), math.floor((y + CLEAR_Y) / CLEAR_Y) + 1
-        ):
-            for cx, card_y in row_cards(cy):
-                if abs(card_y - y) < CLEAR_Y:
+        first = math.floor((y - CLEAR_Y) / CLEAR_Y)
+        for cy in range(first, first + 3):
+            flat = row_cards(cy)
+            for k in range(0, len(flat), 2):
+                if abs(flat[k + 1] - y) < CLEAR_Y:
+                    cx = flat[k]
                     out.append((cx - CLEAR_X, cx + CLEAR_X))
         return out
 
@@ -386,6 +402,12 @@ class Placer:
             if _meets(self.frames[other], part):
                 return False
         return True
+
+
+def _wall(frame: Rect) -> tuple[float, float, float, float]:
+    """A frame as a search sees it: (top, bottom, and the x interval where a card centre
+    would come within MARGIN of it)."""
+    return (frame[1], frame[3], frame[0] - CARD_W / 2 - MARGIN, frame[2] + CARD_W / 2 + MARGIN)
 
 
 def _new_parts(old: Rect | None, grown: Rect) -> list[Rect]:

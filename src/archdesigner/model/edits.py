@@ -94,8 +94,10 @@ class IdList(list[Any]):
 
     def insert(self, index: SupportsIndex, item: Any) -> None:
         i = self._norm(index, True)
+        at_end = i == len(self)
         super().insert(i, item)
-        self._shift(i, 1)
+        if not at_end:  # an item added at the end moves no other item
+            self._shift(i, 1)
         self._note(item.id, i)
 
     def append(self, item: Any) -> None:

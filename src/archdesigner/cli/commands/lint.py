@@ -245,19 +245,22 @@ def _fix(
     design's text or None). A fix that raises or leaves an invalid (or emptied) design is
     reported as MOD900 on the original design, and nothing is fixed."""
     from archdesigner.io import loads_design
+    from archdesigner.io.load import gc_paused
     from archdesigner.lint.fixing import FixFailed, apply_fixes, check_fixed
 
     nodes_before = len(design.nodes)
     new_text = None
     try:
-        report, applied = apply_fixes(design, lint, unsafe=unsafe)
-        if applied:
-            new_text = check_fixed(design, nodes_before, applied)
+        with gc_paused():  # one collection afterwards, not one between each step
+            report, applied = apply_fixes(design, lint, unsafe=unsafe)
+            if applied:
+                new_text = check_fixed(design, nodes_before, applied)
+            fixed = [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
     except FixFailed as exc:
         report = lint(loads_design(text, file))  # nothing is saved: lint what is on disk
         report.findings.insert(0, exc.finding)
         return report, [], None
-    return report, [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix], new_text
+    return report, fixed, new_text
 
 
 def _unified_diff(file: str, before: str, after: str) -> str:

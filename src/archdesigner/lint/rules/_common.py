@@ -104,3 +104,12 @@ def new_id(ctx: LintContext, base: str) -> str:
     node_id = unique_id(base, taken)
     taken.add(node_id)
     return node_id
+
+
+def new_link_id(ctx: LintContext, base: str) -> str:
+    """An unused link id made from ``base``, reserved like :func:`new_id`: two fixes of one
+    run never name their new links alike."""
+    taken: set[str] = ctx.shared("link_ids", lambda: set(ctx.graph.links))
+    link_id = unique_id(base, taken)
+    taken.add(link_id)
+    return link_id

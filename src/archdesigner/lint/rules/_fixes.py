@@ -26,6 +26,7 @@ from archdesigner.lint.rules._common import (
     SERVICE_LIKE,
     midpoint,
     new_id,
+    new_link_id,
     paths,
     placed,
 )
@@ -37,7 +38,6 @@ from archdesigner.model.edits import (
     Edit,
     UpdateLink,
     UpdateNode,
-    unique_id,
 )
 
 #: a component is never inserted in front of these kinds
@@ -269,7 +269,7 @@ def front_with_balancer(ctx: LintContext, node: Node, callers: list[Link]) -> li
         lb = Node(id=lb_id, kind="load_balancer", replicas=2)
         near = ctx.nodes[callers[0].source].position if callers else node.position
         lb = placed(ctx, lb, midpoint(near, node.position), [c.source for c in callers] + [node.id])
-        link_id = unique_id(f"{lb_id}-{node.id}", ctx.links.keys())
+        link_id = new_link_id(ctx, f"{lb_id}-{node.id}")
         out = Link(
             id=link_id,
             source=lb_id,

@@ -12,6 +12,7 @@ from archdesigner.lint.rules._common import (
     SERVICE_LIKE,
     midpoint,
     new_id,
+    new_link_id,
     new_node,
     paths,
     placed,
@@ -32,7 +33,6 @@ from archdesigner.model.edits import (
     UpdateLink,
     UpdateNode,
     insert_between,
-    unique_id,
 )
 
 
@@ -106,7 +106,7 @@ def stateful_scale_out(ctx: LintContext) -> Iterator[Finding]:
         def move_state(node: Node = node, cache_id: str = cache_id) -> Edit:
             cache = Node(id=cache_id, kind="cache", replicas=2, technology="redis")
             cache = placed(ctx, cache, node.position, (node.id,))
-            link_id = unique_id(f"{node.id}-{cache.id}", ctx.links.keys())
+            link_id = new_link_id(ctx, f"{node.id}-{cache.id}")
             call = Link(id=link_id, source=node.id, target=cache.id, timeout_ms=INSERTED_TIMEOUT_MS)
             return Compound(
                 (
@@ -216,14 +216,12 @@ def _cache_fix(ctx: LintContext, db: Node, callers: list[str]) -> Fix | None:
     cache_ids = {c: new_id(ctx, f"{c}-cache") for c in users}
 
     def add_caches() -> Edit:
-        taken = set(ctx.links.keys())
         edits: list[AddNode | AddLink] = []
         for caller, cache_id in cache_ids.items():
             cache = Node(id=cache_id, kind="cache", replicas=2, technology="redis")
             # next to the database it stands in front of, in the group it shares with callers
             edits.append(AddNode(placed(ctx, cache, db.position, (db.id, caller))))
-            lid = unique_id(f"{caller}-{cache_id}", taken)
-            taken.add(lid)
+            lid = new_link_id(ctx, f"{caller}-{cache_id}")
             call = Link(
                 id=lid,
                 source=caller,
