@@ -224,9 +224,49 @@ def builtin_edit(edit: Any) -> bool:
 
 def _checked(findings: Any, reg: RegisteredRule, graph: DesignGraph) -> tuple[list[Finding], str]:
     """The rule's findings, or an error text when it returned something unusable."""
-    out: list[Finding] = []
+    found = list(findings or ())
     ids: dict[str, Any] = {"node": graph.nodes, "link": graph.links, "group": graph.groups}
-    for f in findings or ():
+    out: list[Finding] = []
+    for f in found:
+        if type(f) is not Finding:  # a subclass, or not a finding: the careful way
+            return _checked_one_by_one(found, reg, ids)
+        known = ids.get(f.subject_type)
+        fix = f.fix
+        if known is None or f.subject not in known or (fix is not None and type(fix) is not Fix):
+            return _checked_one_by_one(found, reg, ids)
+        if fix is not None and not builtin_edit(fix.edit):
+            return _checked_one_by_one(found, reg, ids)
+        out.append(
+            Finding(
+                reg.rule.id,
+                reg.rule.name,
+                f.severity,
+                f.message,
+                f.subject,
+                f.subject_type,
+                [str(r) for r in f.related],
+                f.evidence,
+                fix,
+                f.fingerprint,
+                f.suppressed,
+                f.key,
+                reg.source,
+                f.impact,
+            )
+        )
+    try:  # every finding's evidence in one encoder pass (an encoder per finding costs more)
+        json.dumps([f.evidence for f in out], allow_nan=False)
+    except (TypeError, ValueError):
+        return _checked_one_by_one(found, reg, ids)
+    return out, ""
+
+
+def _checked_one_by_one(
+    findings: list[Any], reg: RegisteredRule, ids: dict[str, Any]
+) -> tuple[list[Finding], str]:
+    """:func:`_checked` finding by finding: the first problem in the rule's order wins."""
+    out: list[Finding] = []
+    for f in findings:
         if not isinstance(f, Finding):
             return [], f"returned a {type(f).__name__} instead of a Finding"
         known = ids.get(f.subject_type)
