@@ -12,14 +12,14 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # imported where a parser is built: ``--version`` needs none
-    import argparse
 
 from archdesigner import __version__
+
+TYPE_CHECKING = False  # typing itself is not imported: it would cost --help a fifth
+if TYPE_CHECKING:  # argparse is imported where a parser is built: ``--version`` needs none
+    import argparse
+    from collections.abc import Sequence
+    from types import ModuleType
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

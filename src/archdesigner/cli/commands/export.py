@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from typing import Any
 
 from archdesigner.cli.options import finite_number
+
+TYPE_CHECKING = False  # typing is not imported at run time: --help stays fast
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "export"
 HELP = "export a design to Graphviz (dot, svg, png, pdf), docker-compose, Kubernetes or Mermaid"

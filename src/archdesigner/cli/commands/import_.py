@@ -6,9 +6,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: --help stays fast
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
+
 
 NAME = "import"
 HELP = "import docker-compose files or Kubernetes manifests into a design"
@@ -71,6 +75,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _scan_options(importer: Any, args: argparse.Namespace) -> Any:
+    from pathlib import Path
+
     from archdesigner.cli import CommandError
 
     with_options = getattr(importer, "with_options", None)
@@ -164,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _env(env_files: list[str], environ: Mapping[str, str]) -> dict[str, str]:
+    from pathlib import Path
+
     from archdesigner.importers.compose_yaml import read_env_file
 
     env: dict[str, str] = {}
@@ -175,6 +183,8 @@ def _env(env_files: list[str], environ: Mapping[str, str]) -> dict[str, str]:
 
 def _files(given: list[str], importer_id: str) -> list[Path]:
     """Folders become the YAML files inside them for the built-in importers."""
+    from pathlib import Path
+
     from archdesigner.importers.kubernetes_read import manifest_files
 
     paths = [Path(f) for f in given]
@@ -206,6 +216,7 @@ def _import_stdin(importer: Any, given: list[str], env: Any, stdin: str) -> Any:
     """Standard input for importers that read files: a temporary file named like a compose
     file; error messages name it ``<stdin>``."""
     import tempfile
+    from pathlib import Path
 
     from archdesigner.importers import ImportInputError
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 NAME = "new"
 HELP = "create a design file, empty or from a template"
@@ -24,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from archdesigner.cli import CommandError
     from archdesigner.io import DesignError, save_design
     from archdesigner.resources import new_design

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 
 NAME = "render"
 HELP = "draw a design's canvas into a PNG, as the app shows it (no display needed)"
@@ -28,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from archdesigner.cli import CommandError
     from archdesigner.io import DesignError, load_design
     from archdesigner.io.output import OutputError, check_output, write_output

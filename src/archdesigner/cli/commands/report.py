@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 NAME = "report"
@@ -74,6 +73,8 @@ def _read(path: str) -> tuple[bytes, object]:
 
 
 def _render(fmt: str, args: argparse.Namespace, raw: bytes, design: object) -> bytes:
+    import json
+
     from archdesigner.cli import CommandError
     from archdesigner.lint import LintConfigError
     from archdesigner.model.design import Design
