@@ -13,6 +13,8 @@ badge items of their own at the middle of their link.
 from __future__ import annotations
 
 import html
+import itertools
+import math
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
@@ -42,6 +44,8 @@ AMBER_AT = DEFAULT_UTILIZATION_TARGET
 CHUNK = 400
 #: where a link's badge sits, as a fraction of the way from source to target
 BADGE_AT = 0.36
+#: the places tried, in order, when the first covers the link's label or a card
+BADGE_SPOTS = (BADGE_AT, 0.22, 0.55, 0.7, 0.14, 0.85)
 
 _BADGE_FONT = QFont()
 _BADGE_FONT.setPixelSize(10)
@@ -129,6 +133,7 @@ class Overlays:
         editor.links_changed.connect(lambda ids: self._place_badges(ids))
         editor.document_reset.connect(self._reset)
         scene.overview_toggled.connect(self._overview_toggled)
+        scene.links.route_listeners.append(self._place_badges)
 
     # --- inputs ------------------------------------------------------------------------------
     def set_findings(self, findings: Iterable[Finding]) -> None:
@@ -324,8 +329,40 @@ class Overlays:
         # zoomed far out the overview picture replaces cards and links: badges of thousands
         # of links would only be dots, and painting them all took 250-1,000 ms per repaint
         badge.setVisible(not self.scene.overview)
-        # a third of the way from the source: the middle is where the link's label sits
-        badge.setPos(a[0] + (b[0] - a[0]) * BADGE_AT, a[1] + (b[1] - a[1]) * BADGE_AT)
+        # along the link's route when it goes around cards
+        badge.setPos(
+            *self._badge_spot(badge.link_id, [a, *self.scene.links.route_of(badge.link_id), b])
+        )
+
+    def _badge_spot(self, lid: str, points: list[tuple[float, float]]) -> tuple[float, float]:
+        """Where a link's badge goes on the polyline ``points``: a third of the way from the
+        source (the middle is where the link's label usually sits), else the first of a few
+        other places clear of every link label, card and other badge."""
+        for t in BADGE_SPOTS:
+            x, y = point_along(points, t)
+            if self._spot_is_clear(lid, x, y):
+                return x, y
+        return point_along(points, BADGE_AT)
+
+    def _spot_is_clear(self, lid: str, x: float, y: float) -> bool:
+        links = self.scene.links
+        r = LinkBadge.R + 1
+        if self.scene.cards_in(QRectF(x - r, y - r, 2 * r, 2 * r)):
+            return False
+        for item in self.scene.items(QRectF(x - 2 * r, y - 2 * r, 4 * r, 4 * r)):
+            if isinstance(item, LinkBadge) and item.link_id != lid and item.isVisible():
+                return False  # another link's badge (links leaving a card share a leg)
+        fm = links.label_fm
+        half_h = fm.height() / 2 + 2 + r
+        # a label sits on its own link: the links passing near are the ones to ask
+        for other in links.links_in(QRectF(x - 80, y - 24, 160, 48)):
+            info = links.info.get(other)
+            label = info[4] if info is not None else None
+            if label is None or abs(y - label[2]) >= half_h:
+                continue
+            if abs(x - label[1]) < fm.horizontalAdvance(label[0]) / 2 + 4 + r:
+                return False
+        return True
 
     def _place_badges(self, link_ids: Iterable[str]) -> None:
         for lid in link_ids:
@@ -364,6 +401,18 @@ class Overlays:
 
     def link_badge_ids(self) -> set[str]:
         return set(self._badges)
+
+
+def point_along(points: list[tuple[float, float]], t: float) -> tuple[float, float]:
+    """The point at fraction ``t`` of the length of the polyline through ``points``."""
+    lengths = [math.dist(p, q) for p, q in itertools.pairwise(points)]
+    left = t * sum(lengths)
+    for (p, q), d in zip(itertools.pairwise(points), lengths, strict=True):
+        if left <= d and d > 0:
+            k = left / d
+            return (p[0] + (q[0] - p[0]) * k, p[1] + (q[1] - p[1]) * k)
+        left -= d
+    return points[-1]
 
 
 def _sig(findings: list[Finding]) -> tuple[tuple[str, str, str], ...]:

@@ -178,6 +178,8 @@ class LinkLayer:
         """``invalidate(rect, foreground)`` asks the views to redraw an area of the
         background (or, for floating links, the foreground)."""
         self.theme = theme
+        #: told the ids of links that now follow a route that arrived (link badges)
+        self.route_listeners: list[Callable[[list[str]], None]] = []
         self.label_font = label_font()
         self.label_fm = _LABEL_FM
         self._invalidate = invalidate
@@ -418,6 +420,7 @@ class LinkLayer:
         at most every few frames (see flush_routes): routes arrive by the hundred."""
         pos = self.pos_of
         dirty = self._route_dirty
+        placed: list[str] = []
         for lid, key, pts, label in results:
             link = self.links.get(lid)
             if link is None:
@@ -428,8 +431,12 @@ class LinkLayer:
             dirty = dirty.united(self.link_rect(lid))
             self._place(lid)
             dirty = dirty.united(self.link_rect(lid))
+            placed.append(lid)
         self._route_dirty = dirty
         self._grow(dirty)
+        if placed:
+            for listener in self.route_listeners:
+                listener(placed)
 
     def flush_routes(self) -> None:
         """Redraws what the routes taken in since the last call cover, once the cells
@@ -479,6 +486,17 @@ class LinkLayer:
                 label_cell = cell_of(label[1], label[2], _label_segment(segs))
         far = sum(abs(g[2] - g[0]) + abs(g[3] - g[1]) for g in segs) > FAR * CELL
         return (link.mode == "async", far, tip, label_cell, label)
+
+    def route_of(self, lid: str) -> list[Point]:
+        """The drawn points of a link's route while its cards are where it was computed
+        for; empty when the link is drawn straight."""
+        routed = self.routed.get(lid)
+        link = self.links.get(lid)
+        if routed is None or link is None or not routed[1]:
+            return []
+        if routed[0] != (self.pos_of.get(link.source), self.pos_of.get(link.target)):
+            return []
+        return routed[1]
 
     def _routed_label(self, lid: str, text: str) -> tuple[str, float, float] | None:
         """The label's place the router chose (clear of cards and other labels), while the
