@@ -45,3 +45,13 @@ def test_a_png_has_one_pixel_per_canvas_unit_by_default() -> None:
     # a resolution given is kept: twice the dpi, twice the pixels each way
     w2, h2 = png_size(bytes(PngExporter().export(design, dpi=144).data))  # type: ignore[arg-type]
     assert abs(w2 - 2 * w) <= 3 and abs(h2 - 2 * h) <= 3
+
+
+def test_a_picture_beyond_cairos_limit_is_reported() -> None:
+    design = two_cards()
+    assert not any("cairo" in line for line in PngExporter().export(design).report)
+    design.nodes[1].position = Position(x=0, y=40000)  # 40,000 px tall at 72 dpi
+    result = PngExporter().export(design)
+    w, h = png_size(bytes(result.data))  # type: ignore[arg-type]
+    assert h >= 32765 and w < 1000  # Graphviz shrank it to cairo's limit
+    assert any("cairo's limit of 32,767 px" in line for line in result.report), result.report

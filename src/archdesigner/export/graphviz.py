@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -891,6 +892,8 @@ class DotExporter(BaseExporter):
         return ExportResult(doc.text, doc.report)
 
 
+#: The longest side of a picture cairo draws; Graphviz shrinks larger drawings to fit.
+CAIRO_MAX_PX = 32767
 #: A PNG's resolution unless the user sets one: Graphviz's points are canvas units here, so
 #: at 72 dpi one image pixel is one canvas unit (Graphviz's own 96 draws 1.78x the pixels:
 #: a 300-node design of one tall column was 2,191 x 30,443 px, and cairo's drawing and PNG
@@ -919,6 +922,14 @@ class RenderedExporter(BaseExporter):
         if self.fmt == "svg":
             text = embed_icons(data.decode("utf-8"), doc.icon_files)
             return ExportResult(text, doc.report)
+        if self.fmt == "png" and data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+            width, height = struct.unpack(">II", data[16:24])
+            if max(width, height) >= CAIRO_MAX_PX - 2:
+                doc.report.append(
+                    f"the picture reached cairo's limit of {CAIRO_MAX_PX:,} px "
+                    f"({width:,} x {height:,}): Graphviz shrank the drawing to fit, so text "
+                    "may be too small to read; export SVG or PDF, or lay the design out wider"
+                )
         return ExportResult(data, doc.report)
 
 
