@@ -57,6 +57,7 @@ def error_of(path: Path) -> DesignError:
     return info.value
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(designs())
 def test_save_load_save_is_byte_identical(

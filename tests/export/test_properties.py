@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -145,6 +146,7 @@ def test_any_design_gives_dot_that_graphviz_renders(design: Design) -> None:
     assert proc.stdout.count(b'class="node') == len(design.nodes)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(designs())
 def test_any_design_gives_compose_that_docker_compose_accepts(design: Design) -> None:
@@ -157,6 +159,7 @@ def test_any_design_gives_compose_that_docker_compose_accepts(design: Design) ->
     assert proc.returncode == 0, proc.stderr + "\n" + result.data
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(designs())
 def test_any_design_gives_mermaid_with_balanced_subgraphs(design: Design) -> None:
@@ -212,6 +215,7 @@ def edited_imports(draw: st.DrawFn) -> Design:
     return design
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=60)
 @given(edited_imports())
 def test_an_edited_import_gives_compose_that_comes_back(design: Design) -> None:

@@ -375,6 +375,7 @@ def _paths(value: object, pre: tuple[object, ...] = ()) -> list[tuple[object, ..
     return out
 
 
+@pytest.mark.slow
 def test_malformed_shapes_are_import_errors_never_crashes() -> None:
     """Any value in any place of real manifests: an ImportInputError naming the object, or a
     design that exports; never another exception."""

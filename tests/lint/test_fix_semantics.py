@@ -371,6 +371,7 @@ def designs(draw: Any) -> Design:
     return d
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,
