@@ -20,16 +20,14 @@ link arrows between layers and for group frames between bands.
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import signal
 import subprocess
-import time
 from collections.abc import Callable, Iterable
 
 from archdesigner.graph import back_edges
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node, group_ancestors
+from archdesigner.processes import Cancelled, run_contained
 
 NODE_WIDTH = 180.0
 NODE_HEIGHT = 64.0
@@ -480,40 +478,16 @@ def _run_dot(text: str, timeout: float, cancelled: Callable[[], bool] | None) ->
     program = shutil.which("dot")
     if program is None:
         raise DotFailed("Graphviz's dot is not installed")
-    posix = os.name == "posix"
     try:
-        proc = subprocess.Popen(
-            [program, "-Tplain"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=posix,
+        returncode, out, _err = run_contained(
+            [program, "-Tplain"], text.encode("utf-8"), timeout, cancelled=cancelled
         )
     except OSError as exc:
         raise DotFailed(str(exc)) from None
-    deadline = time.monotonic() + timeout
-    data: bytes | None = text.encode("utf-8")
-    try:
-        while True:
-            try:
-                out, _err = proc.communicate(data, timeout=0.05)
-                break
-            except subprocess.TimeoutExpired:
-                data = None  # already sent; communicate() goes on reading
-                if cancelled is not None and cancelled():
-                    raise LayoutCancelled() from None
-                if time.monotonic() > deadline:
-                    raise DotFailed(f"dot did not finish within {timeout:g} s") from None
-    finally:
-        if proc.poll() is None:
-            try:
-                if posix:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                else:
-                    proc.kill()
-            except OSError:
-                pass
-            proc.wait()
-    if proc.returncode != 0 or not out:
-        raise DotFailed(f"dot failed (exit {proc.returncode})")
+    except Cancelled:
+        raise LayoutCancelled() from None
+    except subprocess.TimeoutExpired:
+        raise DotFailed(f"dot did not finish within {timeout:g} s") from None
+    if returncode != 0 or not out:
+        raise DotFailed(f"dot failed (exit {returncode})")
     return out.decode("utf-8", "replace")

@@ -18,13 +18,10 @@ from __future__ import annotations
 import html
 import itertools
 import math
-import os
 import re
 import shutil
-import signal
 import struct
 import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +41,7 @@ from archdesigner.export.text import (
 from archdesigner.io.load import gc_paused
 from archdesigner.model import catalog
 from archdesigner.model.design import Design, Node
+from archdesigner.processes import run_contained
 
 #: Above this many nodes ``--layout auto`` uses ``sfdp`` instead of ``dot``.
 LARGE_DESIGN = 300
@@ -703,48 +701,6 @@ def find_program(name: str) -> str:
     return path
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: the kernel kills the child when the process that started it dies."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def run_contained(args: list[str], stdin: bytes, timeout: float) -> tuple[int, bytes, bytes]:
-    """Runs a helper program in its own process group; the whole group is killed when it
-    times out, when we are interrupted, and (Linux) when we die."""
-    posix = os.name == "posix"
-    with subprocess.Popen(
-        args,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=posix,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-    ) as proc:
-        try:
-            out, err = proc.communicate(stdin, timeout=timeout)
-        finally:
-            if proc.poll() is None:
-                _kill_group(proc)
-    return proc.returncode, out, err
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        if os.name == "posix":
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-    except OSError:
-        pass
-    proc.wait()
-
-
 def render(doc: DotDocument, fmt: str, *, timeout: float = 120.0, dpi: float = 0) -> bytes:
     """Runs the Graphviz program on ``doc`` and returns the rendered bytes."""
     program = find_program(doc.engine)
@@ -752,7 +708,9 @@ def render(doc: DotDocument, fmt: str, *, timeout: float = 120.0, dpi: float = 0
     if dpi:
         args.append(f"-Gdpi={dpi:g}")
     try:
-        returncode, out, err_bytes = run_contained(args, doc.text.encode("utf-8"), timeout)
+        returncode, out, err_bytes = run_contained(
+            args, doc.text.encode("utf-8"), timeout, die_with_parent=True
+        )
     except subprocess.TimeoutExpired:
         hint = " (use --layout keep for large designs)" if doc.engine != "neato" else ""
         raise ExportError(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QPointF
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMenu, QWidget
 
@@ -176,12 +176,12 @@ class Features(QObject):
                 return True
         return False
 
-    def context_menu(self, scene_pos: object) -> QMenu | None:
+    def context_menu(self, scene_pos: QPointF) -> QMenu | None:
         """The menu for what is under ``scene_pos`` (a node, a link or a group)."""
         menu = QMenu(self.window)
         add_findings = self.lint_wiring.add_finding_actions
         failure = self.simulation.failure
-        node_item = self.scene.item_at_node(scene_pos)  # type: ignore[arg-type]
+        node_item = self.scene.item_at_node(scene_pos)
         if node_item is not None:
             nid = node_item.node_id
             if nid not in self.scene.selected_nodes():
@@ -202,12 +202,12 @@ class Features(QObject):
                 if action is not None:
                     menu.addAction(action)
             return menu
-        lid = self.scene.links.link_at(scene_pos, 6.0 / max(self.view.zoom(), 0.05))  # type: ignore[arg-type]
+        lid = self.scene.links.link_at(scene_pos, 6.0 / max(self.view.zoom(), 0.05))
         if lid is not None:
             self.scene.select(links=[lid])
             add_findings(menu, self.findings_of(lid))
             return menu if not menu.isEmpty() else None
-        for item in self.scene.items(scene_pos):  # type: ignore[call-overload]
+        for item in self.scene.items(scene_pos):
             if isinstance(item, GroupItem) and item.isVisible():
                 gid = item.group_id
                 menu.addAction(
