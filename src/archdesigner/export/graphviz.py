@@ -106,16 +106,6 @@ class DotDocument:
         return " ".join([self.engine, *self.engine_args])
 
 
-def _category(kind: str) -> str:
-    info = catalog.kind_info(kind)
-    return info.category if info else "compute"
-
-
-def _kind_name(kind: str) -> str:
-    info = catalog.kind_info(kind)
-    return info.display_name if info else kind
-
-
 # --- positions -------------------------------------------------------------------------------
 
 
@@ -356,7 +346,7 @@ def _cards(design: Design, marks: overlay.Marks | None) -> tuple[dict[str, _Card
         sub = node_facts(node)
         widest = max(widest, text_width(title, TITLE_PT, True), text_width(sub, SUB_PT))
         cards[node.id] = _Card(
-            node, title, sub, CATEGORY_COLORS.get(_category(node.kind), "#4a5568")
+            node, title, sub, CATEGORY_COLORS.get(catalog.category_of(node.kind), "#4a5568")
         )
     width = min(max(widest + ICON_CELL + 18, NODE_MIN_W), NODE_MAX_W)
     text_room = width - ICON_CELL - 16
@@ -664,7 +654,7 @@ def _no_icon(kind: str) -> Path | None:
 
 
 def _tooltip(node: Node, card: _Card) -> str:
-    lines = [f"{node.label} ({node.id})", _kind_name(node.kind)]
+    lines = [f"{node.label} ({node.id})", catalog.display_name_of(node.kind)]
     if card.sub:
         lines.append(node_facts(node))
     if card.findings is not None:

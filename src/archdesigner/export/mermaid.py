@@ -97,8 +97,7 @@ def build_mermaid(design: Design, direction: str = "LR") -> tuple[str, list[str]
 
     def emit_node(n: Node, indent: str) -> None:
         left, right = SHAPES.get(n.kind, DEFAULT_SHAPE)
-        info = catalog.kind_info(n.kind)
-        cls = info.category if info else "compute"
+        cls = catalog.category_of(n.kind)
         used_classes.add(cls)
         w(f"{indent}{node_ids[n.id]}{left}{_node_text(n)}{right}:::{cls}")
 

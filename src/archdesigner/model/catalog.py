@@ -181,6 +181,18 @@ def layout_rank(kind: str) -> int:
     return info.layout_rank if info else DEFAULT_LAYOUT_RANK
 
 
+def category_of(kind: str, unknown: str = "compute") -> str:
+    """The palette category of ``kind`` (``unknown`` for a kind the catalog does not know)."""
+    info = _KINDS.get(kind)
+    return info.category if info else unknown
+
+
+def display_name_of(kind: str) -> str:
+    """The kind's display name; an unknown kind is shown as it is written."""
+    info = _KINDS.get(kind)
+    return info.display_name if info else kind
+
+
 def is_deployed(kind: str) -> bool:
     """False for kinds that stand outside the deployment; unknown kinds are deployed."""
     info = _KINDS.get(kind)
