@@ -155,3 +155,38 @@ def test_a_fix_that_keeps_what_another_fix_of_the_pass_changes_waits_for_the_nex
 
     _, applied = apply_fixes(d, keeper)
     assert [f.fix.description for f in applied if f.fix] == ["a to 2, b kept", "b to 2"]
+
+
+def test_a_fix_built_after_other_fixes_of_its_pass_sees_the_graph_as_linted() -> None:
+    """A fix built lazily, after an earlier fix of the same pass added a node and a link,
+    reads graph indexes no rule computed during the lint: they describe the design as
+    linted (they were computed from the changed design and failed with a KeyError on the
+    new node, seen as 'n11-queue' from the retry and queue fixes of random designs)."""
+    from archdesigner.lint.api import LintContext, rule
+    from archdesigner.lint.registry import BUILTIN, RegisteredRule, RuleSet
+    from archdesigner.model import Link, Node
+    from archdesigner.model.edits import AddLink, AddNode
+
+    @rule("XGR001", "graph-as-linted", "warning", "test rule", fixable=True)
+    def check(ctx: LintContext) -> Any:
+        if "a-queue" in ctx.nodes:
+            return
+        add = Compound(
+            (
+                AddNode(Node(id="a-queue", kind="queue")),
+                AddLink(Link(id="q", source="a-queue", target="b")),
+            )
+        )
+        yield ctx.finding(ctx.nodes["a"], "first", fix=Fix("add a queue", add))
+
+        def late() -> Compound:
+            out = ctx.graph.out_links  # first read here, after the queue was added
+            assert "a-queue" not in out and [x.id for x in out["a"]] == ["a-b"]
+            return Compound((UpdateNode("b", {"replicas": 2}),))
+
+        yield ctx.finding(ctx.nodes["b"], "second", fix=Fix("scale b", late))
+
+    rules = RuleSet([RegisteredRule(check, BUILTIN)])
+    d = make({"a": ("service", {"replicas": 2}), "b": "service"}, [("a", "b")])
+    _, applied = apply_fixes(d, lambda x: lint(x, rules=rules))
+    assert [f.fix.description for f in applied if f.fix] == ["add a queue", "scale b"]

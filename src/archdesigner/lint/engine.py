@@ -413,6 +413,21 @@ def private_copy(design: Design) -> Design:
     return private
 
 
+def as_linted(design: Design) -> Design:
+    """The design as this run lints it, for its graph: the same nodes, links and groups in
+    lists of its own. Fixes are built lazily, while ``--fix`` applies the fixes before them
+    to the design, and may read graph indexes no rule read during the run: those are then
+    computed from these lists, so they describe the design the findings came from, never a
+    half-fixed one (edits replace items; they never change one in place)."""
+    return design.model_copy(
+        update={
+            "nodes": list(design.nodes),
+            "links": list(design.links),
+            "groups": list(design.groups),
+        }
+    )
+
+
 def _run(
     design: Design,
     report: LintReport,
@@ -424,7 +439,7 @@ def _run(
     load_factor: float,
     time_limit: float,
 ) -> LintReport:
-    graph = DesignGraph(design)
+    graph = DesignGraph(as_linted(design))
     shared: dict[str, Any] = {}
     findings: list[Finding] = []
     crashes: list[Finding] = []
