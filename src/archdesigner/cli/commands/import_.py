@@ -90,6 +90,7 @@ def _scan_options(importer: Any, args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    from pathlib import Path
 
     from archdesigner.cli import CommandError
     from archdesigner.importers import ImportInputError, load_importers
