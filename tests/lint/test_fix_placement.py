@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import random
 import shutil
 from collections.abc import Iterator
@@ -458,3 +459,43 @@ def test_random_crowded_designs_keep_the_layout_rules_and_undo_exactly(seed: int
     for inverse in reversed(inverses):
         inverse.apply(d)
     assert dumps_design(d) == before
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_spot_outside_every_group_is_the_nearest_free_one(seed: int) -> None:
+    """Checked against every whole-pixel spot of the rows nearer than the one chosen: none
+    of them is clear of the cards and out of the frames (rows a frame alone keeps too far
+    away are skipped by the search, never a nearer spot)."""
+    from archdesigner.lint import placement as pl
+
+    rng = random.Random(seed)
+    d = Design.empty()
+    d.groups = [Group(id="g1", kind="zone"), Group(id="g2", kind="zone")]
+    for i in range(40):
+        group = ["g1", "g2", None][i % 3]
+        x = rng.choice([0, 240, 480, 960, 1200]) + (600 if group == "g2" else 0)
+        where = {"x": x, "y": 110 * (i // 3)}
+        d.nodes.append(Node(id=f"n{i}", kind="service", group=group, position=where))
+    placer = pl.Placer(d)
+    for _ in range(15):
+        x0, y0 = rng.randrange(0, 1800), rng.randrange(0, 1400)
+        spot = placer._search(x0, y0, None)
+        best = math.hypot(spot.x - x0, spot.y - y0)
+        if best >= pl.WINDOWS[0]:
+            placer.place((x0, y0), None)
+            continue
+        cards = [(x, y) for found in placer.cells.values() for x, y, _ in found]
+        walls = [pl._wall(f) for f in placer.frames.values()]
+        rows = int(pl.WINDOWS[0] / pl.STEP_Y)
+        for k in range(-rows, rows + 1):
+            y = y0 + k * pl.STEP_Y
+            for x in range(math.ceil(x0 - best), math.floor(x0 + best) + 1):
+                if math.hypot(x - x0, y - y0) >= best - 1e-9:
+                    continue
+                clear = all(
+                    abs(cx - x) >= pl.CLEAR_X or abs(cy - y) >= pl.CLEAR_Y for cx, cy in cards
+                )
+                top, bottom = y - pl.CARD_H / 2 - pl.MARGIN, y + pl.CARD_H / 2 + pl.MARGIN
+                out = all(not (t < bottom and top < b and lo < x < hi) for t, b, lo, hi in walls)
+                assert not (clear and out), (x0, y0, x, y, spot)
+        assert placer.place((x0, y0), None) == spot

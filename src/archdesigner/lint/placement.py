@@ -17,10 +17,12 @@ In order of preference the new node goes:
 
 The search is by rows: for each candidate row (``STEP_Y`` apart, nearest rows first) the
 cards and frames that block it are turned into x intervals, and the free x nearest to the
-ideal point is found among them. Cards come from a grid of ``CLEAR_X`` x ``CLEAR_Y``
-cells, frames from bands of ``BAND`` px, so one placement costs the same in a 20-node
-design and a 20,000-node one. A placer remembers what it placed: the fixes of one lint run
-never put two new nodes on one spot.
+ideal point is found among them. Cards come from rows of ``CLEAR_Y`` px, each sorted by x
+(read by bisection), frames from bands of ``BAND`` px, so one placement costs the same in
+a 20-node design and a 20,000-node one. Once a spot is found, a row whose frames alone
+keep every spot at least as far away is skipped without reading its cards (in a layout of
+tall group frames most rows are). A placer remembers what it placed: the fixes of one
+lint run never put two new nodes on one spot.
 """
 
 from __future__ import annotations
@@ -303,6 +305,7 @@ class Placer:
             if frames
             else []
         )
+        gaps: dict[tuple[object, ...], float] = {}
         for k in range(rows + 1):
             dy = k * STEP_Y
             if dy >= best_d:
@@ -315,9 +318,20 @@ class Placer:
                     lo, hi = max(lo, inside[0]), min(hi, inside[2])
                 if lo > hi:
                     continue
-                blocked = self._blocked(y, lo, hi, row_cards, walls)
+                blocked = _walls_on(y, lo, hi, walls)
                 if blocked is None:
                     continue
+                if blocked and best is not None:
+                    # the frames alone keep the row's spots this far from x0: a row that
+                    # cannot beat the best spot so far is not read card by card
+                    key = (lo, hi, *blocked)
+                    gap = gaps.get(key)
+                    if gap is None:
+                        reach = [abs(x - x0) for x in _nearest_free(x0, lo, hi, blocked)]
+                        gap = gaps[key] = min(reach) if reach else math.inf
+                    if math.hypot(gap, dy) >= best_d:
+                        continue
+                self._add_cards(y, row_cards, blocked)
                 for x in _nearest_free(x0, lo, hi, blocked):
                     d = math.hypot(x - x0, dy)
                     if d >= best_d:
@@ -345,23 +359,14 @@ class Placer:
 
         return row
 
-    def _blocked(
+    def _add_cards(
         self,
         y: float,
-        lo: float,
-        hi: float,
         row_cards: Callable[[int], list[float]],
-        walls: list[tuple[float, float, float, float]],
-    ) -> list[tuple[float, float]] | None:
-        """Open x intervals where a card centred on row ``y`` may not go, given the frames
-        it must stay out of (``_wall``; None when one frame blocks all of [lo, hi])."""
-        out = []
-        top, bottom = y - CARD_H / 2 - MARGIN, y + CARD_H / 2 + MARGIN
-        for f_top, f_bottom, a, b in walls:
-            if f_top < bottom and top < f_bottom:
-                if a < lo and hi < b:
-                    return None
-                out.append((a, b))
+        out: list[tuple[float, float]],
+    ) -> None:
+        """Adds to ``out`` the open x intervals where a card centred on row ``y`` would come
+        within ``CLEAR_X`` x ``CLEAR_Y`` of a card."""
         first = math.floor((y - CLEAR_Y) / CLEAR_Y)
         for cy in range(first, first + 3):
             flat = row_cards(cy)
@@ -369,7 +374,6 @@ class Placer:
                 if abs(flat[k + 1] - y) < CLEAR_Y:
                     cx = flat[k]
                     out.append((cx - CLEAR_X, cx + CLEAR_X))
-        return out
 
     def _can_grow(self, x: float, y: float, chain: Sequence[str]) -> bool:
         """Whether every frame of ``chain`` can grow to hold a card at (x, y) without
@@ -402,6 +406,21 @@ class Placer:
             if _meets(self.frames[other], part):
                 return False
         return True
+
+
+def _walls_on(
+    y: float, lo: float, hi: float, walls: list[tuple[float, float, float, float]]
+) -> list[tuple[float, float]] | None:
+    """The open x intervals where the frames a card must stay out of (``_wall``) keep a
+    card centred on row ``y`` out; None when one of them blocks all of [lo, hi]."""
+    out = []
+    top, bottom = y - CARD_H / 2 - MARGIN, y + CARD_H / 2 + MARGIN
+    for f_top, f_bottom, a, b in walls:
+        if f_top < bottom and top < f_bottom:
+            if a < lo and hi < b:
+                return None
+            out.append((a, b))
+    return out
 
 
 def _wall(frame: Rect) -> tuple[float, float, float, float]:
