@@ -174,3 +174,23 @@ def test_diff_goes_to_the_output_file_when_asked(
     code, out, _ = run([str(design), "--diff", "-o", str(target)], capsys)
     assert code == 1 and out == ""
     assert target.read_text().startswith(f"--- a/{design.as_posix()}")
+
+
+def test_fix_says_on_stderr_why_it_stopped_before_converging(
+    design: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archdesigner.lint import fixing
+
+    real = fixing.apply_fixes
+
+    def undoing(*args: object, **kwargs: object) -> object:
+        report, applied = real(*args, **kwargs)  # type: ignore[arg-type]
+        report.warnings.append(f"{fixing.NOTE}: X001 on api was fixed once and is offered again")
+        return report, applied
+
+    monkeypatch.setattr(fixing, "apply_fixes", undoing)
+    for fmt in ("text", "json"):
+        _, _, err = run([str(design), "--fix", "--format", fmt, "-o", str(design) + ".out"], capsys)
+        assert f"{design}: --fix: X001 on api was fixed once and is offered again" in err, fmt
+    _, _, err = run([str(design), "--format", "json"], capsys)  # a plain lint has no such note
+    assert "--fix" not in err

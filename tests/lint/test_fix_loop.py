@@ -42,8 +42,8 @@ def test_more_passes_than_the_old_cap_run_until_no_fix_applies() -> None:
     assert len(applied) == 14 and len(seen) == 16  # 14 cuts, one pass each, then nothing
     assert not [f for f in report.active if f.rule_id == "SCL005"]
     assert not report.warnings
-    assert seen[:3] == [None] * 3 and seen[-1] is None  # whole: first, after 2 passes, last
-    assert all(focus == frozenset({"SCL005"}) for focus in seen[3:-1])  # between: SCL005 only
+    assert seen[:4] == [None] * 4 and seen[-1] is None  # whole: first, after 3 passes, last
+    assert all(focus == frozenset({"SCL005"}) for focus in seen[4:-1])  # between: SCL005 only
     again, more = apply_fixes(d, counting, unsafe=True)
     assert more == [] and not again.warnings
 

@@ -1,25 +1,24 @@
 """Applying the fixes of a report to a design (``archdesigner lint --fix``).
 
 Fixes are applied pass by pass: each pass applies every fix that does not interact with a
-fix applied before it in the same pass (so fixes that do not interact all land in one pass):
-two fixes interact when they touch one node or link, unless both only set fields of it and
-never one field to two values (:func:`footprint`). A fix that interacts, or no longer fits (its
-link was replaced by an earlier fix), is skipped and reconsidered on the next pass, against
-the new design.
+fix applied before it in the same pass (so fixes that do not interact all land in one
+pass): two fixes interact when they touch one node or link, unless both only set fields of
+it and never one field to two values (:func:`footprint`). A fix that interacts, or no
+longer fits (its link was replaced by an earlier fix), is skipped and reconsidered on the
+next pass, against the new design.
 
-After each of the first two passes the whole lint runs again (it most often offers nothing
-more, and then it is the report). After a later pass only the rules that offered a fix in
-the pass before are linted again (a fix can reveal the next problem of its own rule: the next long
-chain, a second caller); when they offer nothing more that applies, the whole lint runs,
-and the loop ends when a whole lint offers no fix that applies: the report returned is
-that lint. There is no pass cap
-while fixes keep applying; the loop stops early only when a fix it already applied is
-offered again word for word (fixes that undo each other), and says so in the report's
-``warnings``.
+After each of the first three passes the whole lint runs again (it most often offers
+nothing more, and then it is the report). After a later pass only the rules that offered
+a fix in the pass before are linted again (a fix can reveal the next problem of its own
+rule: the next long chain, a second caller); when they offer nothing more that applies,
+the whole lint runs. The loop ends when a whole lint offers no fix that applies: the
+report returned is that lint. There is no pass cap while fixes keep applying; the loop
+stops early only when a fix it already applied is offered again word for word (fixes that
+undo each other), and says so in the report's ``warnings`` (:data:`NOTE`).
 
-Each pass applies its edits inside :func:`archdesigner.model.edits.indexed`, so an edit finds
-its node or link by id instead of scanning the design: a pass over a 10,000-node design with
-thousands of fixes stays linear.
+Each pass applies its edits inside :func:`archdesigner.model.edits.indexed`, so an edit
+finds its node or link by id instead of scanning the design: a pass over a 10,000-node
+design with thousands of fixes stays linear.
 """
 
 from __future__ import annotations
@@ -43,6 +42,9 @@ from archdesigner.model.edits import (
 )
 
 FixKey = tuple[str, str, str, str]  # rule, subject type, subject, fix description
+#: How the report's notes of the fix loop begin: the loop stopped before a whole lint
+#: offered no fix (``archdesigner lint --fix`` also prints them on stderr).
+NOTE = "--fix"
 
 
 class FixFailed(Exception):
@@ -223,6 +225,12 @@ def apply_fixes(
         return _fix_loop(design, lint, max_passes, inverses, unsafe)
 
 
+#: Passes after which the whole lint runs again; later passes are followed by a lint of
+#: the rules that offered fixes in them (and a whole lint when those offer nothing more).
+#: A focused lint plus the whole one costs more than one whole lint after a pass that turns
+#: out to be the last, and early passes most often are.
+WHOLE_PASSES = 3
+
 #: Passes between two collections of the garbage of earlier lint reports.
 COLLECT_EVERY = 4
 
@@ -242,14 +250,14 @@ def _fix_loop(
     while True:
         if max_passes is not None and passes >= max_passes:
             report = report if whole else lint(design)
-            report.warnings.append(f"--fix stopped after {passes} passes, fixes still applying")
+            report.warnings.append(f"{NOTE} stopped after {passes} passes, fixes still applying")
             break
         with indexed(design):
             offered, again = _one_pass(design, report, applied, inverses, done, unsafe)
         passes += 1
         if passes % COLLECT_EVERY == 0:
             gc.collect()
-        if offered and passes <= 2:  # early passes change much: most often nothing is left
+        if offered and passes <= WHOLE_PASSES:  # most often nothing is left after them
             report = lint(design)
             whole = True
         elif offered:
@@ -262,7 +270,7 @@ def _fix_loop(
         else:
             for rule_id, _, subject, description in again:
                 report.warnings.append(
-                    f"--fix: {rule_id} on {subject} was fixed once and is offered again "
+                    f"{NOTE}: {rule_id} on {subject} was fixed once and is offered again "
                     f"({description}); not applied twice: fixes undo each other there"
                 )
             break

@@ -241,6 +241,12 @@ def _lint_files(
         if args.fix and not args.diff and args.format == "text":
             for rid, subject, desc in fixed:  # one line per change, beside the findings
                 print(f"{file}: fixed {rid} on {subject}: {desc}", file=sys.stderr)
+        if fixing:  # why the fixes stopped before converging, whatever the format
+            from archdesigner.lint.fixing import NOTE
+
+            for w in report.warnings:
+                if w.startswith(NOTE):
+                    print(f"{file}: {w}", file=sys.stderr)
         if args.format != "text":
             for e in report.errors:
                 print(f"archdesigner lint: warning: {e}", file=sys.stderr)
