@@ -10,8 +10,9 @@ edits and dialogs; the canvas selection tells the panel which component is selec
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt, SignalInstance
 from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QWidget
 
 from archdesigner.lint import Finding
@@ -55,15 +56,19 @@ class LintWiring(QObject):
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.docs_dialog: QWidget | None = None
 
-        lint.report_ready.connect(self._report)
-        lint.busy_changed.connect(self._busy_changed)
-        editor.document_reset.connect(lint.forget_shown)
-        panel.activated.connect(self.focus_finding)
-        panel.fix_requested.connect(self.apply_fix)
-        panel.suppress_requested.connect(self.suppress)
-        panel.docs_requested.connect(self.show_docs)
-        panel.context_menu_requested.connect(self._panel_menu)
-        scene.selection_changed.connect(self._selection_changed)
+        wiring: list[tuple[SignalInstance, Callable[..., object]]] = [
+            (lint.report_ready, self._report),
+            (lint.busy_changed, self._busy_changed),
+            (editor.document_reset, lint.forget_shown),
+            (panel.activated, self.focus_finding),
+            (panel.fix_requested, self.apply_fix),
+            (panel.suppress_requested, self.suppress),
+            (panel.docs_requested, self.show_docs),
+            (panel.context_menu_requested, self._panel_menu),
+            (scene.selection_changed, self._selection_changed),
+        ]
+        for signal, slot in wiring:
+            signal.connect(slot)
         self._update_status()
 
     # --- lint results ------------------------------------------------------------------------
