@@ -640,6 +640,8 @@ class CanvasView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        if self.scene() is None:  # the scene is being destroyed (at exit): nothing to follow
+            return
         if not self._fitting and not self._refit.isActive():
             self.initial_view = False  # the user scrolled: the view stays where it is
         self.minimap.follow_view()
