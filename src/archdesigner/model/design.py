@@ -229,6 +229,8 @@ class ReferenceError_(ValueError):
 
 def reference_problems(design: Design) -> list[ReferenceError_]:
     """Every duplicate id, dangling reference and group cycle, in document order."""
+    if _references_fine(design):  # ids unique, links and nodes point at what exists
+        return _group_tree_problems(design, {g.id: i for i, g in enumerate(design.groups)})
     problems: list[ReferenceError_] = []
     node_ids: dict[str, int] = {}
     for i, node in enumerate(design.nodes):
@@ -273,6 +275,13 @@ def reference_problems(design: Design) -> list[ReferenceError_]:
             problems.append(
                 ReferenceError_(f"nodes[{i}].group", f"no group with id {node.group!r}")
             )
+    return problems + _group_tree_problems(design, group_ids)
+
+
+def _group_tree_problems(design: Design, group_ids: dict[str, int]) -> list[ReferenceError_]:
+    """Parents that do not exist and cycles of parents, in document order (``group_ids``:
+    the first index of each group id)."""
+    problems: list[ReferenceError_] = []
     parents = {g.id: g.parent for g in design.groups}
     for i, group in enumerate(design.groups):
         if group.parent is None:
@@ -303,6 +312,24 @@ def reference_problems(design: Design) -> list[ReferenceError_]:
         for g in chain:
             state[g] = 2
     return problems
+
+
+def _references_fine(design: Design) -> bool:
+    """True when :func:`reference_problems` has nothing to say: the common case, checked
+    with set operations instead of a loop per item. False means "look closer", not that
+    there is a problem."""
+    nodes = {n.id for n in design.nodes}
+    groups = {g.id for g in design.groups}
+    if len(nodes) != len(design.nodes) or len(groups) != len(design.groups):
+        return False
+    links = design.links
+    if len({link.id for link in links}) != len(links):
+        return False
+    if not nodes.issuperset([link.source for link in links]):
+        return False
+    if not nodes.issuperset([link.target for link in links]):
+        return False
+    return groups.issuperset([n.group for n in design.nodes if n.group is not None])
 
 
 # --- the group tree: every walk over group parents goes through these ----------------------
