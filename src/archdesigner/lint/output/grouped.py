@@ -217,10 +217,10 @@ def _rule_block(
         if top == "0%":  # say it plainly: no request reaches these subjects
             head = head.replace("on the path of up to 0% of requests", "off every request path")
             head = head.replace("(up to 0% of requests)", "(no request reaches them)")
-        subjects = [f"{_subject(f, r_labels)} {percent(f.impact)}" for f in findings]
-        if len(subjects) > MAX_SUBJECTS:
-            rest = len(subjects) - MAX_SUBJECTS
-            subjects = [*subjects[:MAX_SUBJECTS], f"and {rest} more (--output-format full)"]
+        subjects = [f"{_subject(f, r_labels)} {percent(f.impact)}" for f in findings[:MAX_SUBJECTS]]
+        if len(findings) > MAX_SUBJECTS:
+            rest = len(findings) - MAX_SUBJECTS
+            subjects.append(f"and {rest} more (--output-format full)")
         lines = [f"  {head}:", *_wrap(subjects, "    ")]
     fix = _fix_line(findings)
     if fix:
@@ -236,12 +236,14 @@ def _file_lines(r: FileResult, color: bool, show_suppressed: bool) -> list[str]:
     if not active and not (show_suppressed and report.suppressed):
         return lines
     labels = report.labels
-    where = id_lines(r.text)
     lines += [_paint(r.path, "1", color), ""]
     lines += _top_risks(active, color)
     by_rule: dict[str, list[Finding]] = {}
     for f in active:  # already in the spec's order: severity, impact, rule, subject
         by_rule.setdefault(f.rule_id, []).append(f)
+    # source lines are shown only beside a rule's single finding: read them only then
+    single = any(len(findings) == 1 for findings in by_rule.values())
+    where = id_lines(r.text) if single else {}
     for findings in by_rule.values():
         first = findings[0]
         sev = _paint(f"{first.severity:<7}", _COLORS[first.severity], color)
