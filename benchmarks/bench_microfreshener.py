@@ -35,7 +35,7 @@ from pathlib import Path
 from archdesigner.io import save_design
 from archdesigner.model import Design
 from archdesigner.model.catalog import kind_info
-from benchmarks.common import Run, median_run, run_process
+from benchmarks.common import Run, byte_compile, median_run, run_process
 from benchmarks.gen import generate
 
 VERSION = "1.5.0"
@@ -226,6 +226,7 @@ def main() -> None:
     parser.add_argument("--yaml", action="store_true", help="its analyse command on YAML")
     args = parser.parse_args()
     ensure_microfreshener(args.venv)
+    byte_compile("archdesigner", "archdesigner_security")  # as pip compiled MicroFreshener
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             compare(n, args.venv, args, Path(tmp))

@@ -20,6 +20,7 @@ machine read the CPU columns: wall time also counts the waits for a core.
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import shutil
 import statistics
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from archdesigner.io import save_design
 from archdesigner.lint import lint_design, load_rules
-from benchmarks.common import Run, median_run, run_process
+from benchmarks.common import Run, byte_compile, median_run, run_process
 from benchmarks.gen import generate
 
 EXE = str(Path(sys.executable).with_name("archdesigner"))
@@ -48,26 +49,34 @@ def show(label: str, run: Run) -> None:
     )
 
 
-def in_process(n: int, repeat: int) -> tuple[float, float]:
-    """Median (wall, CPU) seconds of one in-process lint of the generated design."""
-    design = generate(n, seed=1)
+def in_process(sizes: list[int], repeat: int) -> dict[int, tuple[float, float]]:
+    """Median (wall, CPU) seconds of one in-process lint of each generated design. The sizes
+    take turns (1k, 10k, 50k, 1k, ...) so that a busy moment of a shared machine hits them
+    all alike instead of skewing the exponent; each run starts after a full collection, as
+    ``timeit`` does, so no run pays for the garbage of the one before."""
+    designs = {n: generate(n, seed=1) for n in sizes}
     rules = load_rules()
-    lint_design(design, rules=rules)  # warm-up: imports, caches
-    walls, cpus = [], []
+    for design in designs.values():
+        lint_design(design, rules=rules)  # warm-up: imports, caches
+    walls: dict[int, list[float]] = {n: [] for n in sizes}
+    cpus: dict[int, list[float]] = {n: [] for n in sizes}
     for _ in range(repeat):
-        w, c = time.perf_counter(), time.process_time()
-        lint_design(design, rules=rules)
-        walls.append(time.perf_counter() - w)
-        cpus.append(time.process_time() - c)
-    return statistics.median(walls), statistics.median(cpus)
+        for n in sizes:
+            gc.collect()
+            w, c = time.perf_counter(), time.process_time()
+            lint_design(designs[n], rules=rules)
+            walls[n].append(time.perf_counter() - w)
+            cpus[n].append(time.process_time() - c)
+    return {n: (statistics.median(walls[n]), statistics.median(cpus[n])) for n in sizes}
 
 
 def bench_lint(sizes: list[int], repeat: int, tmp: Path) -> None:
     print("# lint (in-process: every installed rule; whole process: default text output)")
-    inner: dict[int, tuple[float, float]] = {}
+    inner = in_process(sizes, repeat)
     for n in sizes:
-        inner[n] = wall, cpu = in_process(n, repeat)
+        wall, cpu = inner[n]
         print(f"lint {n:>6} nodes in-process{'':14} wall {wall:8.3f} s  cpu {cpu:8.3f} s")
+    for n in sizes:
         arch = tmp / f"g{n}.arch.json"
         save_design(generate(n, seed=1), arch)
         cmd = [EXE, "lint", str(arch), "--fail-on", "never", "-o", str(tmp / "out.txt")]
@@ -131,6 +140,7 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    byte_compile("archdesigner", "archdesigner_security")  # as a pip install does
     with tempfile.TemporaryDirectory() as tmp:
         if args.what in ("startup", "all"):
             bench_startup(max(args.repeat, 5))
