@@ -305,6 +305,15 @@ class Placer:
             if frames
             else []
         )
+        # walls that hold (or miss) every row of the window block the same x on each row:
+        # then a row they block wholly, or keep too far away, says the same of the rest
+        ends = (y0 - rows * STEP_Y, y0 + rows * STEP_Y)
+        uniform = all(
+            (top < ends[0] - margin and ends[1] + margin < bottom)
+            or top >= ends[1] + margin
+            or bottom <= ends[0] - margin
+            for top, bottom, _, _ in walls
+        )
         gaps: dict[tuple[object, ...], float] = {}
         for k in range(rows + 1):
             dy = k * STEP_Y
@@ -320,6 +329,8 @@ class Placer:
                     continue
                 blocked = _walls_on(y, lo, hi, walls)
                 if blocked is None:
+                    if uniform:
+                        return best
                     continue
                 if blocked and best is not None:
                     # the frames alone keep the row's spots this far from x0: a row that
@@ -330,6 +341,8 @@ class Placer:
                         reach = [abs(x - x0) for x in _nearest_free(x0, lo, hi, blocked)]
                         gap = gaps[key] = min(reach) if reach else math.inf
                     if math.hypot(gap, dy) >= best_d:
+                        if uniform:  # the later rows are farther still
+                            return best
                         continue
                 self._add_cards(y, row_cards, blocked)
                 for x in _nearest_free(x0, lo, hi, blocked):
