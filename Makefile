@@ -3,10 +3,11 @@
 
 PY := .venv/bin/python
 
-.PHONY: help bootstrap test run wheel bundle smoke icons desktop install-desktop docs docs-check clean
+.PHONY: help bootstrap test quick run wheel bundle smoke icons desktop install-desktop docs docs-check clean
 
 help:
 	@echo "make test             ruff, mypy and pytest, as CI runs them (scripts/test.sh)"
+	@echo "make quick            the quick loop: the tests not marked slow, on every core"
 	@echo "make run              open the desktop app on an example (scripts/run-app.sh)"
 	@echo "make wheel            build the sdist and the wheel into dist/"
 	@echo "make bundle           build and smoke-test the PyInstaller bundle (packaging/dist/)"
@@ -21,6 +22,9 @@ bootstrap:
 
 test:
 	scripts/test.sh
+
+quick: bootstrap
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow" -n auto -q
 
 run:
 	scripts/run-app.sh
