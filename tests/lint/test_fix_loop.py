@@ -129,7 +129,9 @@ def test_retry_fixes_of_entries_sharing_inner_links_apply_in_one_pass() -> None:
         seen.append(_FOCUS.get())
         return lint(design, select=["RES003"])
 
-    report, applied = apply_fixes(d, counting)
+    before = d.model_dump()
+    inverses: list[Any] = []
+    report, applied = apply_fixes(d, counting, inverses=inverses)
     assert sorted(f.subject for f in applied) == ["app", "web"]
     assert len(seen) == 2  # one pass: both fixes zero core -> deep, each keeps its own edge
     retries = {link.id: link.retries for link in d.links}
@@ -138,6 +140,10 @@ def test_retry_fixes_of_entries_sharing_inner_links_apply_in_one_pass() -> None:
         "core-deep": 0,
     }  # fmt: skip
     assert not report.active
+    undone = d.model_copy(deep=True)
+    for inverse in reversed(inverses):  # the second fix zeroed core -> deep only once
+        inverse.apply(undone)
+    assert undone.model_dump() == before
 
 
 def test_a_fix_that_keeps_what_another_fix_of_the_pass_changes_waits_for_the_next_pass() -> None:

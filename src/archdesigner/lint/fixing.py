@@ -94,7 +94,7 @@ def applicable(f: Finding, unsafe: bool) -> bool:
 #: What one fix writes, per item it touches: the fields it sets (name -> value) when it only
 #: sets fields of an existing node or link, None when it adds, removes or renames the item
 #: (or is an edit whose writes are not known field by field).
-Footprint = dict[Touch, dict[str, Any] | None]
+Footprint = dict[Touch, Mapping[str, Any] | None]
 
 
 def footprint(edit: Edit) -> Footprint:
@@ -103,33 +103,31 @@ def footprint(edit: Edit) -> Footprint:
     they set one field to different values; setting the same value (two retry fixes zeroing
     one shared link) or different fields (a timeout and a new target) does not. Adding,
     removing or renaming an item interacts with any other fix that touches it. A fix that
-    relies on a field keeping its value says so by setting it to that value."""
+    relies on a field keeping its value says so by setting it to that value. (The field
+    maps may be the edits' own: read them, never change them.)"""
     out: Footprint = {}
-    _collect(edit, out)
+    todo = [edit]
+    while todo:
+        part = todo.pop()
+        if isinstance(part, Compound):
+            todo.extend(reversed(part.edits))  # in order: a later change of a field wins
+            continue
+        item: Touch
+        if isinstance(part, UpdateLink) and "id" not in part.changes:
+            item = ("link", part.link_id)
+        elif isinstance(part, UpdateNode) and "id" not in part.changes:
+            item = ("node", part.node_id)
+        else:
+            for touched in part.touches():
+                out[touched] = None
+            continue
+        if item not in out:
+            out[item] = part.changes
+        else:
+            known = out[item]
+            if known is not None:
+                out[item] = {**known, **part.changes}
     return out
-
-
-def _collect(edit: Edit, out: Footprint) -> None:
-    if isinstance(edit, Compound):
-        for part in edit.edits:
-            _collect(part, out)
-        return
-    fields: Mapping[str, Any] | None = None
-    item: Touch | None = None
-    if isinstance(edit, UpdateNode) and "id" not in edit.changes:
-        item, fields = ("node", edit.node_id), edit.changes
-    elif isinstance(edit, UpdateLink) and "id" not in edit.changes:
-        item, fields = ("link", edit.link_id), edit.changes
-    if item is None or fields is None:
-        for touched in edit.touches():
-            out[touched] = None
-        return
-    if item in out:
-        known = out[item]
-        if known is not None:
-            known.update(fields)
-    else:
-        out[item] = dict(fields)
 
 
 def _interacts(scope: Footprint, busy: Footprint) -> bool:
@@ -145,6 +143,29 @@ def _interacts(scope: Footprint, busy: Footprint) -> bool:
             if name in done and done[name] != value:
                 return True
     return False
+
+
+def _trimmed(edit: Edit, busy: Footprint) -> Edit:
+    """``edit`` without the field changes an earlier fix of the pass already made (the
+    same fields of the same item to the same values): retry fixes of many entries that
+    share most of their links zero each link once. Undoing the pass in reverse order still
+    restores every field (the earlier fix's inverse does)."""
+    if not isinstance(edit, Compound):
+        return edit
+    parts = tuple(part for part in edit.edits if not _done_already(part, busy))
+    return edit if len(parts) == len(edit.edits) else Compound(parts, edit.text)
+
+
+def _done_already(edit: Edit, busy: Footprint) -> bool:
+    if isinstance(edit, UpdateLink) and "id" not in edit.changes:
+        known = busy.get(("link", edit.link_id))
+    elif isinstance(edit, UpdateNode) and "id" not in edit.changes:
+        known = busy.get(("node", edit.node_id))
+    else:
+        return False
+    if not known:
+        return False
+    return all(name in known and known[name] == value for name, value in edit.changes.items())
 
 
 def _one_pass(
@@ -182,7 +203,7 @@ def _one_pass(
         if _interacts(scope, busy):
             continue
         try:
-            inverse = f.fix.edit.apply(design)
+            inverse = _trimmed(f.fix.edit, busy).apply(design)
         except EditError:
             continue
         except Exception as exc:  # a broken fix: the design may be half changed, stop here
@@ -190,10 +211,13 @@ def _one_pass(
         if inverses is not None:
             inverses.append(inverse)
         for item, fields in scope.items():
-            known = busy.get(item, {})
+            if item not in busy:
+                busy[item] = fields
+                continue
+            known = busy[item]
             if fields is None or known is None:
                 busy[item] = None
-            else:
+            elif any(name not in known for name in fields):
                 busy[item] = {**known, **fields}
         used.add(id(f.fix))
         done.add(key)
