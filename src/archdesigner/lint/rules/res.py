@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from archdesigner.lint.analysis import path_nodes
 from archdesigner.lint.api import Finding, Fix, LintContext, Option, label, names, rule
@@ -127,35 +127,58 @@ def retry_amplification(ctx: LintContext) -> Iterator[Finding]:
         )
 
 
-def _retry_once(ctx: LintContext, entry: str, keep: Link) -> Compound:
+def _retry_once(ctx: LintContext, entry: str, keep: Link) -> Callable[[], Compound]:
     """Retries 0 on every sync link with retries that a sync path from ``entry`` reaches,
     except ``keep``: one pass leaves at most one retrying level on the entry's paths (fixing
-    one worst path at a time took a pass per path). Built while the rule runs, on the
-    design as linted (other fixes of the pass may change it before this one applies)."""
-    g = ctx.graph
-    seen = {entry}
-    todo = [entry]
-    inner: list[Link] = []
-    while todo:
-        nid = todo.pop()
-        for link in g.out_links[nid]:
-            if link.mode != "sync":
-                continue
-            if link.retries and link.id != keep.id:
-                inner.append(link)
-            if link.target not in seen:
-                seen.add(link.target)
-                todo.append(link.target)
-    inner.sort(key=lambda x: x.id)
-    # ``keep`` is set to the retries it has: a change of nothing that says this fix relies on
-    # them (another fix of the same --fix pass that zeroes them interacts with this one)
-    return Compound(
-        (
-            *(UpdateLink(x.id, {"retries": 0}) for x in inner),
-            UpdateLink(keep.id, {"retries": keep.retries}),
-        ),
-        "Retry only at the outermost call",
-    )
+    one worst path at a time took a pass per path). Built when the fix is applied, from the
+    run's graph: the design as linted (other fixes of the pass may have changed the design
+    by then; the graph is not theirs to change)."""
+
+    def build() -> Compound:
+        succ, retrying = _sync_out(ctx)
+        start = ctx.graph.index[entry]
+        seen = bytearray(len(succ))
+        seen[start] = 1
+        todo = [start]
+        inner: list[Link] = []
+        while todo:
+            i = todo.pop()
+            inner.extend(link for link in retrying[i] if link.id != keep.id)
+            for t in succ[i]:
+                if not seen[t]:
+                    seen[t] = 1
+                    todo.append(t)
+        inner.sort(key=lambda x: x.id)
+        # ``keep`` is set to the retries it has: a change of nothing that says this fix
+        # relies on them (another fix of the same --fix pass that zeroes them interacts)
+        return Compound(
+            (
+                *(UpdateLink(x.id, {"retries": 0}) for x in inner),
+                UpdateLink(keep.id, {"retries": keep.retries}),
+            ),
+            "Retry only at the outermost call",
+        )
+
+    return build
+
+
+def _sync_out(ctx: LintContext) -> tuple[list[list[int]], list[list[Link]]]:
+    """Per node index: the targets of its sync links, and its sync links with retries
+    (computed once per run)."""
+
+    def compute() -> tuple[list[list[int]], list[list[Link]]]:
+        n = len(ctx.graph.ids)
+        succ: list[list[int]] = [[] for _ in range(n)]
+        retrying: list[list[Link]] = [[] for _ in range(n)]
+        for link, s, t in ctx.graph.link_rows:
+            if link.mode == "sync":
+                succ[s].append(t)
+                if link.retries:
+                    retrying[s].append(link)
+        return succ, retrying
+
+    result: tuple[list[list[int]], list[list[Link]]] = ctx.shared("res003_sync_out", compute)
+    return result
 
 
 @rule(
