@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -40,9 +40,11 @@ from archdesigner.lint.flow import (
 )
 from archdesigner.lint.impact import set_impacts
 from archdesigner.lint.isolation import (
+    Worker,
     process_isolation_available,
     run_in_process,
     run_with_time_limit,
+    start_in_process,
 )
 from archdesigner.lint.registry import RegisteredRule, RuleSet, load_rules
 from archdesigner.model.design import Design, Group, Link, Node
@@ -445,29 +447,35 @@ def _run(
     crashes: list[Finding] = []
     plugin_copies: dict[str, _PluginCopy] = {}
     crash_severity = severity.get(CRASHED, "error")
-    for reg in chosen:
-        rid = reg.rule.id
-        if rid in (UNUSED, CRASHED):
-            continue
-        if reg.builtin:
-            ctx = LintContext(
-                design, graph, reg.rule, options[rid], load_factor=load_factor, shared=shared
-            )
-            got, crash = _run_builtin(reg, ctx, crash_severity)
-        else:
-            got, crash = _run_plugin(
-                reg,
-                design,
-                graph,
-                options[rid],
-                plugin_copies,
-                crash_severity,
-                load_factor=load_factor,
-                time_limit=time_limit,
-            )
-        findings.extend(got)
-        if crash is not None:
-            crashes.append(crash)
+    workers = _early_workers(chosen, design, graph, options, load_factor)
+    try:
+        for reg in chosen:
+            rid = reg.rule.id
+            if rid in (UNUSED, CRASHED):
+                continue
+            if reg.builtin:
+                ctx = LintContext(
+                    design, graph, reg.rule, options[rid], load_factor=load_factor, shared=shared
+                )
+                got, crash = _run_builtin(reg, ctx, crash_severity)
+            else:
+                got, crash = _run_plugin(
+                    reg,
+                    design,
+                    graph,
+                    options[rid],
+                    plugin_copies,
+                    crash_severity,
+                    load_factor=load_factor,
+                    time_limit=time_limit,
+                    worker=workers.pop(rid, None),
+                )
+            findings.extend(got)
+            if crash is not None:
+                crashes.append(crash)
+    finally:
+        for worker in workers.values():  # left unread by an exception
+            worker.close()
 
     chosen_ids = {r.rule.id for r in chosen}
     findings = _suppress(design, findings, chosen_ids, all_ids, severity.get(UNUSED, "info"))
@@ -513,27 +521,17 @@ def _run_builtin(
         return [], _crash(reg, crash_severity, problem, problem)
 
 
-def _run_plugin(
+def _plugin_check(
     reg: RegisteredRule,
-    design: Design,
-    graph: DesignGraph,
+    copy_of: Callable[[], _PluginCopy],
     options: dict[str, Any],
-    copies: dict[str, _PluginCopy],
-    crash_severity: Severity,
-    *,
     load_factor: float,
-    time_limit: float,
-) -> tuple[list[Finding], Finding | None]:
-    """A plugin rule runs on its plugin's private copy of the design, under a time limit;
-    what it returns is checked before it is believed."""
-    copy = copies.get(reg.source)
+) -> Callable[[], Any]:
+    """What runs a plugin rule (in a worker process or thread): its check on the copy of
+    the design ``copy_of`` gives, with the rule's fixes built."""
 
     def run() -> Any:
-        nonlocal copy
-        if copy is None:
-            private = private_copy(design)
-            copy = (private, DesignGraph(private), {})
-            copies[reg.source] = copy
+        copy = copy_of()
         ctx = LintContext(
             copy[0],
             copy[1],
@@ -549,11 +547,67 @@ def _run_plugin(
                 f.fix.edit  # noqa: B018
         return found
 
-    if _ISOLATION.get() == "process":  # the worker has its own copy of everything
-        copy = (design, graph, {})
-        outcome = run_in_process(run, time_limit)
+    return run
+
+
+#: Plugin rules whose worker processes start before the built-in rules run, so that they
+#: run beside them (on another core); any further ones start when their turn comes.
+EARLY_WORKERS = 4
+
+
+def _early_workers(
+    chosen: list[RegisteredRule],
+    design: Design,
+    graph: DesignGraph,
+    options: dict[str, dict[str, Any]],
+    load_factor: float,
+) -> dict[str, Worker]:
+    """With process isolation: the first plugin rules' workers, started now (each forks a
+    copy of this process, design included). Their answers are read in the rules' turn."""
+    if _ISOLATION.get() != "process":
+        return {}
+    out: dict[str, Worker] = {}
+    for reg in chosen:
+        rid = reg.rule.id
+        if reg.builtin or rid in (UNUSED, CRASHED) or len(out) >= EARLY_WORKERS:
+            continue
+        check = _plugin_check(reg, lambda: (design, graph, {}), options[rid], load_factor)
+        out[rid] = start_in_process(check)
+    return out
+
+
+def _run_plugin(
+    reg: RegisteredRule,
+    design: Design,
+    graph: DesignGraph,
+    options: dict[str, Any],
+    copies: dict[str, _PluginCopy],
+    crash_severity: Severity,
+    *,
+    load_factor: float,
+    time_limit: float,
+    worker: Worker | None = None,
+) -> tuple[list[Finding], Finding | None]:
+    """A plugin rule runs on its plugin's private copy of the design, under a time limit;
+    what it returns is checked before it is believed. ``worker``: the rule's worker process,
+    already started."""
+
+    def copy_of() -> _PluginCopy:
+        copy = copies.get(reg.source)
+        if copy is None:
+            private = private_copy(design)
+            copy = (private, DesignGraph(private), {})
+            copies[reg.source] = copy
+        return copy
+
+    if worker is not None:
+        outcome = worker.outcome(time_limit)
+    elif _ISOLATION.get() == "process":  # the worker has its own copy of everything
+        check = _plugin_check(reg, lambda: (design, graph, {}), options, load_factor)
+        outcome = run_in_process(check, time_limit)
     else:
-        outcome = run_with_time_limit(run, time_limit, reg.rule.id)
+        check = _plugin_check(reg, copy_of, options, load_factor)
+        outcome = run_with_time_limit(check, time_limit, reg.rule.id)
     if outcome.timed_out:
         copies.pop(reg.source, None)  # the abandoned thread may still hold it
         what = f"ran past its time limit of {time_limit:g} s and was stopped"

@@ -93,14 +93,57 @@ def _limit_memory(megabytes: int) -> None:
         pass  # no /proc or no RLIMIT_AS (macOS): the time limit still holds
 
 
-def run_in_process(
-    fn: Callable[[], Any], time_limit: float, memory_mb: int = DEFAULT_MEMORY_MB
-) -> Outcome:
-    """Runs ``fn()`` in a forked worker process with a hard time limit (the process is
-    killed, whatever it is doing: even C code holding the interpreter lock) and a memory
-    limit. A worker that ends without an answer (``os._exit``, a crash) is an error."""
+class Worker:
+    """A function running in a forked worker process (:func:`start_in_process`); read its
+    :meth:`outcome` once."""
+
+    def __init__(self, proc: Any, recv: Any, started: float) -> None:
+        self._proc = proc
+        self._recv = recv
+        self._started = started
+
+    def outcome(self, time_limit: float) -> Outcome:
+        """The worker's answer, waiting until ``time_limit`` seconds after it started at
+        most; a worker without an answer by then is killed (whatever it is doing: even C
+        code holding the interpreter lock). One that ended without an answer (``os._exit``,
+        a crash) is an error."""
+        import time
+
+        outcome = Outcome()
+        recv, proc = self._recv, self._proc
+        try:
+            left = max(0.0, self._started + time_limit - time.monotonic())
+            if not recv.poll(left):
+                outcome.timed_out = True
+                return outcome
+            try:
+                kind, value, details = recv.recv()
+            except (EOFError, OSError):
+                proc.join(1)
+                outcome.error = f"ended its worker process (exit code {proc.exitcode})"
+                return outcome
+            if kind == "ok":
+                outcome.value = value
+            else:
+                outcome.error, outcome.details = str(value), details
+            return outcome
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Ends the worker (killed when still running) and frees its pipe."""
+        self._recv.close()
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+
+
+def start_in_process(fn: Callable[[], Any], memory_mb: int = DEFAULT_MEMORY_MB) -> Worker:
+    """Starts ``fn()`` in a forked worker process with a memory limit; it runs while this
+    process goes on (read the answer with :meth:`Worker.outcome`)."""
     import multiprocessing
     import os
+    import time
 
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
@@ -121,26 +164,16 @@ def run_in_process(
         os._exit(0)
 
     proc = ctx.Process(target=child, daemon=True)
-    outcome = Outcome()
+    started = time.monotonic()
     proc.start()
     send.close()
-    try:
-        if not recv.poll(time_limit):
-            outcome.timed_out = True
-            return outcome
-        try:
-            kind, value, details = recv.recv()
-        except (EOFError, OSError):
-            proc.join(1)
-            outcome.error = f"ended its worker process (exit code {proc.exitcode})"
-            return outcome
-        if kind == "ok":
-            outcome.value = value
-        else:
-            outcome.error, outcome.details = str(value), details
-        return outcome
-    finally:
-        recv.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
+    return Worker(proc, recv, started)
+
+
+def run_in_process(
+    fn: Callable[[], Any], time_limit: float, memory_mb: int = DEFAULT_MEMORY_MB
+) -> Outcome:
+    """Runs ``fn()`` in a forked worker process with a hard time limit (the process is
+    killed, whatever it is doing: even C code holding the interpreter lock) and a memory
+    limit. A worker that ends without an answer (``os._exit``, a crash) is an error."""
+    return start_in_process(fn, memory_mb).outcome(time_limit)
