@@ -63,6 +63,7 @@ def test_examples_validate_and_come_back_the_same(path: Path) -> None:
     assert design_to_data(reimport(text)) == design_to_data(design)
 
 
+@pytest.mark.slow  # the 39-file corpus sweep (~9 s); the examples above stay in the quick loop
 @pytest.mark.parametrize("path", COMPOSE_CORPUS, ids=lambda p: p.name)
 def test_compose_corpus_exports_valid_manifests(path: Path) -> None:
     design = ComposeImporter().import_files([path], env={}).design
