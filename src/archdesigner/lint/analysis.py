@@ -46,7 +46,11 @@ class SyncPaths:
     cycle_weight: list[int]
     cycle_amp: list[int]
     cycle_links: list[list[Link]]
-    target_comp: dict[str, int]  # sync link id -> component of its target
+    index: dict[str, int]  # node id -> node index (of the graph)
+
+    def target_comp(self, link: Link) -> int:
+        """The component of ``link``'s target."""
+        return self.cond.comp_of[self.index[link.target]]
 
     def walk(self, comp: int, by: str) -> list[PathStep]:
         """The worst path from ``comp``: ``by`` is ``"depth"`` or ``"amp"``."""
@@ -58,7 +62,7 @@ class SyncPaths:
             seen.add(c)
             link = nxt[c]
             steps.append(PathStep(c, link))
-            c = self.target_comp[link.id] if link is not None else None
+            c = self.target_comp(link) if link is not None else None
         return steps
 
 
@@ -66,20 +70,18 @@ def sync_paths(graph: DesignGraph) -> SyncPaths:
     cond = graph.sync_cond
     comp_of = cond.comp_of
     count = cond.count
-    out_links: list[list[Link]] = [[] for _ in range(count)]
+    out_links: list[list[tuple[Link, int]]] = [[] for _ in range(count)]
     cycle_links: list[list[Link]] = [[] for _ in range(count)]
     cycle_amp = [1] * count
-    targets: dict[str, int] = {}
-    for link, (s, t) in zip(graph.design.links, graph.link_ends, strict=True):
+    for link, s, t in graph.link_rows:
         if link.mode != "sync":
             continue
         cs, ct = comp_of[s], comp_of[t]
-        targets[link.id] = ct
         if cs == ct:
             cycle_links[cs].append(link)
             cycle_amp[cs] *= 1 + link.retries
         else:
-            out_links[cs].append(link)
+            out_links[cs].append((link, ct))
     cycle_weight = [len(m) if cyc else 0 for m, cyc in zip(cond.members, cond.cyclic, strict=True)]
     depth = [0] * count
     amp = [1] * count
@@ -88,8 +90,7 @@ def sync_paths(graph: DesignGraph) -> SyncPaths:
     for c in range(count):  # sinks first
         best_d, best_dl = 0, None
         best_a, best_al = 1, None
-        for link in out_links[c]:
-            t = targets[link.id]
+        for link, t in out_links[c]:
             d = 1 + depth[t]
             if d > best_d:
                 best_d, best_dl = d, link
@@ -101,7 +102,15 @@ def sync_paths(graph: DesignGraph) -> SyncPaths:
         amp[c] = cycle_amp[c] * best_a
         amp_next[c] = best_al
     return SyncPaths(
-        cond, depth, depth_next, amp, amp_next, cycle_weight, cycle_amp, cycle_links, targets
+        cond,
+        depth,
+        depth_next,
+        amp,
+        amp_next,
+        cycle_weight,
+        cycle_amp,
+        cycle_links,
+        graph.index,
     )
 
 

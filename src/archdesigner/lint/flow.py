@@ -110,6 +110,8 @@ def _factors(graph: DesignGraph) -> tuple[list[float], list[float]]:
     routing = [k in ROUTING for k in kinds]
     cprs = [float(link.calls_per_request) for link in graph.design.links]
     sources = [s for s, _ in graph.link_ends]
+    if not any(routing[s] for s in sources):  # no routing node sends anything
+        return [cpr if cpr < 1.0 else 1.0 for cpr in cprs], cprs
     routed_sum = [0.0] * len(kinds)
     for s, cpr in zip(sources, cprs, strict=True):
         if routing[s]:
@@ -145,25 +147,37 @@ def propagate(
     n = len(graph.ids)
     inflow = [float(x) for x in seed]
     second = [float(x) for x in seed] if also is not None else []
-    out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    for k, (s, t) in enumerate(graph.link_ends):
-        out[s].append((t, k))
+    targets = [t for _, t in graph.link_ends]
+    out: list[list[int]] = [[] for _ in range(n)]  # node -> its links, design order
+    for k, (s, _) in enumerate(graph.link_ends):
+        out[s].append(k)
     delivers = [False] * len(factor)
     cond = graph.all_cond
     comp_of, cyclic, members_of = cond.comp_of, cond.cyclic, cond.members
     flow = [0.0] * n
     flow2 = [0.0] * n if also is not None else []
     for c in reversed(range(cond.count)):
-        if cyclic[c]:
-            order = _cycle_order(members_of[c], c, comp_of, inflow, out)
-        else:
-            order = {members_of[c][0]: 0}
+        if not cyclic[c]:  # one member and no self-loop: every link leaves the component
+            v = members_of[c][0]
+            here = flow[v] = inflow[v]
+            here2 = 0.0
+            if also is not None:
+                here2 = flow2[v] = second[v]
+            for k in out[v]:
+                delivers[k] = True
+                if here > 0:
+                    inflow[targets[k]] += here * factor[k]
+                if here2 > 0:
+                    second[targets[k]] += here2 * also[k]  # type: ignore[index]
+            continue
+        order = _cycle_order(members_of[c], c, comp_of, inflow, out, targets)
         for v, rank in order.items():
             here = flow[v] = inflow[v]
             here2 = 0.0
             if also is not None:
                 here2 = flow2[v] = second[v]
-            for t, k in out[v]:
+            for k in out[v]:
+                t = targets[k]
                 if t == v or (comp_of[t] == c and order.get(t, -1) <= rank):
                     continue
                 delivers[k] = True
@@ -179,7 +193,8 @@ def _cycle_order(
     c: int,
     comp_of: list[int],
     inflow: list[float],
-    out: list[list[tuple[int, int]]],
+    out: list[list[int]],
+    targets: list[int],
 ) -> dict[int, int]:
     """The members of cyclic component ``c`` that traffic reaches, in breadth-first order
     from those that receive traffic from outside (dicts keep insertion order)."""
@@ -189,7 +204,8 @@ def _cycle_order(
         order[m] = len(order)
     while queue:
         v = queue.popleft()
-        for t, _ in out[v]:
+        for k in out[v]:
+            t = targets[k]
             if comp_of[t] == c and t not in order:
                 order[t] = len(order)
                 queue.append(t)
@@ -238,23 +254,17 @@ def flows(graph: DesignGraph, load_factor: float = 1.0) -> tuple[LoadFlow, Reque
     both on every run; see :func:`load_flow` and :func:`request_flow`)."""
     nodes = graph.node_list
     weight = entry_weights(graph, load_factor)
-    factor = link_factors(graph, cap_at_one=True)
+    factor, plain = _factors(graph)
     loads = [float(node.load_rps) * load_factor if node.load_rps else 0.0 for node in nodes]
     same_seed = loads == weight  # entries with a load: the requests are the load
-    node, delivers, offered = propagate(
-        graph, weight, factor, link_factors(graph, cap_at_one=False) if same_seed else None
-    )
+    node, delivers, offered = propagate(graph, weight, factor, plain if same_seed else None)
     if not same_seed:  # no entry has a load: weights 1, loads 0 everywhere
-        offered = (
-            [0.0] * len(nodes)
-            if not any(loads)
-            else propagate(graph, loads, link_factors(graph, cap_at_one=False))[0]
-        )
-    link = [node[s] * factor[k] for k, (s, _) in enumerate(graph.link_ends)]
+        offered = [0.0] * len(nodes) if not any(loads) else propagate(graph, loads, plain)[0]
+    link = [node[s] * f for (s, _), f in zip(graph.link_ends, factor, strict=True)]
     required = list(weight)
-    for k, (lk, (_, t)) in enumerate(zip(graph.design.links, graph.link_ends, strict=True)):
+    for k, (lk, t) in enumerate(zip(graph.design.links, graph.link_ends, strict=True)):
         if delivers[k] and lk.required:
-            required[t] += link[k]
+            required[t[1]] += link[k]
     requests = RequestFlow(node, required, link, weight, sum(weight))
     return LoadFlow(offered, _capacity(graph)), requests
 
