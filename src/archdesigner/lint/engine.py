@@ -86,7 +86,7 @@ class LintReport:
     #: display names of the nodes and groups whose name differs from their id
     labels: dict[str, str] = field(default_factory=dict)
     #: each link as ``source → target`` (display names), for the text output
-    link_labels: dict[str, str] = field(default_factory=dict)
+    link_labels: Mapping[str, str] = field(default_factory=dict)
     rules: list[RegisteredRule] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -177,8 +177,20 @@ def _options_for(reg: RegisteredRule, given: Mapping[str, Any] | None) -> dict[s
 
 
 def _fingerprint(f: Finding) -> str:
-    raw = "\0".join((f.rule_id, f.subject_type, f.subject, f.key))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+    what = (f.rule_id, f.subject_type, f.subject, f.key)
+    fp = _FINGERPRINTS.get(what)
+    if fp is None:
+        if len(_FINGERPRINTS) >= _FINGERPRINTS_KEPT:
+            _FINGERPRINTS.clear()
+        fp = hashlib.sha256("\0".join(what).encode("utf-8")).hexdigest()[:20]
+        _FINGERPRINTS[what] = fp
+    return fp
+
+
+#: Fingerprints computed before (lints of one design in a row, as ``--fix`` and the app
+#: run them, mostly report the same subjects), up to this many of them.
+_FINGERPRINTS: dict[tuple[str, str, str, str], str] = {}
+_FINGERPRINTS_KEPT = 200_000
 
 
 def _crash(reg: RegisteredRule, severity: Severity, what: str, details: str) -> Finding:
@@ -490,20 +502,40 @@ def _run(
     report.findings = _ordered(findings, severity)
     report.utilization = _utilization(graph, load_factor, shared)
     report.utilization_target = utilization_target(design)
-    _set_labels(report, design)
+    _set_labels(report, design, graph)
     return report
 
 
-def _set_labels(report: LintReport, design: Design) -> None:
+def _set_labels(report: LintReport, design: Design, graph: DesignGraph) -> None:
     """The display names outputs show beside ids: named nodes and groups, and each link as
-    'source -> target' by its ends' labels."""
+    'source -> target' by its ends' labels (worked out when read, from the design as
+    linted: an output shows a few of them)."""
     report.labels = {n.id: n.name for n in design.nodes if n.name and n.name != n.id}
     report.labels.update({g.id: g.name for g in design.groups if g.name and g.name != g.id})
-    names = {n.id: n.label for n in design.nodes}
-    report.link_labels = {
-        link.id: f"{names.get(link.source, link.source)} → {names.get(link.target, link.target)}"
-        for link in design.links
-    }
+    report.link_labels = LinkLabels(graph.links, graph.nodes)
+
+
+class LinkLabels(Mapping[str, str]):
+    """Each link id -> ``source → target`` by the labels of its ends (the id of an end
+    that is not a node), for the links of ``links``; ``nodes`` names the ends."""
+
+    def __init__(self, links: Mapping[str, Link], nodes: Mapping[str, Node]) -> None:
+        self._links = links
+        self._nodes = nodes
+
+    def __getitem__(self, link_id: str) -> str:
+        link = self._links[link_id]
+        return f"{self._label(link.source)} → {self._label(link.target)}"
+
+    def _label(self, node_id: str) -> str:
+        node = self._nodes.get(node_id)
+        return node.label if node is not None else node_id
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._links)
+
+    def __len__(self) -> int:
+        return len(self._links)
 
 
 #: A plugin's own copy of the design, its graph and its shared per-run results.
@@ -698,6 +730,8 @@ def _suppress(
             f.suppressed = True
         return f
 
+    if not entries:  # nothing to suppress, and no entry to report unused
+        return findings
     out = [mark(f) for f in findings]
     if UNUSED not in chosen:
         return out

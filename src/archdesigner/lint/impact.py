@@ -21,10 +21,31 @@ NO_ENTRY = "MOD004"
 
 
 def set_impacts(findings: Iterable[Finding], graph: DesignGraph, flow: RequestFlow) -> None:
-    """Sets ``impact`` on each finding (one pass; the link index is built once)."""
+    """Sets ``impact`` on each finding (one pass; the link index is built once). The same
+    values as :func:`finding_impact`, with the common cases (a link, or a node subject of
+    a rule without a rule of its own) worked out here."""
+    if flow.total <= 0:
+        for f in findings:
+            f.impact = 1.0 if f.rule_id == NO_ENTRY else 0.0
+        return
     links = {link.id: k for k, link in enumerate(graph.design.links)}
+    index = graph.index
+    share = flow.share
+    link_flow, node_flow = flow.link, flow.node
     for f in findings:
-        f.impact = finding_impact(f, graph, flow, links)
+        kind = f.subject_type
+        if kind == "link" and f.rule_id != NO_ENTRY:
+            k = links.get(f.subject)
+            f.impact = share(link_flow[k]) if k is not None else 0.0
+        elif kind == "node" and f.rule_id not in _OWN_NODE_IMPACT:
+            i = index.get(f.subject)
+            f.impact = share(node_flow[i]) if i is not None else 0.0
+        else:
+            f.impact = finding_impact(f, graph, flow, links)
+
+
+#: rules whose node findings do not weigh the flow into the node (:func:`finding_impact`)
+_OWN_NODE_IMPACT = frozenset({NO_ENTRY, "SPF001", "SCL005", "RES003", "RES001"})
 
 
 def finding_impact(

@@ -10,7 +10,7 @@ web 100%, user 100%, ..."). The summary line closes the output.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from archdesigner.lint.api import Finding, plural
 from archdesigner.lint.output import FileResult
@@ -98,7 +98,7 @@ def _first_sentence(message: str, limit: int = 150) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _name(subject: str, labels: dict[str, str]) -> str:
+def _name(subject: str, labels: Mapping[str, str]) -> str:
     """``Web shop (web)`` when the subject has a label other than its id, else ``web``."""
     label = labels.get(subject)
     return f"{label} ({subject})" if label and label != subject else subject
@@ -183,7 +183,7 @@ def _top_risks(findings: list[Finding], color: bool) -> list[str]:
     return [*lines, ""]
 
 
-def _subject(f: Finding, labels: tuple[dict[str, str], dict[str, str]]) -> str:
+def _subject(f: Finding, labels: tuple[Mapping[str, str], Mapping[str, str]]) -> str:
     """A finding's subject for people: a link as ``source → target``, a node or group by
     its label with the id in parentheses where they differ."""
     if f.subject_type == "link":
@@ -193,7 +193,7 @@ def _subject(f: Finding, labels: tuple[dict[str, str], dict[str, str]]) -> str:
 
 def _rule_block(
     findings: list[Finding],
-    r_labels: tuple[dict[str, str], dict[str, str]],
+    r_labels: tuple[Mapping[str, str], Mapping[str, str]],
     where: dict[tuple[str, str], int],
     r: str,
 ) -> list[str]:
