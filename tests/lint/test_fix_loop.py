@@ -216,3 +216,69 @@ def test_the_generated_benchmark_design_converges_in_two_passes() -> None:
     assert seen == [None, None, None]
     _, again = apply_fixes(d, lint, unsafe=True)
     assert again == []
+
+
+def test_the_fixed_design_is_checked_ahead_in_a_worker_with_the_same_answer(
+    monkeypatch: Any,
+) -> None:
+    """CheckAhead starts a worker after each pass that changes the design (from the first
+    pass on here): its answer is the text check_fixed returns, read from the worker that
+    saw the last change, without checking again in this process."""
+    import pytest
+
+    from archdesigner.lint import fixing
+    from archdesigner.lint.isolation import process_isolation_available
+
+    if not process_isolation_available():
+        pytest.skip("no fork")
+
+    def cuts(design: Design) -> LintReport:  # one SCL005 cut per pass
+        return lint(design, select=["SCL005"])
+
+    d = fan_of_long_chains(3)
+    expected_design = fan_of_long_chains(3)
+    _, expected_applied = apply_fixes(expected_design, cuts, unsafe=True)
+    expected = fixing.check_fixed(expected_design, 1, expected_applied)
+    ahead = fixing.CheckAhead(first_pass=1)
+    changes: list[int] = []
+
+    def on_change(design: Design) -> None:
+        changes.append(len(design.nodes))
+        ahead(design)
+
+    _, applied = apply_fixes(d, cuts, unsafe=True, on_change=on_change)
+    assert len(changes) == 3 and ahead.passes == len(changes)
+
+    def not_here(*args: object) -> str:
+        raise AssertionError("checked in this process, not by the worker")
+
+    monkeypatch.setattr(fixing, "check_fixed", not_here)
+    assert ahead.result(d, 1, applied) == expected
+    ahead.close()
+
+
+def test_a_design_the_worker_finds_invalid_fails_as_check_fixed_says() -> None:
+    import pytest
+
+    from archdesigner.lint import fixing
+    from archdesigner.lint.fixing import CheckAhead, FixFailed, check_fixed
+    from archdesigner.model import Link
+
+    d = make({"a": "service", "b": "service"}, [("a", "b")])
+    d.links.append(Link(id="dangling", source="a", target="nowhere"))  # not valid on read
+    found = [Finding("SCL001", "x", "warning", "m", "a", "node")]
+    with pytest.raises(FixFailed) as here:
+        check_fixed(d, 2, found)
+    ahead = CheckAhead(first_pass=1)
+    ahead(d)
+    with pytest.raises(FixFailed) as worker:
+        ahead.result(d, 2, found)
+    assert str(worker.value) == str(here.value) and "not valid" in str(here.value)
+    assert worker.value.finding.message == here.value.finding.message
+    ahead.close()
+    d.nodes.clear()  # emptied: said before any worker is asked
+    ahead(d)
+    with pytest.raises(FixFailed, match="removed every component"):
+        ahead.result(d, 2, found)
+    ahead.close()
+    assert fixing.AHEAD_TIME_LIMIT > 0

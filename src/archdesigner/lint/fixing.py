@@ -30,6 +30,7 @@ from typing import Any
 from archdesigner.io.load import gc_paused
 from archdesigner.lint.api import Finding
 from archdesigner.lint.engine import LintReport, focused
+from archdesigner.lint.isolation import Worker
 from archdesigner.model.design import Design
 from archdesigner.model.edits import (
     Compound,
@@ -70,19 +71,89 @@ def check_fixed(design: Design, nodes_before: int, applied: list[Finding]) -> st
     """Re-validates a fixed design before it may be saved (raises :class:`FixFailed`): it
     must write and read back as a valid design, and fixes never empty a design. Returns the
     design's canonical text (what is saved), so that it is written once."""
+    _check_not_emptied(design, nodes_before, applied)
+    kind, text = _read_back(design)
+    if kind != "ok":
+        raise FixFailed(_who(applied), f"left a design that is not valid ({text})")
+    return text
+
+
+def _who(applied: list[Finding]) -> str:
+    return ", ".join(sorted({f.rule_id for f in applied}) or ["?"])
+
+
+def _check_not_emptied(design: Design, nodes_before: int, applied: list[Finding]) -> None:
+    if nodes_before and not design.nodes:
+        raise FixFailed(_who(applied), "removed every component of the design")
+
+
+def _read_back(design: Design) -> tuple[str, str]:
+    """``("ok", the design's text)`` when it writes and reads back as a valid design, else
+    ``("invalid", why)``."""
     from archdesigner.io import DesignError, dumps_design, loads_design
 
-    rules = sorted({f.rule_id for f in applied}) or ["?"]
-    who = ", ".join(rules)
-    if nodes_before and not design.nodes:
-        raise FixFailed(who, "removed every component of the design")
     try:
         with gc_paused():  # reading back allocates much; nothing of it is cyclic garbage
             text = dumps_design(design)
             loads_design(text)
     except (DesignError, ValueError) as exc:
-        raise FixFailed(who, f"left a design that is not valid ({str(exc)[:200]})") from None
-    return text
+        return "invalid", str(exc)[:200]
+    return "ok", text
+
+
+class CheckAhead:
+    """:func:`check_fixed`'s write and read-back, started in a worker process while the
+    fix loop lints the design again (pass it as ``on_change`` to :func:`apply_fixes`).
+
+    After a pass that changed the design, the lint that follows most often offers nothing
+    more: the design is then final, and the worker (a fork: it has the design as it is) has
+    been writing and reading it back on another core meanwhile. When a later pass changes
+    the design again, that worker is dropped and a new one starts. Workers start from pass
+    ``first_pass`` on (the lint after the first pass of a large design most often offers
+    more fixes, and a worker then would only take a core from the lint). Without ``fork``,
+    or when a worker fails, :meth:`result` checks in this process as :func:`check_fixed`.
+    """
+
+    def __init__(self, first_pass: int = 2) -> None:
+        from archdesigner.lint.isolation import process_isolation_available
+
+        self.first_pass = first_pass
+        self.passes = 0
+        self._enabled = process_isolation_available()
+        self._worker: Worker | None = None
+
+    def __call__(self, design: Design) -> None:
+        """The design changed (a pass applied fixes): check it ahead."""
+        from archdesigner.lint.isolation import start_in_process
+
+        self.passes += 1
+        self.close()
+        if self._enabled and self.passes >= self.first_pass:
+            self._worker = start_in_process(lambda: _read_back(design))
+
+    def result(self, design: Design, nodes_before: int, applied: list[Finding]) -> str:
+        """:func:`check_fixed` of ``design``: the worker's answer when one checked the design
+        as it is now (the last change), else the check done here."""
+        _check_not_emptied(design, nodes_before, applied)
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            outcome = worker.outcome(AHEAD_TIME_LIMIT)
+            if not outcome.error and not outcome.timed_out:
+                kind, text = outcome.value
+                if kind != "ok":
+                    raise FixFailed(_who(applied), f"left a design that is not valid ({text})")
+                return str(text)
+        return check_fixed(design, nodes_before, applied)
+
+    def close(self) -> None:
+        """Ends the worker, if one runs."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.close()
+
+
+#: Seconds :meth:`CheckAhead.result` waits for its worker before checking here instead.
+AHEAD_TIME_LIMIT = 600.0
 
 
 def applicable(f: Finding, unsafe: bool) -> bool:
@@ -233,6 +304,7 @@ def apply_fixes(
     *,
     inverses: list[Edit] | None = None,
     unsafe: bool = False,
+    on_change: Callable[[Design], None] | None = None,
 ) -> tuple[LintReport, list[Finding]]:
     """Applies fixes until a whole lint offers none that applies (see the module docs);
     returns that lint's report and the fixed findings. ``max_passes`` (None: no limit) ends
@@ -240,13 +312,15 @@ def apply_fixes(
     (``--unsafe-fixes``): then also the fixes that add, remove or reroute components.
 
     When ``inverses`` is a list, the inverse edit of each applied fix is appended to it:
-    applying them in reverse order restores the design exactly.
+    applying them in reverse order restores the design exactly. ``on_change`` is called
+    with the design after each pass that changed it, before it is linted again (the last
+    call sees the design as it is returned; see :class:`CheckAhead`).
 
     The cyclic garbage collector is paused for the run (lints and passes allocate much
     and free little; each collection would walk the whole design and its indexes again)
     and collects once every few passes, so that the reports of a long run do not pile up."""
     with gc_paused():
-        return _fix_loop(design, lint, max_passes, inverses, unsafe)
+        return _fix_loop(design, lint, max_passes, inverses, unsafe, on_change)
 
 
 #: Passes after which the whole lint runs again; later passes are followed by a lint of
@@ -265,6 +339,7 @@ def _fix_loop(
     max_passes: int | None,
     inverses: list[Edit] | None,
     unsafe: bool,
+    on_change: Callable[[Design], None] | None,
 ) -> tuple[LintReport, list[Finding]]:
     report = lint(design)
     whole = True
@@ -279,6 +354,8 @@ def _fix_loop(
         with indexed(design):
             offered, again = _one_pass(design, report, applied, inverses, done, unsafe)
         passes += 1
+        if offered and on_change is not None:
+            on_change(design)
         if passes % COLLECT_EVERY == 0:
             gc.collect()
         if offered and passes <= WHOLE_PASSES:  # most often nothing is left after them

@@ -8,6 +8,7 @@ alive, and it only holds a private copy of the design.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import threading
 import traceback
@@ -132,10 +133,10 @@ class Worker:
 
     def close(self) -> None:
         """Ends the worker (killed when still running) and frees its pipe."""
-        self._recv.close()
         if self._proc.is_alive():
             self._proc.kill()
         self._proc.join()
+        self._recv.close()
 
 
 def start_in_process(fn: Callable[[], Any], memory_mb: int = DEFAULT_MEMORY_MB) -> Worker:
@@ -158,9 +159,13 @@ def start_in_process(fn: Callable[[], Any], memory_mb: int = DEFAULT_MEMORY_MB) 
             payload = ("error", text, traceback.format_exc())
         try:
             send.send(payload)
+        except OSError:  # the parent no longer listens (it closed the worker)
+            pass
         except Exception as exc:  # an answer that cannot be pickled
-            send.send(("error", f"returned what cannot be sent back ({exc})"[:300], ""))
-        send.close()
+            with contextlib.suppress(OSError):
+                send.send(("error", f"returned what cannot be sent back ({exc})"[:300], ""))
+        with contextlib.suppress(OSError):
+            send.close()
         os._exit(0)
 
     proc = ctx.Process(target=child, daemon=True)

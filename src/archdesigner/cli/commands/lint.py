@@ -262,20 +262,24 @@ def _fix(
     reported as MOD900 on the original design, and nothing is fixed."""
     from archdesigner.io import loads_design
     from archdesigner.io.load import gc_paused
-    from archdesigner.lint.fixing import FixFailed, apply_fixes, check_fixed
+    from archdesigner.lint.fixing import CheckAhead, FixFailed, apply_fixes
 
     nodes_before = len(design.nodes)
     new_text = None
+    ahead = CheckAhead()  # checks the fixed design on another core while it is linted
     try:
         with gc_paused():  # one collection afterwards, not one between each step
-            report, applied = apply_fixes(design, lint, unsafe=unsafe)
+            report, applied = apply_fixes(design, lint, unsafe=unsafe, on_change=ahead)
             if applied:
-                new_text = check_fixed(design, nodes_before, applied)
+                new_text = ahead.result(design, nodes_before, applied)
             fixed = [(f.rule_id, f.subject, f.fix.description) for f in applied if f.fix]
     except FixFailed as exc:
+        ahead.close()
         report = lint(loads_design(text, file))  # nothing is saved: lint what is on disk
         report.findings.insert(0, exc.finding)
         return report, [], None
+    finally:
+        ahead.close()
     return report, fixed, new_text
 
 
