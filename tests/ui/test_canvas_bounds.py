@@ -19,7 +19,7 @@ def test_a_link_across_the_whole_coordinate_range_files_few_cells(qtbot: Any) ->
     ]
     design.links.append(Link(id="l", source="a", target="b"))
     scene = DesignScene(Editor(design))
-    assert 0 < len(scene.links.cells_of["l"]) < 1000
+    assert 0 < len(scene.links.cells("l")) < 1000
     seg = (-1e7, -1e7, 1e7, 1e7)
     assert len(_cells(seg, _level(seg))) < 1000
     beyond = (-1e12, 0.0, 1e12, 0.0)  # never in a valid design; still bounded

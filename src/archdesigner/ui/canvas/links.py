@@ -12,6 +12,7 @@ mouse move repaints two lines, not every link behind them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import time
@@ -50,6 +51,13 @@ LOD_ARROWS = 0.25
 ARROW_LEN = 10.0
 #: longest stretch of background work between two looks at user input
 WARM_SLICE = 0.008
+#: Designs with more links than this are filed in the background after opening: the links
+#: crossing an area are filed when it is first painted or asked about, the rest a few
+#: milliseconds at a time (filing 100,000 links took 2.4 s of the app's start).
+FILE_LATER = 5000
+
+#: the grid the labels are found by (labels_near)
+LABEL_CELL = 200.0
 
 #: a link label's font size at text scale 1.0 (View > Card Text Size scales it too)
 LABEL_PX = 10
@@ -81,16 +89,24 @@ def _level(seg: Segment) -> int:
 
 def _cells(seg: Segment, level: int = 0) -> set[Cell]:
     """The grid cells of ``level`` a segment crosses, each visited once (a grid traversal)."""
-    if max(abs(v) for v in seg) > FILE_LIMIT:
+    x1, y1, x2, y2 = seg
+    if not (
+        -FILE_LIMIT <= x1 <= FILE_LIMIT
+        and -FILE_LIMIT <= y1 <= FILE_LIMIT
+        and -FILE_LIMIT <= x2 <= FILE_LIMIT
+        and -FILE_LIMIT <= y2 <= FILE_LIMIT
+    ):
         inside = clip(seg, -FILE_LIMIT, -FILE_LIMIT, FILE_LIMIT, FILE_LIMIT)
         if inside is None:
             return set()
-        seg = inside
+        x1, y1, x2, y2 = inside
     size = CELL * COARSE**level
-    x1, y1, x2, y2 = seg[0] / size, seg[1] / size, seg[2] / size, seg[3] / size
+    x1, y1, x2, y2 = x1 / size, y1 / size, x2 / size, y2 / size
     cx, cy = math.floor(x1), math.floor(y1)
     ex, ey = math.floor(x2), math.floor(y2)
     out = {(level, cx, cy)}
+    if cx == ex and cy == ey:  # most links of a large design: within one cell
+        return out
     dx, dy = x2 - x1, y2 - y1
     sx = 1 if dx > 0 else -1
     sy = 1 if dy > 0 else -1
@@ -161,14 +177,17 @@ def _label_segment(segs: list[Segment]) -> Segment:
 
 
 def _label(
-    text: str, segs: list[Segment], fm: QFontMetricsF = _LABEL_FM
+    text: str, segs: list[Segment], fm: QFontMetricsF = _LABEL_FM, width: float | None = None
 ) -> tuple[str, float, float] | None:
-    """A link's label and its centre, or None when its segment has no room for it."""
+    """A link's label and its centre, or None when its segment has no room for it.
+    ``width``: the text's width in ``fm``, when known."""
     x1, y1, x2, y2 = _label_segment(segs)
     room = math.hypot(x2 - x1, y2 - y1) - 2 * ARROW_LEN
+    if width is None:
+        width = fm.horizontalAdvance(text)
     if x1 == x2:  # a vertical leg: the label sits across it
-        room += fm.horizontalAdvance(text)
-    if room <= fm.horizontalAdvance(text) + 8:
+        room += width
+    if room <= width + 8:
         return None
     return (text, (x1 + x2) / 2, (y1 + y2) / 2)
 
@@ -197,10 +216,19 @@ class LinkLayer:
         #: computed for, and the drawn points; used while both cards are still there
         self.routed: dict[str, tuple[tuple[Point, Point], list[Point], Point | None]] = {}
         self._route_dirty = QRectF()
-        self.cells_of: dict[str, set[Cell]] = {}
+        #: links whose geometry is not filed in the grid (dragged ones); every other link
+        #: is filed under the cells of its segments in ``geom`` (recomputed when needed:
+        #: a set of cells per link would be most of this layer's memory)
+        self._unfiled: set[str] = set()
         #: per link: (dashed, cell of the arrow tip, cell of the label, label)
         self.info: dict[str, _Info] = {}
         self.grid: dict[Cell, set[str]] = {}
+        #: one tuple per cell, shared by the links whose arrow tip or label is there
+        self._canon: dict[Cell, Cell] = {}
+        #: label widths by text (links share a few protocols)
+        self._label_w: dict[str, float] = {}
+        #: filed links with a label, by the LABEL_CELL cell of the label's centre
+        self._labels: dict[tuple[int, int], list[str]] = {}
         self.selected: set[str] = set()
         self._bounds = QRectF()
         #: what each cell draws, built when the cell is first painted and dropped when a
@@ -211,11 +239,26 @@ class LinkLayer:
         self._after_warm: list[Callable[[], None]] = []
         #: every cell's drawing is built (see warm_up)
         self.warm = True
+        #: links not filed yet (a large design just opened; see FILE_LATER), in order
+        self._pending: dict[str, None] = {}
+        #: areas (scene coordinates) every link crossing which is filed
+        self._settled: list[QRectF] = []
+        self._file_gen = 0
+        #: told once every link of a large design is filed (pictures of the whole design)
+        self.filed_listeners: list[Callable[[], None]] = []
 
     def set_text_scale(self, scale: float) -> None:
         """Labels in a larger (or smaller) font; the caller rebuilds the links."""
         self.label_font = label_font(scale)
         self.label_fm = QFontMetricsF(self.label_font)
+        self._label_w = {}
+
+    def label_width(self, text: str) -> float:
+        """A label's text width in the label font."""
+        w = self._label_w.get(text)
+        if w is None:
+            w = self._label_w[text] = self.label_fm.horizontalAdvance(text)
+        return w
 
     # --- data ----------------------------------------------------------------------------
     def rebuild(self, links: Iterable[Link], positions: dict[str, tuple[float, float]]) -> None:
@@ -225,24 +268,107 @@ class LinkLayer:
         self.by_pair = {}
         self.geom = {}
         self.routed = {}
-        self.cells_of = {}
+        self._unfiled = set()
         self.info = {}
         self.grid = {}
+        self._canon = {}
+        self._labels = {}
         self._cache = {}
+        self._settled = []
         self.selected &= set()
         for link in links:
             self._add(link)
-        for lid in self.links:
-            self._place(lid)
+        self._file_gen += 1
+        if len(self.links) > FILE_LATER:
+            self._pending = dict.fromkeys(self.links)
+            self.warm = False
+            QTimer.singleShot(0, functools.partial(self._file_step, self._file_gen))
+        else:
+            self._pending = {}
+            for lid in self.links:
+                self._file(lid)
         self._bounds = self._compute_bounds()
         self._invalidate(QRectF(), False)
+        if not self._pending:
+            self.warm_up()
+
+    @property
+    def filing(self) -> bool:
+        """Links of a large design are still being filed in the background."""
+        return bool(self._pending)
+
+    def file_all(self) -> None:
+        """Files every link now (what needs the whole design's geometry at once)."""
+        if self._pending:
+            for lid in list(self._pending):
+                self._file(lid)
+            self._filed()
+
+    def _file_step(self, gen: int) -> None:
+        if gen != self._file_gen or not self._pending:
+            return
+        pending = self._pending
+        start = time.perf_counter()
+        while pending and time.perf_counter() - start < WARM_SLICE:
+            for lid in list(itertools.islice(pending, 64)):
+                self._file(lid)  # takes it out of pending
+        if pending:
+            QTimer.singleShot(1, functools.partial(self._file_step, gen))
+        else:
+            self._filed()
+
+    def _filed(self) -> None:
+        self._settled = []
         self.warm_up()
+        for listener in self.filed_listeners:
+            listener()
+
+    def settle(self, rect: QRectF) -> None:
+        """Files (now) every pending link that may cross ``rect``: a link lies within the
+        box of its two cards' centres, widened by a card (a loop goes over its card)."""
+        if not self._pending or rect.isNull():
+            return
+        for done in self._settled:
+            if done.contains(rect):
+                return
+        w, h = rect.width(), rect.height()
+        area = rect.adjusted(-w / 2, -h / 2, w / 2, h / 2)  # nearby too: panning goes on
+        self._settled.append(area)
+        mx, my = NODE_W / 2 + 40, NODE_H / 2 + 40
+        left, top = area.left() - mx, area.top() - my
+        right, bottom = area.right() + mx, area.bottom() + my
+        pos, links = self.pos_of, self.links
+        hits = []
+        for lid in self._pending:
+            link = links[lid]
+            a = pos.get(link.source)
+            b = pos.get(link.target)
+            if a is None or b is None:
+                continue
+            if (a[0] < left and b[0] < left) or (a[0] > right and b[0] > right):
+                continue
+            if (a[1] < top and b[1] < top) or (a[1] > bottom and b[1] > bottom):
+                continue
+            hits.append(lid)
+        for lid in hits:
+            self._file(lid)
+        if not self._pending:
+            self._filed()
+
+    def _ensure(self, lid: str) -> None:
+        if lid in self._pending:
+            self._file(lid)
+            if not self._pending:
+                self._filed()
 
     def warm_up(self) -> None:
         """Builds every cell's drawing in the background, a few milliseconds at a time
         while the app is idle, so that panning to a new area only draws."""
         self._warm_gen += 1
         gen = self._warm_gen
+        if self._pending:  # once every link is filed (see _filed)
+            self.warm = False
+            return
         todo = [cell for cell in self.grid if cell not in self._cache]
         todo.reverse()
 
@@ -301,19 +427,38 @@ class LinkLayer:
             if not pair:
                 del self.by_pair[self._pair(link)]
         self._unfile(lid)
+        self._unfiled.discard(lid)
+        self._pending.pop(lid, None)
         self.geom.pop(lid, None)
         self.routed.pop(lid, None)
         self.info.pop(lid, None)
         self.selected.discard(lid)
         self.floating.discard(lid)
 
+    def cells(self, lid: str) -> set[Cell]:
+        """The grid cells a link is filed under (none while it floats)."""
+        if lid in self._unfiled:
+            return set()
+        out: set[Cell] = set()
+        for seg in self.geom.get(lid, ()):
+            out |= _cells(seg, _level(seg))
+        return out
+
     def _unfile(self, lid: str) -> None:
         cache = self._cache
-        for cell in self.cells_of.pop(lid, ()):
+        grid = self.grid
+        for cell in self.cells(lid):
             cache.pop(cell, None)
-            bucket = self.grid.get(cell)
+            bucket = grid.get(cell)
             if bucket is not None:
                 bucket.discard(lid)
+        info = self.info.get(lid)
+        if info is not None and info[4] is not None and lid not in self._unfiled:
+            key = (math.floor(info[4][1] / LABEL_CELL), math.floor(info[4][2] / LABEL_CELL))
+            near = self._labels.get(key)
+            if near is not None and lid in near:
+                near.remove(lid)
+        self._unfiled.add(lid)
 
     def pieces(self, lid: str) -> list[QRectF]:
         """Small rectangles along a link (about one per cell length): what to redraw when it
@@ -407,7 +552,7 @@ class LinkLayer:
         for lid in self.selected ^ ids:
             if lid in self.links:
                 rects += self.pieces(lid)
-                for cell in self.cells_of.get(lid, ()):
+                for cell in self.cells(lid):
                     self._cache.pop(cell, None)
         self.selected = {i for i in ids if i in self.links}
         self._flush(rects)
@@ -452,17 +597,33 @@ class LinkLayer:
     # --- geometry ------------------------------------------------------------------------
     def _place(self, lid: str) -> None:
         self._unfile(lid)
+        self._unfiled.discard(lid)
+        self._file(lid)
+
+    def _file(self, lid: str) -> None:
+        """Computes a link's geometry and files it under its cells (it is not filed)."""
+        self._pending.pop(lid, None)
         segs = self._segments(self.links[lid])
         self.geom[lid] = segs
-        cells: set[Cell] = set()
+        info = self.info[lid] = self._info(lid, segs)
+        label = info[4]
+        if label is not None:
+            key = (math.floor(label[1] / LABEL_CELL), math.floor(label[2] / LABEL_CELL))
+            near = self._labels.get(key)
+            if near is None:
+                self._labels[key] = [lid]
+            else:
+                near.append(lid)
+        cache, grid = self._cache, self.grid
         for seg in segs:
-            cells |= _cells(seg, _level(seg))
-        self.cells_of[lid] = cells
-        self.info[lid] = self._info(lid, segs)
-        cache = self._cache
-        for cell in cells:
-            cache.pop(cell, None)
-            self.grid.setdefault(cell, set()).add(lid)
+            for cell in _cells(seg, _level(seg)):
+                if cache:
+                    cache.pop(cell, None)
+                try:
+                    grid[cell].add(lid)
+                except KeyError:
+                    grid[cell] = {lid}
+                    self._canon[cell] = cell
 
     def _info(self, lid: str, segs: list[Segment]) -> _Info:
         """What a cell needs to draw a link besides its lines (see _cell_paint)."""
@@ -470,21 +631,29 @@ class LinkLayer:
         if not segs:
             return (link.mode == "async", False, None, None, None)
 
-        def cell_of(x: float, y: float, seg: Segment) -> Cell:
-            level = _level(seg)
+        canon = self._canon
+
+        def cell_of(x: float, y: float, level: int) -> Cell:
             size = CELL * COARSE**level
-            return (level, math.floor(x / size), math.floor(y / size))
+            cell = (level, math.floor(x / size), math.floor(y / size))
+            return canon.get(cell, cell)
 
         last = segs[-1]
-        tip = cell_of(last[2], last[3], last)
+        level = _level(last)
+        tip = cell_of(last[2], last[3], level)
         label = None
         label_cell = None
         text = link.label or link.protocol
         if text:
-            label = self._routed_label(lid, text) or _label(text, segs, self.label_fm)
+            routed = self._routed_label(lid, text) if self.routed else None
+            label = routed or _label(text, segs, self.label_fm, self.label_width(text))
             if label is not None:
-                label_cell = cell_of(label[1], label[2], _label_segment(segs))
-        far = sum(abs(g[2] - g[0]) + abs(g[3] - g[1]) for g in segs) > FAR * CELL
+                seg = last if len(segs) == 1 else _label_segment(segs)
+                label_cell = cell_of(label[1], label[2], level if seg is last else _level(seg))
+        if len(segs) == 1:
+            far = abs(last[2] - last[0]) + abs(last[3] - last[1]) > FAR * CELL
+        else:
+            far = sum(abs(g[2] - g[0]) + abs(g[3] - g[1]) for g in segs) > FAR * CELL
         return (link.mode == "async", far, tip, label_cell, label)
 
     def route_of(self, lid: str) -> list[Point]:
@@ -546,6 +715,7 @@ class LinkLayer:
         return [(x1, y1, x2, y2)]
 
     def link_rect(self, lid: str) -> QRectF:
+        self._ensure(lid)
         segs = self.geom.get(lid)
         if not segs:
             return QRectF()
@@ -578,6 +748,8 @@ class LinkLayer:
     def float_links_of(self, node_ids: Iterable[str]) -> None:
         """Takes the links of nodes about to be dragged out of the cached background."""
         ids = {lid for nid in node_ids for lid in self.by_node.get(nid, ())}
+        for lid in ids:
+            self._ensure(lid)
         self.floating = ids
         rects: list[QRectF] = []
         for lid in ids:
@@ -599,10 +771,26 @@ class LinkLayer:
 
     def links_in(self, rect: QRectF) -> set[str]:
         """The links filed in the cells ``rect`` touches (every link that crosses it)."""
+        self.settle(rect)
         grid = self.grid
         out: set[str] = set()
         for cell in self._cells_in(rect):
             out |= grid[cell]
+        return out
+
+    def labels_near(self, rect: QRectF) -> list[tuple[str, str, float, float]]:
+        """``(link id, text, x, y)`` of the drawn labels whose centre is in ``rect``."""
+        self.settle(rect)
+        out = []
+        x0, x1 = math.floor(rect.left() / LABEL_CELL), math.floor(rect.right() / LABEL_CELL)
+        y0, y1 = math.floor(rect.top() / LABEL_CELL), math.floor(rect.bottom() / LABEL_CELL)
+        info = self.info
+        for cx in range(x0, x1 + 1):
+            for cy in range(y0, y1 + 1):
+                for lid in self._labels.get((cx, cy), ()):
+                    label = info[lid][4]
+                    if label is not None and rect.contains(label[1], label[2]):
+                        out.append((lid, *label))
         return out
 
     def link_at(self, p: QPointF, tolerance: float) -> str | None:
@@ -727,6 +915,11 @@ class LinkLayer:
             return
         m = max(12.0 / max(lod, 0.01), 64.0)  # room for arrowheads and labels
         cells: list[Cell] = []
+        if self._pending:  # the links crossing what is painted: one look at all pending
+            box = QRectF()
+            for area in areas or [exposed]:
+                box = box.united(area)
+            self.settle(box.adjusted(-m, -m, m, m))
         for area in areas or [exposed]:
             cells += self._cells_in(area.adjusted(-m, -m, m, m))
         quick = self.quick
@@ -784,7 +977,7 @@ class LinkLayer:
         painter.setFont(self.label_font)
         h = self.label_fm.height() + 4
         for text, mx, my in labels:
-            w = self.label_fm.horizontalAdvance(text) + 8
+            w = self.label_width(text) + 8
             r = QRectF(mx - w / 2, my - h / 2, w, h)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(t.label_bg)
@@ -826,7 +1019,10 @@ class LinkLayer:
                 arrows.addPolygon(_arrowhead(segs))
             text = link.label or link.protocol
             label = (
-                (self._routed_label(lid, text) or _label(text, segs, self.label_fm))
+                (
+                    self._routed_label(lid, text)
+                    or _label(text, segs, self.label_fm, self.label_width(text))
+                )
                 if lod >= LOD_LABELS and text
                 else None
             )

@@ -443,6 +443,7 @@ class OverviewPicture(QObject):
     def picture(self) -> tuple[QImage, QRectF]:
         """The picture to show and the scene rectangle it covers."""
         if self._image is None or (self._stale and not self.drawing):
+            self.view.design_scene.links.file_all()  # all of the design is in view
             where, scale, w, h = self._frame()
             for img in draw_design(self.view.design_scene, where, scale, w, h, _Unlimited()):
                 if img is not None:

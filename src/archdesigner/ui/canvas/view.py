@@ -105,9 +105,19 @@ class CanvasView(QGraphicsView):
         self._refit.timeout.connect(self._show_design_again)
         self.editor.document_reset.connect(lambda: QTimer.singleShot(0, self.show_design))
         self.editor.document_changed.connect(self.minimap.schedule)
+        scene.links.filed_listeners.append(self._links_filed)
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+
             hints.colorSchemeChanged.connect(self.follow_system_theme)
+
+    def _links_filed(self) -> None:
+        """Every link of a large design is filed now (see LinkLayer.settle): the pictures
+        of the whole design, begun with some of them, are drawn again."""
+        self.overview.drop()
+        self.minimap.redraw()
+        if self.design_scene.overview:
+            self.resetCachedContent()
+            self.viewport().update()
 
     # --- light and dark ------------------------------------------------------------------
     def follow_system_theme(self, *_: object) -> None:
