@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from archdesigner.lint import Finding
 from archdesigner.lint.api import SEVERITY_RANK
 from archdesigner.lint.flow import DEFAULT_UTILIZATION_TARGET
+from archdesigner.ui.canvas.links import clip
 from archdesigner.ui.canvas.scene import DesignScene
 from archdesigner.ui.editor import Decoration, Editor
 
@@ -42,10 +43,19 @@ FAIL_TINT = QColor(239, 68, 68, 80)
 AMBER_AT = DEFAULT_UTILIZATION_TARGET
 #: decorations handed to the canvas per event-loop turn
 CHUNK = 400
+#: With more links with findings than this, only the links in view get a badge item (made
+#: when the view rests); a badge per link took minutes to place at 50,000 links.
+MANY_BADGES = 2000
+#: milliseconds the view rests before the badges of the links in view are made
+VIEW_REST_MS = 120
 #: where a link's badge sits, as a fraction of the way from source to target
 BADGE_AT = 0.36
 #: the places tried, in order, when the first covers the link's label or a card
 BADGE_SPOTS = (BADGE_AT, 0.22, 0.55, 0.7, 0.14, 0.85)
+
+#: labels whose centre is farther than this (scene units, plus the badge's radius) from a
+#: badge are not looked at: one would have to be over 240 units wide to reach it
+LABEL_REACH = 120.0
 
 _BADGE_FONT = QFont()
 _BADGE_FONT.setPixelSize(10)
@@ -129,6 +139,19 @@ class Overlays:
         self._chunk_timer = QTimer()
         self._chunk_timer.setSingleShot(True)
         self._chunk_timer.timeout.connect(self._next_chunk)
+        #: only the links in view have badges (see MANY_BADGES); the links whose findings
+        #: changed since their badge was made
+        self._virtual = False
+        self._stale: set[str] = set()
+        self._view_timer = QTimer()
+        self._view_timer.setSingleShot(True)
+        self._view_timer.timeout.connect(self._badges_for_view)
+        for view in scene.views()[:1]:
+            view.horizontalScrollBar().valueChanged.connect(self._view_moved)
+            view.verticalScrollBar().valueChanged.connect(self._view_moved)
+            zoomed = getattr(view, "zoom_changed", None)
+            if zoomed is not None:
+                zoomed.connect(self._view_moved)
         editor.nodes_changed.connect(self._nodes_moved)
         editor.links_changed.connect(lambda ids: self._place_badges(ids))
         editor.document_reset.connect(self._reset)
@@ -166,7 +189,18 @@ class Overlays:
             if kind in ids:
                 ids[kind].add(sid)
         links = ids["link"]
-        if len(links) <= CHUNK and not self._pending_links:
+        virtual = len(self.link_findings) > MANY_BADGES
+        if virtual or self._virtual:
+            self._pending_links.clear()
+            self._virtual = virtual
+            if virtual:
+                self._stale |= links
+                self._view_timer.start(0)
+            else:  # back to a badge for each link with findings
+                self._stale.clear()
+                self._pending_links |= set(self._badges) | set(self.link_findings)
+                self._chunk_timer.start(0)
+        elif len(links) <= CHUNK and not self._pending_links:
             self._update_link_badges(links)
         else:
             self._pending_links |= links
@@ -270,6 +304,9 @@ class Overlays:
 
     def flush(self) -> None:
         """Applies every pending decoration and badge now (tests, screenshots)."""
+        if self._virtual:
+            self._view_timer.stop()
+            self._badges_for_view()
         self._chunk_timer.stop()
         links, self._pending_links = self._pending_links, set()
         self._update_link_badges(links)
@@ -354,15 +391,46 @@ class Overlays:
                 return False  # another link's badge (links leaving a card share a leg)
         fm = links.label_fm
         half_h = fm.height() / 2 + 2 + r
-        # a label sits on its own link: the links passing near are the ones to ask
-        for other in links.links_in(QRectF(x - 80, y - 24, 160, 48)):
-            info = links.info.get(other)
-            label = info[4] if info is not None else None
-            if label is None or abs(y - label[2]) >= half_h:
-                continue
-            if abs(x - label[1]) < fm.horizontalAdvance(label[0]) / 2 + 4 + r:
+        reach = LABEL_REACH + 4 + r
+        for _other, text, lx, ly in links.labels_near(
+            QRectF(x - reach, y - half_h, 2 * reach, 2 * half_h)
+        ):
+            if abs(y - ly) < half_h and abs(x - lx) < links.label_width(text) / 2 + 4 + r:
                 return False
         return True
+
+    # --- link badges of the links in view (many links with findings) -----------------------
+    def _view_moved(self, *_: object) -> None:
+        if self._virtual:
+            self._view_timer.start(VIEW_REST_MS)
+
+    def _badges_for_view(self) -> None:
+        """Badges for the links with findings that cross the view, made now; the others'
+        badges go (MANY_BADGES)."""
+        if not self._virtual:
+            return
+        links = self.scene.links
+        if links.filing:  # a large design just opened: its links' labels are not all known
+            self._view_timer.start(250)
+            return
+        wanted: set[str] = set()
+        views = self.scene.views()
+        if views and not self.scene.overview:
+            view = views[0]
+            rect = view.mapToScene(view.viewport().rect()).boundingRect()
+            box = (rect.left(), rect.top(), rect.right(), rect.bottom())
+            for lid in links.links_in(rect) & self.link_findings.keys():
+                if any(clip(seg, *box) is not None for seg in links.geom.get(lid, ())):
+                    wanted.add(lid)
+        for lid in [k for k in self._badges if k not in wanted or k in self._stale]:
+            self.scene.removeItem(self._badges.pop(lid))
+        self._stale.clear()
+        new = {lid for lid in wanted if lid not in self._badges}
+        if len(new) <= CHUNK:
+            self._update_link_badges(new)
+        else:
+            self._pending_links |= new
+            self._chunk_timer.start(0)
 
     def _place_badges(self, link_ids: Iterable[str]) -> None:
         for lid in link_ids:
@@ -373,6 +441,7 @@ class Overlays:
     def _overview_toggled(self, on: bool) -> None:
         """Hides the link badges while the overview picture shows; zooming back in places
         them again (links may have moved meanwhile)."""
+        self._view_moved()
         for badge in self._badges.values():
             if on:
                 badge.hide()
@@ -380,6 +449,7 @@ class Overlays:
                 self._place(badge)
 
     def _nodes_moved(self, node_ids: set[str]) -> None:
+        self._view_moved()  # links may have come into view
         if not self._badges or self.scene.overview:
             return
         for lid, badge in self._badges.items():
@@ -398,6 +468,9 @@ class Overlays:
         self.failure_roots = set()
         self._pending.clear()
         self._pending_links.clear()
+        self._virtual = False
+        self._stale.clear()
+        self._view_timer.stop()
 
     def link_badge_ids(self) -> set[str]:
         return set(self._badges)
