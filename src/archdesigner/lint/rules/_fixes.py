@@ -58,6 +58,8 @@ class FixGuard:
         self._hops_index()
         #: the answer of :meth:`balancer_ok` per service (its hops are reserved once)
         self._balanced: dict[str, bool] = {}
+        #: load balancers whose every link goes to one node -> that node (when first asked)
+        self._fronting: dict[str, str] | None = None
 
     def _hops_index(self) -> None:
         """The chains of sync links, per component of the sync graph, with the hops the
@@ -70,6 +72,7 @@ class FixGuard:
         sp = paths(self.ctx)
         cond, g = sp.cond, self.ctx.graph
         comp_of = cond.comp_of
+        self._comp_of, self._index = comp_of, g.index
         count = cond.count
         out: list[list[int]] = [[] for _ in range(count)]
         inn: list[list[int]] = [[] for _ in range(count)]
@@ -99,7 +102,7 @@ class FixGuard:
         self._added: dict[tuple[int, int], int] = {}
 
     def _comps(self, source: str, target: str | None) -> tuple[int, int | None]:
-        comp_of, index = paths(self.ctx).cond.comp_of, self.ctx.graph.index
+        comp_of, index = self._comp_of, self._index
         return comp_of[index[source]], None if target is None else comp_of[index[target]]
 
     def hops_ok(self, source: str, target: str | None, extra: int) -> bool:
@@ -225,15 +228,26 @@ class FixGuard:
 
     def existing_balancer(self, node: Node) -> Node | None:
         """A load balancer that already fronts ``node``: its every link goes to ``node``."""
-        g = self.ctx.graph
+        fronting = self._fronting
+        if fronting is None:
+            fronting = self._fronting = self._single_target_balancers()
         nodes = self.ctx.nodes
-        for link in g.in_links[node.id]:
-            lb = nodes[link.source]
-            if lb.kind != "load_balancer":
-                continue
-            if all(out.target == node.id for out in g.out_links[lb.id]):
-                return lb
+        for link in self.ctx.graph.in_links[node.id]:
+            if fronting.get(link.source) == node.id:
+                return nodes[link.source]
         return None
+
+    def _single_target_balancers(self) -> dict[str, str]:
+        """Each load balancer whose every link goes to one node -> that node."""
+        g = self.ctx.graph
+        kinds = g.kinds
+        ids = g.ids
+        target: dict[int, int] = {}
+        mixed: set[int] = set()
+        for _, s, t in g.link_rows:
+            if kinds[s] == "load_balancer" and target.setdefault(s, t) != t:
+                mixed.add(s)
+        return {ids[s]: ids[t] for s, t in target.items() if s not in mixed}
 
 
 def guard(ctx: LintContext) -> FixGuard:

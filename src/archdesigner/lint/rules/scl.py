@@ -55,10 +55,11 @@ def unbalanced_replicas(ctx: LintContext) -> Iterator[Finding]:
         if not v.scaled_out:
             continue
         count = f"{v.replicas} replicas" if v.autoscale is None else "autoscaled replicas"
+        lu, lv = label(u), label(v)
         yield ctx.finding(
             link,
-            f"Link {link.id}: {label(u)} calls {label(v)}, which runs {count}, without a load "
-            f"balancer or client-side discovery, so {label(u)} talks to one replica of {label(v)}. "
+            f"Link {link.id}: {lu} calls {lv}, which runs {count}, without a load "
+            f"balancer or client-side discovery, so {lu} talks to one replica of {lv}. "
             f"Put a load balancer between them or set discovery on the link.",
             related=[u.id, v.id],
             evidence={"source": u.id, "target": v.id, "target_replicas": v.replicas},
@@ -180,16 +181,15 @@ def uncached_hot_database(ctx: LintContext) -> Iterator[Finding]:
     minimum = int(ctx.options["min_callers"])
     nodes = ctx.nodes
     g = ctx.graph
-    uses_cache = {
-        nid: any(nodes[link.target].kind == "cache" for link in g.out_links[nid]) for nid in nodes
-    }
+    kinds = g.kinds
+    uses_cache = {link.source for link, _, t in g.link_rows if kinds[t] == "cache"}
     for db in ctx.design.nodes:
         if db.kind != "database":
             continue
         callers = sorted(
             {link.source for link in g.in_links[db.id] if link.mode == "sync"} - {db.id}
         )
-        if len(callers) < minimum or any(uses_cache[c] for c in callers):
+        if len(callers) < minimum or any(c in uses_cache for c in callers):
             continue
         who = names([label(nodes[c]) for c in callers])
         yield ctx.finding(

@@ -23,15 +23,18 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
     comp_of = g.required_cond.comp_of
     table = g.blast  # the failure-propagation table, computed once for every node
     total = len(g.ids)
+    flow = requests(ctx)
+    first_hop = entry_set(ctx)
+    all_entries = g.entries
     for i, node in enumerate(g.node_list):
         if node.kind in OUTSIDE or node.redundant:
             continue
         comp = comp_of[i]
         if not table.entries[comp]:
             continue
-        entries = [g.entries[k] for k in table.entries[comp]]
-        share = requests(ctx).share(requests(ctx).required[i])
-        front = _front_door(ctx, node)
+        entries = [all_entries[k] for k in table.entries[comp]]
+        share = flow.share(flow.required[i])
+        front = _front_door(ctx, node, first_hop)
         blast = _blast(ctx, node, entries, table.counts[comp] - 1, share, front)
         yield ctx.finding(
             node,
@@ -49,9 +52,8 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
         )
 
 
-def _front_door(ctx: LintContext, node: Node) -> bool:
-    """An entry calls ``node`` directly over a required link."""
-    first_hop = entry_set(ctx)
+def _front_door(ctx: LintContext, node: Node, first_hop: frozenset[str]) -> bool:
+    """An entry (of ``first_hop``) calls ``node`` directly over a required link."""
     return any(link.required and link.source in first_hop for link in ctx.graph.in_links[node.id])
 
 
