@@ -74,15 +74,9 @@ class FixGuard:
         comp_of = cond.comp_of
         self._comp_of, self._index = comp_of, g.index
         count = cond.count
-        out: list[list[int]] = [[] for _ in range(count)]
-        inn: list[list[int]] = [[] for _ in range(count)]
-        seen: set[tuple[int, int]] = set()
-        for link, s, t in g.link_rows:
-            cs, ct = comp_of[s], comp_of[t]
-            if link.mode == "sync" and cs != ct and (cs, ct) not in seen:
-                seen.add((cs, ct))
-                out[cs].append(ct)
-                inn[ct].append(cs)
+        # the sync links between two components, once per pair (every value below is a
+        # longest chain: the order in which the pairs are visited does not matter)
+        out, inn = cond.succ, cond.pred()
         cycle = list(sp.cycle_weight)
         start = [-1] * count
         for i in g.entry_indexes:
