@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -101,15 +102,24 @@ def new_id(ctx: LintContext, base: str) -> str:
     """An unused node id made from ``base`` (cheap: the id set is built once per run).
     The id is reserved: two fixes of one run never name their new nodes alike."""
     taken: set[str] = ctx.shared("node_ids", lambda: set(ctx.graph.nodes))
-    node_id = unique_id(base, taken)
-    taken.add(node_id)
-    return node_id
+    return _reserve(base, taken)
 
 
 def new_link_id(ctx: LintContext, base: str) -> str:
     """An unused link id made from ``base``, reserved like :func:`new_id`: two fixes of one
     run never name their new links alike."""
     taken: set[str] = ctx.shared("link_ids", lambda: set(ctx.graph.links))
-    link_id = unique_id(base, taken)
-    taken.add(link_id)
-    return link_id
+    return _reserve(base, taken)
+
+
+#: an id that :func:`unique_id` keeps as it is when it is free
+_CLEAN_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?")
+
+
+def _reserve(base: str, taken: set[str]) -> str:
+    """``unique_id(base, taken)``, added to ``taken``; a free id that is already clean (most
+    of them: ids made of ids) is taken as it is."""
+    if base in taken or not _CLEAN_ID.fullmatch(base):
+        base = unique_id(base, taken)
+    taken.add(base)
+    return base

@@ -234,14 +234,14 @@ class FixGuard:
     def _single_target_balancers(self) -> dict[str, str]:
         """Each load balancer whose every link goes to one node -> that node."""
         g = self.ctx.graph
-        kinds = g.kinds
-        ids = g.ids
-        target: dict[int, int] = {}
-        mixed: set[int] = set()
-        for _, s, t in g.link_rows:
-            if kinds[s] == "load_balancer" and target.setdefault(s, t) != t:
-                mixed.add(s)
-        return {ids[s]: ids[t] for s, t in target.items() if s not in mixed}
+        out_links, ids = g.out_links, g.ids
+        fronting: dict[str, str] = {}
+        for i, kind in enumerate(g.kinds):
+            if kind == "load_balancer":
+                targets = {link.target for link in out_links[ids[i]]}
+                if len(targets) == 1:
+                    fronting[ids[i]] = targets.pop()
+        return fronting
 
 
 def guard(ctx: LintContext) -> FixGuard:
