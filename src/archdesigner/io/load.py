@@ -15,7 +15,13 @@ from pydantic import ValidationError
 
 from archdesigner.io.errors import DesignError, Problem
 from archdesigner.io.migrations import MigrationError, migrate
-from archdesigner.model.design import FORMAT, Design, reference_problems
+from archdesigner.model.design import (
+    FORMAT,
+    FORMAT_VERSION,
+    Design,
+    compact,
+    reference_problems,
+)
 
 #: Files above this size are refused before parsing. A 20,000-node design is about 10 MB.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -106,6 +112,7 @@ def design_from_data(data: Any, file: str | Path | None = None) -> Design:
     refs = reference_problems(design)
     if refs:
         raise DesignError(file, [Problem(p.path, p.message) for p in refs])
+    compact(design)
     return design
 
 
@@ -187,8 +194,63 @@ def parse_json(text: str, file: str | Path | None = None) -> Any:
     return data
 
 
+def _finite(value: Any) -> bool:
+    """True when no float in ``value`` (free-form JSON: dicts, lists, scalars) is NaN or
+    infinite."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return True
+
+
+def _free_form_finite(design: Design) -> bool:
+    """True when the free-form fields (``properties``, ``lint.options``) hold finite numbers
+    only. The typed number fields refuse NaN and infinity themselves."""
+    if design.properties and not _finite(design.properties):
+        return False
+    if design.lint.options and not _finite(design.lint.options):
+        return False
+    for items in (design.nodes, design.links, design.groups):
+        for item in items:
+            if item.properties and not _finite(item.properties):
+                return False
+    return True
+
+
+def _validated_json(text: str) -> Design | None:
+    """The design validated straight from its JSON text, without building the document as
+    Python objects first (faster, and the parser shares repeated strings such as kinds and
+    protocols). None for anything but a valid document of the current format version: the
+    caller then takes the step-by-step path (parse, migrate, validate), which words every
+    problem the way the user sees it. Its parser accepts some text the strict reader refuses
+    (NaN, numbers that overflow a float, half surrogate pairs): those go that way too."""
+    if "\\u" in text and _lone_surrogate_place(text) is not None:
+        return None
+    try:
+        # an ASCII str is read in place; any other is encoded once (the parser would
+        # otherwise keep a UTF-8 copy attached to the text for as long as the text lives)
+        raw = text if text.isascii() else text.encode("utf-8")
+        with gc_paused():
+            design = Design.model_validate_json(raw, context={"skip_reference_check": True})
+    except Exception:  # the step-by-step path says what is wrong
+        return None
+    if design.version != FORMAT_VERSION or not _free_form_finite(design):
+        return None
+    return design
+
+
 def loads_design(text: str, file: str | Path | None = None) -> Design:
-    return design_from_data(parse_json(text, file), file)
+    design = _validated_json(text)
+    if design is None:
+        return design_from_data(parse_json(text, file), file)
+    refs = reference_problems(design)
+    if refs:
+        raise DesignError(file, [Problem(p.path, p.message) for p in refs])
+    compact(design)
+    return design
 
 
 def read_text(path: Path) -> str:
