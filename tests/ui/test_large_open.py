@@ -128,3 +128,29 @@ def test_labels_near_finds_the_labels_whose_centre_is_there(make_window: Any) ->
         if info[4] is not None and area.contains(info[4][1], info[4][2])
     }
     assert {lid for lid, *_ in layer.labels_near(area)} == expected
+
+
+def test_a_large_design_builds_the_cell_drawings_around_the_view_only(
+    make_window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(links_mod, "FILE_LATER", 100)
+    w = make_window(grid_design(n=1600, links=3000))
+    w.editor.set_design(grid_design(n=1600, links=3000))
+    layer = w.scene.links
+    QApplication.processEvents()  # the first view: the design's top-left corner
+    w.view.set_zoom(1.0)
+    w.view.viewport().repaint()
+    qtbot.waitUntil(lambda: not layer.filing and layer.warm, timeout=20000)
+    layer._cache.clear()  # what the warm-up builds, not what painting did
+    layer.warm_up()
+    qtbot.waitUntil(lambda: layer.warm, timeout=20000)
+    shown = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
+    w_, h_ = shown.width(), shown.height()
+    near = shown.adjusted(-1.5 * w_, -1.5 * h_, 1.5 * w_, 1.5 * h_)
+    built = set(layer._cache)
+    assert built and all(links_mod._cell_rect(c).intersects(near) for c in built)
+    assert any(c not in built for c in layer.grid)  # the far cells: when first painted
+    monkeypatch.setattr(links_mod, "FILE_LATER", 10**6)  # a small design: every cell
+    layer.warm_up()
+    qtbot.waitUntil(lambda: layer.warm, timeout=20000)
+    assert set(layer._cache) == set(layer.grid)

@@ -137,6 +137,8 @@ class LintController(QObject):
         self.outcome: LintOutcome | None = None
         self.enabled = True
         self.freeze_gc = len(editor.design.nodes) > LARGE
+        #: this controller froze objects out of the collector's way (see _on_finished)
+        self._froze = False
         self._running = False
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archdesigner-lint")
         self._timer = QTimer(self)
@@ -185,8 +187,11 @@ class LintController(QObject):
         """The views were cleared (a new document): the next result is shown in full."""
         self.outcome = None
         self.freeze_gc = len(self.editor.design.nodes) > LARGE
-        if gc.get_freeze_count():
-            gc.unfreeze()  # the old document may be garbage now
+        if self._froze:
+            # the old document may be garbage now: back under the collector (the canvas
+            # freezes the new one's objects again once it has built them)
+            self._froze = False
+            gc.unfreeze()
 
     def lint_now(self) -> None:
         self._timer.stop()
@@ -233,6 +238,7 @@ class LintController(QObject):
         finally:
             if pause:
                 gc.freeze()
+                self._froze = True
                 gc.enable()
         seconds = time.perf_counter() - start
         # diff against what is on screen (set on the UI thread before this run started)
@@ -260,6 +266,7 @@ class LintController(QObject):
             # while holding the interpreter lock (0.1-0.2 s at 10,000 nodes), whichever
             # thread triggers it; afterwards it only walks what was made since.
             gc.freeze()
+            self._froze = True
 
 
 __all__ = ["LintController", "LintOutcome", "snapshot"]

@@ -162,7 +162,9 @@ class NodeItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setCacheMode(_DEVICE_CACHE)
         self.setZValue(10)
-        self.set_node(node)
+        # as set_node, without asking a scene it is not in yet to repaint it
+        self._laid_out = False
+        self.setPos(node.position.x, node.position.y)
 
     def type(self) -> int:
         return NODE_TYPE

@@ -74,8 +74,7 @@ class DesignScene(QGraphicsScene):
 
     # --- building ------------------------------------------------------------------------
     def rebuild(self) -> None:
-        if gc.get_freeze_count():
-            gc.unfreeze()  # the old document may be garbage now
+        gc.unfreeze()  # the old document may be garbage now (see LintController)
         with gc_paused():  # tens of thousands of new objects: 2-4x faster without the GC
             self._rebuild()
         if len(self.nodes) > LARGE:

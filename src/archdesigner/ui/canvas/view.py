@@ -378,6 +378,7 @@ class CanvasView(QGraphicsView):
         lod = self.zoom()
         for item in frames:
             item.draw_frame(painter, lod)
+        s.links.note_view(self.mapToScene(self.viewport().rect()).boundingRect())
         s.links.paint(painter, rect, lod, areas=areas)
 
     def _covering_frames(self, rect: QRectF) -> tuple[Callable[[QColor], QColor], list[GroupItem]]:
