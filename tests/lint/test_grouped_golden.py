@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,56 @@ def test_imported_pitstop_grouped_output(
     ], lines[3:8]
     assert "error   SPF001 single-point-of-failure (6)" in text
     check("pitstop.txt", text)
+
+
+def _all_sorted_top_risks(findings: list[Any], count: int) -> list[Any]:
+    """top_risks as specified, sorting every error and warning (the reference)."""
+    from archdesigner.lint.output.grouped import PER_RULE_ON_A_TIE, _failing
+
+    risky = [f for f in findings if f.severity in ("error", "warning")]
+    risky.sort(
+        key=lambda f: (
+            -round(f.impact, 6),
+            f.severity != "error",
+            f.evidence.get("front_door") is not True,
+            -_failing(f),
+            f.rule_id,
+            f.subject,
+        )
+    )
+    seen: dict[tuple[float, str], int] = {}
+    order: dict[int, tuple[float, bool, int]] = {}
+    for pos, f in enumerate(risky):
+        tie = (round(f.impact, 6), f.rule_id)
+        seen[tie] = seen.get(tie, 0) + 1
+        order[id(f)] = (-round(f.impact, 6), seen[tie] > PER_RULE_ON_A_TIE, pos)
+    risky.sort(key=lambda f: order[id(f)])
+    return risky[:count]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_top_risks_sorts_only_the_highest_impacts_with_the_same_result(seed: int) -> None:
+    import random
+
+    from archdesigner.lint.api import Finding
+    from archdesigner.lint.output.grouped import top_risks
+
+    rng = random.Random(seed)
+    impacts = [
+        rng.choice([0.0, 0.1, 0.25, 0.5, 1.0]) + rng.choice([0, 0, 1e-7, 3e-6]) for _ in range(8)
+    ]
+    findings = [
+        Finding(
+            rng.choice(["SPF001", "DAT001", "SCL001", "RES002"]),
+            "x",
+            rng.choice(["error", "warning", "info"]),
+            "m",
+            f"n{k}",
+            "node",
+            evidence={"front_door": rng.random() < 0.3, "failing_components": rng.randint(0, 5)},
+            impact=rng.choice(impacts),
+        )
+        for k in range(rng.randint(0, 60))
+    ]
+    for count in (0, 1, 3, 10, 100):
+        assert top_risks(findings, count) == _all_sorted_top_risks(findings, count)

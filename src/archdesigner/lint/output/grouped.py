@@ -151,7 +151,7 @@ def top_risks(findings: list[Finding], count: int = TOP) -> list[Finding]:
     (SPF001's failing components). Among findings of one impact, a rule's fourth and later
     findings come after the other rules' findings, so that five single points of failure of
     equal weight do not hide a shared database or a missing gateway that weighs as much."""
-    risky = [f for f in findings if f.severity in ("error", "warning")]
+    risky = _highest_levels([f for f in findings if f.severity in ("error", "warning")], count)
     risky.sort(
         key=lambda f: (
             -round(f.impact, 6),
@@ -170,6 +170,27 @@ def top_risks(findings: list[Finding], count: int = TOP) -> list[Finding]:
         order[id(f)] = (-round(f.impact, 6), seen[tie] > PER_RULE_ON_A_TIE, pos)
     risky.sort(key=lambda f: order[id(f)])
     return risky[:count]
+
+
+def _highest_levels(findings: list[Finding], count: int) -> list[Finding]:
+    """The findings of the highest impacts (rounded as :func:`top_risks` ranks them), whole
+    impact by impact, until there are ``count`` of them: the top ``count`` of
+    :func:`top_risks` are among them, in the same order (its ties are counted within one
+    impact), and only they need sorting."""
+    per_level: dict[float, int] = {}
+    for f in findings:
+        level = round(f.impact, 6)
+        per_level[level] = per_level.get(level, 0) + 1
+    kept: set[float] = set()
+    total = 0
+    for level in sorted(per_level, reverse=True):
+        if total >= count:
+            break
+        kept.add(level)
+        total += per_level[level]
+    if len(kept) == len(per_level):
+        return findings
+    return [f for f in findings if round(f.impact, 6) in kept]
 
 
 def _top_risks(findings: list[Finding], color: bool) -> list[str]:
