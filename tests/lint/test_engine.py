@@ -153,3 +153,33 @@ def test_lint_never_changes_the_design() -> None:
 def test_load_factor_must_be_a_non_negative_number() -> None:
     with pytest.raises(LintConfigError):
         lint(sample(), load_factor=-1)
+
+
+def test_findings_and_fixes_pickle_field_for_field_subclasses_included() -> None:
+    """Plugin workers send findings back pickled (as constructor calls, for speed)."""
+    import dataclasses
+    import pickle
+
+    from archdesigner.lint.api import Finding, Fix
+    from archdesigner.model.edits import UpdateLink
+
+    edit = UpdateLink("l", {"protocol": "https"})
+    fix = Fix("d", edit, applicability="unsafe")
+    f = Finding("A001", "n", "warning", "m", "s", "link", ["x"], {"a": 1}, fix, "fp", True, "k")
+    f.source, f.impact = "plugin", 0.5
+    back = pickle.loads(pickle.dumps(f))
+    assert type(back) is Finding and type(back.fix) is Fix
+    for fld in dataclasses.fields(Finding):
+        if fld.name != "fix":
+            assert getattr(back, fld.name) == getattr(f, fld.name), fld.name
+    assert back.fix is not None and vars(back.fix.edit) == vars(edit)
+    assert (back.fix.description, back.fix.applicability) == ("d", "unsafe")
+
+    @dataclasses.dataclass(slots=True)
+    class Sub(Finding):
+        extra: int = 3
+
+    globals()["Sub"] = Sub  # picklable by name
+    Sub.__qualname__ = "Sub"
+    sub = pickle.loads(pickle.dumps(Sub("A001", "n", "warning", "m", "s", "link", extra=7)))
+    assert type(sub) is Sub and sub.extra == 7

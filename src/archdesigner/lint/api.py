@@ -84,6 +84,18 @@ class Fix:
     def __repr__(self) -> str:
         return f"Fix({self.description!r})"
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # pickled as a call of the constructor (a plugin rule's worker process sends its
+        # findings back pickled: thousands of them), a subclass the usual way
+        if type(self) is not Fix:
+            return object.__reduce_ex__(self, protocol)
+        edit = self._edit if self._edit is not None else self._build
+        return (_fix, (self.description, edit, self.applicability))
+
+
+def _fix(description: str, edit: Edit | Callable[[], Edit], applicability: Applicability) -> Fix:
+    return Fix(description, edit, applicability=applicability)
+
 
 @dataclass(slots=True)
 class Finding:
@@ -120,6 +132,32 @@ class Finding:
     @property
     def fixable(self) -> bool:
         return self.fix is not None
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # pickled as a call of the constructor with every field (a plugin rule's worker
+        # process sends its findings back pickled: thousands of them), a subclass the
+        # usual way
+        if type(self) is not Finding:
+            return object.__reduce_ex__(self, protocol)
+        return (
+            Finding,
+            (
+                self.rule_id,
+                self.name,
+                self.severity,
+                self.message,
+                self.subject,
+                self.subject_type,
+                self.related,
+                self.evidence,
+                self.fix,
+                self.fingerprint,
+                self.suppressed,
+                self.key,
+                self.source,
+                self.impact,
+            ),
+        )
 
 
 @dataclass(frozen=True)
