@@ -135,6 +135,7 @@ def test_a_large_design_builds_the_cell_drawings_around_the_view_only(
 ) -> None:
     monkeypatch.setattr(links_mod, "FILE_LATER", 100)
     w = make_window(grid_design(n=1600, links=3000))
+    w.scene.set_link_style("straight")  # no routes arriving meanwhile
     w.editor.set_design(grid_design(n=1600, links=3000))
     layer = w.scene.links
     QApplication.processEvents()  # the first view: the design's top-left corner

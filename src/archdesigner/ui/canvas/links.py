@@ -245,6 +245,8 @@ class LinkLayer:
         self._pending: dict[str, None] = {}
         #: areas (scene coordinates) every link crossing which is filed
         self._settled: list[QRectF] = []
+        #: the pending links' card centres: (x1, y1, x2, y2, link id)
+        self._boxes: list[tuple[float, float, float, float, str]] = []
         self._file_gen = 0
         #: told once every link of a large design is filed (pictures of the whole design)
         self.filed_listeners: list[Callable[[], None]] = []
@@ -283,10 +285,19 @@ class LinkLayer:
         self._file_gen += 1
         if len(self.links) > FILE_LATER:
             self._pending = dict.fromkeys(self.links)
+            # where each pending link's cards are (the positions do not change while it
+            # is pending: a link whose card moves is filed then)
+            get = positions.get
+            far = (math.inf, math.inf)
+            self._boxes = [
+                (*get(link.source, far), *get(link.target, far), lid)
+                for lid, link in self.links.items()
+            ]
             self.warm = False
             QTimer.singleShot(0, functools.partial(self._file_step, self._file_gen))
         else:
             self._pending = {}
+            self._boxes = []
             for lid in self.links:
                 self._file(lid)
         self._bounds = self._compute_bounds()
@@ -321,6 +332,7 @@ class LinkLayer:
 
     def _filed(self) -> None:
         self._settled = []
+        self._boxes = []
         self.warm_up()
         for listener in self.filed_listeners:
             listener()
@@ -339,19 +351,18 @@ class LinkLayer:
         mx, my = NODE_W / 2 + 40, NODE_H / 2 + 40
         left, top = area.left() - mx, area.top() - my
         right, bottom = area.right() + mx, area.bottom() + my
-        pos, links = self.pos_of, self.links
-        hits = []
-        for lid in self._pending:
-            link = links[lid]
-            a = pos.get(link.source)
-            b = pos.get(link.target)
-            if a is None or b is None:
-                continue
-            if (a[0] < left and b[0] < left) or (a[0] > right and b[0] > right):
-                continue
-            if (a[1] < top and b[1] < top) or (a[1] > bottom and b[1] > bottom):
-                continue
-            hits.append(lid)
+        pending = self._pending
+        hits = [
+            lid
+            for ax, ay, bx, by, lid in self._boxes
+            if not (
+                (ax < left and bx < left)
+                or (ax > right and bx > right)
+                or (ay < top and by < top)
+                or (ay > bottom and by > bottom)
+            )
+            and lid in pending
+        ]
         for lid in hits:
             self._file(lid)
         if not self._pending:
