@@ -463,11 +463,13 @@ def _nearest_free(
 ) -> list[float]:
     """The free x nearest ``x0`` on each side within [lo, hi], given open blocked
     intervals (whole pixels, rounded away from the blocking card)."""
-    spans = sorted(b for b in blocked if b[1] > lo and b[0] < hi)
     merged: list[list[float]] = []
-    for a, b in spans:
+    for a, b in sorted(blocked):
+        if b <= lo or a >= hi:
+            continue
         if merged and a < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
+            if b > merged[-1][1]:
+                merged[-1][1] = b
         else:
             merged.append([a, b])
     start = min(max(x0, lo), hi)
