@@ -155,3 +155,36 @@ def test_loaded_items_share_their_fields_sets_and_stay_independent(tmp_path: Pat
     ids = {n.id: n.id for n in design.nodes}
     assert all(link.source is ids[link.source] for link in design.links)
     assert all(link.target is ids[link.target] for link in design.links)
+
+
+def test_empty_containers_of_loaded_items_are_shared_and_read_only() -> None:
+    import copy
+    import pickle
+
+    from archdesigner.model.design import EMPTY_DICT, EMPTY_LIST
+
+    text = (ROOT / "resources/examples/web-shop.arch.json").read_text(encoding="utf-8")
+    design = loads_design(text)
+    node = next(n for n in design.nodes if not n.ports and not n.properties)
+    link = next(li for li in design.links if not li.lint_ignore)
+    assert node.ports is EMPTY_LIST and node.properties is EMPTY_DICT and node.env == {}
+    assert link.lint_ignore is EMPTY_LIST
+    assert any(n.ports for n in design.nodes)  # a filled list stays the node's own
+    changes = [
+        lambda: node.ports.append(80),
+        lambda: node.lint_ignore.extend(["SPF001"]),
+        lambda: node.properties.__setitem__("a", 1),
+        lambda: node.properties.setdefault("a", {}),
+        lambda: link.properties.update(a=1),
+    ]
+    for change in changes:
+        with pytest.raises(TypeError, match="shared"):
+            change()
+    assert EMPTY_LIST == [] and EMPTY_DICT == {}
+    node.ports = [80]  # assigning a new container is how a field is filled
+    assert node.ports == [80] and EMPTY_LIST == []
+    for twin in (copy.deepcopy(link), pickle.loads(pickle.dumps(link))):
+        assert type(twin.lint_ignore) is list and type(twin.properties) is dict
+        twin.lint_ignore.append("SPF001")
+    assert type(copy.copy(EMPTY_DICT)) is dict
+    assert dumps_design(design) == dumps_design(Design.model_validate_json(dumps_design(design)))
