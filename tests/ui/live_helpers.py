@@ -39,7 +39,13 @@ def draw_three_tier(window: Any) -> dict[str, str]:
     return {"client": client, "service": service, "database": database}
 
 
-def wait_for_lint(qtbot: Any, features: Features, timeout: int = 3000) -> None:
+#: how long a test waits for something that must eventually happen (a lint, a repaint): a
+#: bound against hangs, not a latency check (those name their own limits), generous because
+#: a loaded machine can take seconds to run a lint it runs in milliseconds when idle
+SETTLE_MS = 15000
+
+
+def wait_for_lint(qtbot: Any, features: Features, timeout: int = SETTLE_MS) -> None:
     qtbot.waitUntil(
         lambda: not features.lint.busy and features.lint.report is not None, timeout=timeout
     )

@@ -12,7 +12,7 @@ from archdesigner.ui.features import Features
 from archdesigner.ui.overlays import UTIL_GREEN, UTIL_RED
 from archdesigner.ui.simulation import failing_set
 
-from .live_helpers import active_ids, app_window, wait_for_lint
+from .live_helpers import SETTLE_MS, active_ids, app_window, wait_for_lint
 
 __all__ = ["app_window"]  # the fixture
 
@@ -149,12 +149,12 @@ def test_raising_the_load_factor_turns_a_node_red_and_adds_cap001(
     assert "CAP001" not in active_ids(features, "api")
     growth = features.growth
     growth.show_box.setChecked(True)
-    qtbot.waitUntil(lambda: "api" in editor.decorations, timeout=1000)
+    qtbot.waitUntil(lambda: "api" in editor.decorations, timeout=SETTLE_MS)
     assert editor.decorations["api"].tint == UTIL_GREEN
     assert "100 of 1,000 req/s" in editor.decorations["api"].tooltip
     growth.set_factor(20)  # 2,000 req/s offered to 1,000 req/s of capacity
     assert features.lint.load_factor == 20
-    qtbot.waitUntil(lambda: "CAP001" in active_ids(features, "api"), timeout=2000)
+    qtbot.waitUntil(lambda: "CAP001" in active_ids(features, "api"), timeout=SETTLE_MS)
     deco = editor.decorations["api"]
     assert deco.tint == UTIL_RED
     assert "2,000 of 1,000 req/s (200% of capacity)" in deco.tooltip
@@ -164,9 +164,9 @@ def test_raising_the_load_factor_turns_a_node_red_and_adds_cap001(
     # the slider maps 1x..100x on a log scale
     growth.slider.setValue(200)
     assert growth.factor == 100.0 and growth.spin.value() == 100.0
-    qtbot.waitUntil(lambda: "CAP001" in active_ids(features, "db"), timeout=2000)
+    qtbot.waitUntil(lambda: "CAP001" in active_ids(features, "db"), timeout=SETTLE_MS)
     growth.set_factor(1)
-    qtbot.waitUntil(lambda: "CAP001" not in active_ids(features, "api"), timeout=2000)
+    qtbot.waitUntil(lambda: "CAP001" not in active_ids(features, "api"), timeout=SETTLE_MS)
 
 
 def test_failing_set_matches_the_graph_definition_on_the_examples() -> None:

@@ -9,7 +9,7 @@ from archdesigner.model import Design, Link, Node, Position
 from archdesigner.ui.features import Features
 from archdesigner.ui.overlays import UTIL_GREEN
 
-from .live_helpers import app_window, wait_for_lint
+from .live_helpers import SETTLE_MS, app_window, wait_for_lint
 
 __all__ = ["app_window"]  # the fixture
 
@@ -40,7 +40,7 @@ def test_without_a_load_the_traffic_controls_say_so_and_offer_one(
     features: Features = window.features
     growth = features.growth
     assert not growth.has_load
-    qtbot.waitUntil(growth.no_load.isVisible, timeout=2000)  # the toolbar is laid out
+    qtbot.waitUntil(growth.no_load.isVisible, timeout=SETTLE_MS)  # the toolbar is laid out
     assert "no entry has a load" in growth.no_load_label.text()
     assert "each of 2 clients" in growth.no_load_label.text()
     assert not growth.slider.isVisible() and not growth.spin.isVisible()  # they would do nothing
@@ -57,7 +57,7 @@ def test_without_a_load_the_traffic_controls_say_so_and_offer_one(
     # now the controls do something: 500 req/s offered to 400 of capacity
     growth.show_box.setChecked(True)
     wait_for_lint(qtbot, features)
-    qtbot.waitUntil(lambda: "api" in window.editor.decorations, timeout=2000)
+    qtbot.waitUntil(lambda: "api" in window.editor.decorations, timeout=SETTLE_MS)
     assert "500 of 400 req/s" in window.editor.decorations["api"].tooltip
     window.editor.undo()
     assert window.editor.design.model_dump() == before
@@ -78,7 +78,7 @@ def test_a_loaded_design_shows_no_offer(qtbot: Any, app_window: Any) -> None:
     design = unloaded()
     design.nodes[0].load_rps = 10
     growth = app_window(design).features.growth
-    qtbot.waitUntil(growth.slider.isVisible, timeout=2000)
+    qtbot.waitUntil(growth.slider.isVisible, timeout=SETTLE_MS)
     assert growth.has_load and not growth.no_load.isVisible()
     # an empty canvas has nothing to say either
     empty = app_window().features.growth
@@ -92,7 +92,7 @@ def test_show_load_has_a_legend_for_its_colours(qtbot: Any, app_window: Any) -> 
     growth = window.features.growth
     assert not growth.legend.isVisible()
     growth.show_box.setChecked(True)
-    qtbot.waitUntil(growth.legend.isVisible, timeout=2000)
+    qtbot.waitUntil(growth.legend.isVisible, timeout=SETTLE_MS)
     text = growth.legend.text()
     assert "80%" in text and "over" in text
     green = UTIL_GREEN.name()

@@ -13,7 +13,7 @@ from archdesigner.model.edits import MoveNodes, UpdateNode
 from archdesigner.ui.features import Features
 from archdesigner.ui.overlays import BADGE_AT
 
-from .live_helpers import app_window, draw_three_tier, wait_for_lint
+from .live_helpers import SETTLE_MS, app_window, draw_three_tier, wait_for_lint
 
 __all__ = ["app_window"]  # the fixture
 
@@ -34,7 +34,7 @@ def badge_with_scl001(qtbot: Any, window: Any, ids: dict[str, str]) -> tuple[str
     editor = window.editor
     editor.apply(UpdateNode(ids["service"], {"replicas": 3}))
     link = next(x.id for x in editor.design.links if x.target == ids["service"])
-    qtbot.waitUntil(lambda: link in features.overlays.link_badge_ids(), timeout=3000)
+    qtbot.waitUntil(lambda: link in features.overlays.link_badge_ids(), timeout=SETTLE_MS)
     return link, features.overlays._badges[link]
 
 
@@ -96,7 +96,7 @@ def test_findings_that_arrive_while_zoomed_out_show_once_zoomed_in(
     def badge_now() -> Any:
         return features.overlays._badges.get(link)
 
-    qtbot.waitUntil(lambda: "SCL001" not in badge_now().toolTip(), timeout=3000)
+    qtbot.waitUntil(lambda: "SCL001" not in badge_now().toolTip(), timeout=SETTLE_MS)
     assert not badge_now().isVisible()
     zoom_in(window)
     assert badge_now().isVisible()
@@ -146,5 +146,5 @@ def test_the_zoomed_out_view_shows_a_move_after_the_pause_with_live_lint(
     window.editor.apply(MoveNodes({ids["database"]: new}, "Move"))
     qtbot.waitUntil(lambda: not view.overview.drawing, timeout=5000)
     wait_for_lint(qtbot, features)
-    qtbot.waitUntil(lambda: seen(*new) != empty, timeout=3000)
+    qtbot.waitUntil(lambda: seen(*new) != empty, timeout=SETTLE_MS)
     assert seen(*old) == empty
