@@ -164,3 +164,33 @@ def test_layout_and_recent_files_are_remembered(make_window: Any, tmp_path: Path
     w2 = make_window()
     assert w2.files.recent() == [str(path.resolve())]
     assert not w2.findings_dock.isVisible()
+
+
+def test_a_change_on_disk_noticed_as_the_window_goes_reaches_nothing(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """The re-check of a changed file runs 200 ms after the notice; a window closed and
+    deleted meanwhile must not be asked about it (it used to reach the deleted message bar)."""
+    import shiboken6
+    from PySide6.QtCore import QSettings
+
+    from archdesigner.ui.editor import Editor
+    from archdesigner.ui.main_window import MainWindow
+
+    from .conftest import ScriptedDialogs, sample_design
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Editor(sample_design()), settings, ScriptedDialogs())  # type: ignore[arg-type]
+    path = tmp_path / "d.arch.json"
+    save_design(window.editor.design, path)
+    assert window.files.open(path)
+    asked: list[Path] = []
+    files = window.files
+    files.on_external_change = asked.append
+    design = load_design(path)
+    design.name = "changed elsewhere"
+    save_design(design, path)
+    files._on_disk_change(str(path))  # the watcher's notice, before the window goes
+    shiboken6.delete(window)
+    qtbot.wait(500)
+    assert asked == []

@@ -123,7 +123,7 @@ class LayoutJob(QObject):
         dialog.canceled.connect(self.cancel)
         self.progress = dialog
         dialog.hide()
-        QTimer.singleShot(SHOW_AFTER_MS, self._show_dialog)  # quick layouts show none
+        QTimer.singleShot(SHOW_AFTER_MS, self, self._show_dialog)  # quick layouts show none
 
     def _show_dialog(self) -> None:
         if self.running and self.progress is not None and not self._cancel.is_set():

@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFileSystemWatcher, QSettings, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from archdesigner.io import DesignError, atomic_write_bytes, dumps_design, load_design
@@ -80,11 +80,19 @@ class Dialogs:
 
 
 class Files:
-    def __init__(self, editor: Editor, settings: QSettings, dialogs: Dialogs) -> None:
+    def __init__(
+        self,
+        editor: Editor,
+        settings: QSettings,
+        dialogs: Dialogs,
+        parent: QObject | None = None,
+    ) -> None:
         self.editor = editor
         self.settings = settings
         self.dialogs = dialogs
-        self.watcher = QFileSystemWatcher()
+        # a child of the window: it stops watching, and a pending re-check is dropped, when
+        # the window goes (a re-check after that reached the window's deleted widgets)
+        self.watcher = QFileSystemWatcher(parent)
         self.watcher.fileChanged.connect(self._on_disk_change)
         #: digests of the file's bytes: as last seen on disk (a change notice that changed
         #: nothing is ignored) and as this window last loaded or saved it (the save-conflict
@@ -226,7 +234,7 @@ class Files:
 
     def _on_disk_change(self, name: str) -> None:
         # editors save by replacing the file: watch the new one once it appears
-        QTimer.singleShot(200, lambda: self._check(Path(name)))
+        QTimer.singleShot(200, self.watcher, lambda: self._check(Path(name)))
 
     def _check(self, path: Path) -> None:
         if self.editor.path is None or path != self.editor.path:

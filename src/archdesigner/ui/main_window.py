@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.editor = editor or Editor()
         self.settings = settings or QSettings()
         self.dialogs = dialogs or Dialogs(self)
-        self.files = Files(self.editor, self.settings, self.dialogs)
+        self.files = Files(self.editor, self.settings, self.dialogs, self)
         self.scene = DesignScene(self.editor)
         self.view = CanvasView(self.scene)
         self.message_bar = MessageBar()
@@ -484,7 +484,7 @@ class MainWindow(QMainWindow):
                 if self.features is not None:  # and for the findings, once laid out
                     dock = self.findings_dock
                     QTimer.singleShot(
-                        0, lambda: self.resizeDocks([dock], [190], Qt.Orientation.Vertical)
+                        0, self, lambda: self.resizeDocks([dock], [190], Qt.Orientation.Vertical)
                     )
 
     def _link_style_menu(self, menu: QMenu) -> None:

@@ -18,7 +18,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -193,7 +193,14 @@ def _label(
 
 
 class LinkLayer:
-    def __init__(self, theme: Theme, invalidate: Callable[[QRectF, bool], None]) -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        invalidate: Callable[[QRectF, bool], None],
+        owner: QObject | None = None,
+    ) -> None:
+        #: the scene: the layer's idle steps are dropped when it goes (they would reach it)
+        self.owner = owner
         """``invalidate(rect, foreground)`` asks the views to redraw an area of the
         background (or, for floating links, the foreground)."""
         self.theme = theme
@@ -251,6 +258,12 @@ class LinkLayer:
         #: told once every link of a large design is filed (pictures of the whole design)
         self.filed_listeners: list[Callable[[], None]] = []
 
+    def _later(self, msec: int, step: Callable[[], object]) -> None:
+        if self.owner is None:
+            QTimer.singleShot(msec, step)
+        else:
+            QTimer.singleShot(msec, self.owner, step)
+
     def set_text_scale(self, scale: float) -> None:
         """Labels in a larger (or smaller) font; the caller rebuilds the links."""
         self.label_font = label_font(scale)
@@ -294,7 +307,7 @@ class LinkLayer:
                 for lid, link in self.links.items()
             ]
             self.warm = False
-            QTimer.singleShot(0, functools.partial(self._file_step, self._file_gen))
+            self._later(0, functools.partial(self._file_step, self._file_gen))
         else:
             self._pending = {}
             self._boxes = []
@@ -326,7 +339,7 @@ class LinkLayer:
             for lid in list(itertools.islice(pending, 64)):
                 self._file(lid)  # takes it out of pending
         if pending:
-            QTimer.singleShot(1, functools.partial(self._file_step, gen))
+            self._later(1, functools.partial(self._file_step, gen))
         else:
             self._filed()
 
@@ -403,7 +416,7 @@ class LinkLayer:
             if gen != self._warm_gen:  # rebuilt meanwhile: a newer warm-up runs
                 return
             if self.floating or self.quick or QGuiApplication.mouseButtons().value:
-                QTimer.singleShot(100, step)  # the user is dragging or zooming: later
+                self._later(100, step)  # the user is dragging or zooming: later
                 return
             start = time.perf_counter()
             while todo and time.perf_counter() - start < WARM_SLICE:
@@ -411,14 +424,14 @@ class LinkLayer:
                 if cell in self.grid:
                     self._cell_paint(cell)
             if todo:
-                QTimer.singleShot(1, step)
+                self._later(1, step)
             else:
                 self.warm = True
                 self._run_after_warm()
 
         self.warm = not todo
         if todo:
-            QTimer.singleShot(50, step)
+            self._later(50, step)
         else:
             self._run_after_warm()
 

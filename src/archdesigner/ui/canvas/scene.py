@@ -56,7 +56,7 @@ class DesignScene(QGraphicsScene):
         self.members: dict[str | None, set[str]] = {}
         #: card and label fonts (View > Card Text Size)
         self.fonts: CardFonts = card_fonts()
-        self.links = LinkLayer(self.theme, self._links_dirty)
+        self.links = LinkLayer(self.theme, self._links_dirty, self)
         #: View > Link Style (see canvas/routes.py); the router starts with the first
         #: design small enough to route
         self.link_style = "orthogonal"

@@ -103,7 +103,7 @@ class CanvasView(QGraphicsView):
         self._refit.setSingleShot(True)
         self._refit.setInterval(0)
         self._refit.timeout.connect(self._show_design_again)
-        self.editor.document_reset.connect(lambda: QTimer.singleShot(0, self.show_design))
+        self.editor.document_reset.connect(lambda: QTimer.singleShot(0, self, self.show_design))
         self.editor.document_changed.connect(self.minimap.schedule)
         scene.links.filed_listeners.append(self._links_filed)
         hints = QGuiApplication.styleHints()
