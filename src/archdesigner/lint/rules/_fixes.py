@@ -13,7 +13,14 @@ decide, before it offers a fix, that the fix keeps those promises:
   (:func:`front_with_balancer`);
 * :meth:`FixGuard.hops_ok`: one more sync hop on a link (an inserted load balancer or
   gateway, a new cache link) keeps every chain from an entry that SCL005 does not already
-  report within ``max_depth``.
+  report within ``max_depth``;
+* :meth:`FixGuard.inside_load_cycle`: a link whose ends are in one cycle of the design's
+  links (sync or async). A hop put on it can change the breadth-first order in which the
+  load walk takes that cycle once (lint-rules.md: impact), so the cycle's links that carry
+  load, and with them the load of everything behind the cycle, can change and overload a
+  component (CAP001): SCL005's queue is never put there. (A load balancer on a caller link
+  inside a cycle keeps the order when the caller reached the service first, the common
+  case, e.g. the conformance design's cart and ledger; it is still offered.)
 """
 
 from __future__ import annotations
@@ -116,6 +123,14 @@ class FixGuard:
         else:
             tail = 1 + self._added.get((cs, ct), 0) + self._suf[ct]
         return pre + extra + tail <= self.max_depth
+
+    def inside_load_cycle(self, source: str, target: str) -> bool:
+        """True when ``source`` and ``target`` are in one cycle of the links (sync or
+        async): SCL005's queue is not put between them (see the module docstring)."""
+        graph = self.ctx.graph
+        cond, index = graph.all_cond, graph.index
+        c = cond.comp_of[index[source]]
+        return c == cond.comp_of[index[target]] and cond.cyclic[c]
 
     def reserve(self, pairs: list[tuple[str, str | None]], extra: int) -> None:
         """Adds ``extra`` sync hops on each (source, target) link of ``pairs`` to the chains

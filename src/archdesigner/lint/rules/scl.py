@@ -289,9 +289,11 @@ def _cut_link(
     ``max_depth`` sync links before it and does not lead to a routing node, queue or
     datastore (a queue in front of those would make a mess), nor leaves a routing node (a
     load balancer or gateway hands requests to services, not to a queue) or a client (a
-    client that talks to a queue is EDG002)."""
+    client that talks to a queue is EDG002), nor lies inside a cycle of the links (the queue
+    would change how the cycle's load is counted: FixGuard.inside_load_cycle)."""
     kinds = ctx.graph.kinds
     index = ctx.graph.index
+    inside = guard(ctx).inside_load_cycle
     cut: Link | None = None
     pos = 0
     for step in steps:
@@ -299,7 +301,12 @@ def _cut_link(
         if step.link is None:
             break
         ends = kinds[index[step.link.source]], kinds[index[step.link.target]]
-        if pos <= max_depth and ends[1] not in NO_INSERT_BEFORE and ends[0] not in NO_QUEUE_AFTER:
+        if (
+            pos <= max_depth
+            and ends[1] not in NO_INSERT_BEFORE
+            and ends[0] not in NO_QUEUE_AFTER
+            and not inside(step.link.source, step.link.target)
+        ):
             cut = step.link
         pos += 1
     return cut
