@@ -221,7 +221,10 @@ def test_opening_designs_from_the_desktop_shows_a_window_for_each(tmp_path: Path
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
     env.update(XDG_DATA_HOME=str(prefix), XDG_CONFIG_HOME=str(tmp_path / "config"))
     try:
-        result = _run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", script], env=env)
+        # -noreset: Xvfb otherwise resets whenever its last client leaves (each xwininfo
+        # poll before the apps connect), and an app connecting during a reset fails with
+        # "could not connect to display" (1 run in 50 here)
+        result = _run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24 -noreset", script], env=env)
     finally:
         for pid in pids.read_text().split() if pids.exists() else []:
             cmdline = Path(f"/proc/{pid}/cmdline")  # only our app, never a recycled id
