@@ -39,7 +39,10 @@ EXE = str(Path(sys.executable).with_name("archdesigner"))
 
 
 def exponent(n1: int, t1: float, n2: int, t2: float) -> float:
-    return math.log(t2 / t1) / math.log(n2 / n1) if t1 > 0 and t2 > 0 else math.nan
+    """The growth exponent between two sizes (NaN for one size or a zero time)."""
+    if n1 == n2 or t1 <= 0 or t2 <= 0:
+        return math.nan
+    return math.log(t2 / t1) / math.log(n2 / n1)
 
 
 def show(label: str, run: Run) -> None:
