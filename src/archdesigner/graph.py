@@ -57,56 +57,7 @@ class Condensation:
 
 
 def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
-    """Tarjan's algorithm, iterative (no recursion limit), O(nodes + edges). A graph
-    without a cycle is recognised first by a plain depth-first search (cheaper), which
-    numbers the components exactly as Tarjan's algorithm would."""
-    order = _acyclic_postorder(n, adj)
-    if order is not None:
-        comp_of = [0] * n
-        for c, v in enumerate(order):
-            comp_of[v] = c
-        return _condensation(n, adj, comp_of, [[v] for v in order])
-    return _tarjan(n, adj)
-
-
-def _acyclic_postorder(n: int, adj: Sequence[Sequence[int]]) -> list[int] | None:
-    """The nodes in the order a depth-first search finishes them (roots ``0..n-1``,
-    successors in their order), or None at the first cycle (a self-loop included). On an
-    acyclic graph this is the order in which Tarjan's algorithm closes its (single-node)
-    components."""
-    state = bytearray(n)  # 0 = unseen, 1 = on the current path, 2 = finished
-    ptr = [0] * n
-    order: list[int] = []
-    for root in range(n):
-        if state[root]:
-            continue
-        state[root] = 1
-        call = [root]
-        while call:
-            v = call[-1]
-            nbrs = adj[v]
-            i = ptr[v]
-            end = len(nbrs)
-            while i < end:
-                w = nbrs[i]
-                i += 1
-                seen = state[w]
-                if not seen:
-                    break
-                if seen == 1:
-                    return None
-            else:
-                state[v] = 2
-                order.append(v)
-                call.pop()
-                continue
-            ptr[v] = i
-            state[w] = 1
-            call.append(w)
-    return order
-
-
-def _tarjan(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
+    """Tarjan's algorithm, iterative (no recursion limit), O(nodes + edges)."""
     index = [-1] * n
     low = [0] * n
     ptr = [0] * n
@@ -165,12 +116,6 @@ def _tarjan(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
                 if len(group) > 1:
                     group.sort()
                 members.append(group)
-    return _condensation(n, adj, comp_of, members)
-
-
-def _condensation(
-    n: int, adj: Sequence[Sequence[int]], comp_of: list[int], members: list[list[int]]
-) -> Condensation:
     succ: list[list[int]] = [[] for _ in members]
     cyclic = [len(m) > 1 for m in members]
     for v in range(n):
