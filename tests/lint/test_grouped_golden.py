@@ -109,28 +109,10 @@ def test_imported_pitstop_grouped_output(
 
 
 def _all_sorted_top_risks(findings: list[Any], count: int) -> list[Any]:
-    """top_risks as specified, sorting every error and warning (the reference)."""
-    from archdesigner.lint.output.grouped import PER_RULE_ON_A_TIE, _failing
+    """top_risks ranking every error and warning (the reference: no pre-selection)."""
+    from archdesigner.lint.output.grouped import ranked
 
-    risky = [f for f in findings if f.severity in ("error", "warning")]
-    risky.sort(
-        key=lambda f: (
-            -round(f.impact, 6),
-            f.severity != "error",
-            f.evidence.get("front_door") is not True,
-            -_failing(f),
-            f.rule_id,
-            f.subject,
-        )
-    )
-    seen: dict[tuple[float, str], int] = {}
-    order: dict[int, tuple[float, bool, int]] = {}
-    for pos, f in enumerate(risky):
-        tie = (round(f.impact, 6), f.rule_id)
-        seen[tie] = seen.get(tie, 0) + 1
-        order[id(f)] = (-round(f.impact, 6), seen[tie] > PER_RULE_ON_A_TIE, pos)
-    risky.sort(key=lambda f: order[id(f)])
-    return risky[:count]
+    return ranked([f for f in findings if f.severity in ("error", "warning")], count)
 
 
 @pytest.mark.parametrize("seed", range(60))

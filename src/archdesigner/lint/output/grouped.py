@@ -151,7 +151,12 @@ def top_risks(findings: list[Finding], count: int = TOP) -> list[Finding]:
     (SPF001's failing components). Among findings of one impact, a rule's fourth and later
     findings come after the other rules' findings, so that five single points of failure of
     equal weight do not hide a shared database or a missing gateway that weighs as much."""
-    risky = _highest_levels([f for f in findings if f.severity in ("error", "warning")], count)
+    risky = [f for f in findings if f.severity in ("error", "warning")]
+    return ranked(_highest_levels(risky, count), count)
+
+
+def ranked(risky: list[Finding], count: int) -> list[Finding]:
+    """The first ``count`` of ``risky`` in the order of :func:`top_risks` (sorted in place)."""
     risky.sort(
         key=lambda f: (
             -round(f.impact, 6),
