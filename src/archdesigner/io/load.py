@@ -109,6 +109,12 @@ def design_from_data(data: Any, file: str | Path | None = None) -> Design:
         raise DesignError(file, problems_from_validation(exc)) from None
     except RecursionError:
         raise DesignError(file, [Problem("", "the document is nested too deeply")]) from None
+    return _checked(design, file)
+
+
+def _checked(design: Design, file: str | Path | None) -> Design:
+    """A validated design once its links and groups name what exists, compacted
+    (:func:`archdesigner.model.design.compact`); a DesignError otherwise."""
     refs = reference_problems(design)
     if refs:
         raise DesignError(file, [Problem(p.path, p.message) for p in refs])
@@ -246,11 +252,7 @@ def loads_design(text: str, file: str | Path | None = None) -> Design:
     design = _validated_json(text)
     if design is None:
         return design_from_data(parse_json(text, file), file)
-    refs = reference_problems(design)
-    if refs:
-        raise DesignError(file, [Problem(p.path, p.message) for p in refs])
-    compact(design)
-    return design
+    return _checked(design, file)
 
 
 def read_text(path: Path) -> str:
