@@ -113,6 +113,29 @@ def test_output_that_is_the_input_is_refused_without_force(
     assert design.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["schema", "-o", "{other}"],
+        ["export", "{design}", "--to", "mermaid", "-o", "{other}"],
+        ["lint", "{design}", "-o", "{other}", "--fail-on", "never"],
+    ],
+    ids=["schema", "export", "lint"],
+)
+def test_output_over_another_design_is_refused_without_force(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    design, other = _design(tmp_path), _design(tmp_path, "other.arch.json")
+    before = other.read_bytes()
+    argv = [a.format(design=design, other=other) for a in command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "holds a design" in err and "--force" in err and len(err.strip().splitlines()) == 1
+    assert other.read_bytes() == before
+    assert main([*argv, "--force"]) == 0
+    assert other.read_bytes() != before
+
+
 def test_output_that_is_the_input_through_a_link_is_refused(tmp_path: Path) -> None:
     design = _design(tmp_path)
     before = design.read_bytes()

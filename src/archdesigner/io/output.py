@@ -40,6 +40,18 @@ def _is_regular(path: str | Path) -> bool:
         return False
 
 
+def _holds_design(path: str | Path) -> bool:
+    """True when ``path`` is a regular file that starts like a design file."""
+    if not _is_regular(path):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return b'"archdesigner.design"' in head
+
+
 def check_output(
     target: str | Path,
     inputs: Iterable[str | Path] = (),
@@ -47,8 +59,9 @@ def check_output(
     force: bool = False,
     refuse_existing: bool = False,
 ) -> None:
-    """Refuses, before any work, an output that would overwrite an input (or, with
-    ``refuse_existing``, any existing regular file) unless ``force``."""
+    """Refuses, before any work, an output that would overwrite an input, or a design file
+    that is not one (a design is the user's work; the outputs checked here are not designs),
+    or, with ``refuse_existing``, any existing regular file, unless ``force``."""
     if str(target) == STDOUT or force:
         return
     for given in inputs:
@@ -59,6 +72,11 @@ def check_output(
             )
     if refuse_existing and _is_regular(target):
         raise OutputError(f"{target} exists; use --force to overwrite it")
+    if _holds_design(target):
+        raise OutputError(
+            f"{target} holds a design; writing there would replace it "
+            "(use --force if that is what you want)"
+        )
 
 
 def write_output(target: str | Path, payload: bytes) -> None:
