@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, SupportsIndex
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from archdesigner.model.design import Design, Group, Link, Node, group_chain
 
@@ -35,8 +35,11 @@ class IdList(list[Any]):
     the shifts logged since its entry was written, and the map is rebuilt in one pass when
     the log is full. The log holds about sqrt(2 n) shifts (at most ``_MAX_LOG``): a rebuild
     costs n, a lookup the shifts logged since, so both stay O(sqrt n) per edit (a fixed 1,024
-    made lookups the costliest part of a fix pass at 5,000 nodes). Slice assignment and other
-    bulk changes rebuild it."""
+    made lookups the costliest part of a fix pass at 5,000 nodes). A lookup writes the
+    position it worked out back (the next lookup of that id replays nothing), and once the
+    lookups have replayed n shifts in all the map is rebuilt too: a few middle inserts early
+    in a pass of thousands of lookups then cost one rebuild, not a replay per lookup. Slice
+    assignment and other bulk changes rebuild it."""
 
     _MAX_LOG = 1024
 
@@ -51,6 +54,7 @@ class IdList(list[Any]):
         )
         self._since: dict[str, int] = {}  # log length when the entry was written (else 0)
         self._log: list[tuple[int, int]] = []  # (position, +1 insert / -1 pop)
+        self._replayed = 0  # shifts replayed by lookups since the rebuild
         self._limit = min(self._MAX_LOG, max(16, math.isqrt(2 * len(self))))
 
     def _shift(self, at: int, delta: int) -> None:
@@ -74,12 +78,21 @@ class IdList(list[Any]):
         i = self._pos.get(item_id)
         if i is None:
             return None
-        for at, delta in self._log[self._since.get(item_id, 0) :]:
-            if delta > 0:
-                if i >= at:
-                    i += 1
-            elif i > at:
-                i -= 1
+        since = self._since.get(item_id, 0)
+        log = self._log
+        if since < len(log):
+            for at, delta in log[since:]:
+                if delta > 0:
+                    if i >= at:
+                        i += 1
+                elif i > at:
+                    i -= 1
+            self._replayed += len(log) - since
+            if self._replayed > len(self):
+                self._rebuild()
+            else:
+                self._pos[item_id] = i
+                self._since[item_id] = len(log)
         if i >= len(self) or list.__getitem__(self, i).id != item_id:  # cannot happen
             self._rebuild()
             return self.position(item_id)
@@ -182,11 +195,40 @@ def _validated(model: type[Any], data: dict[str, Any], what: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise EditError(
-            f"{what}: {loc}: {err['msg']}" if loc else f"{what}: {err['msg']}"
-        ) from None
+        raise _invalid(exc, what) from None
+
+
+def _invalid(exc: ValidationError, what: str) -> EditError:
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return EditError(f"{what}: {loc}: {err['msg']}" if loc else f"{what}: {err['msg']}")
+
+
+def _changed(old: Any, changes: Mapping[str, Any], what: str) -> Any:
+    """A new node or link: ``old`` with ``changes``, each changed field validated as the
+    format demands (with the model's own validators, so a value is accepted exactly when a
+    file holding it would be). The fields not changed are the very values of ``old``,
+    validated already: a fix pass sets fields of thousands of items, and re-validating each
+    item whole cost more than the rest of its edit. A change of ``id`` or of a name that is
+    not a field goes through whole validation (its message names the unknown field)."""
+    model: type[BaseModel] = type(old)
+    fields = model.model_fields
+    if "id" in changes or any(name not in fields for name in changes):
+        data = old.model_dump()
+        data.update(_plain(changes))
+        return _validated(model, data, what)
+    new = model.__new__(model)  # a shallow copy, as BaseModel.__copy__ makes it
+    object.__setattr__(new, "__dict__", dict(old.__dict__))
+    object.__setattr__(new, "__pydantic_extra__", None)
+    object.__setattr__(new, "__pydantic_fields_set__", set(old.__pydantic_fields_set__))
+    object.__setattr__(new, "__pydantic_private__", None)
+    check = model.__pydantic_validator__.validate_assignment
+    try:
+        for name, value in _plain(changes).items():
+            check(new, name, value)
+    except ValidationError as exc:
+        raise _invalid(exc, what) from None
+    return new
 
 
 def _position(pos: Any) -> tuple[float, float]:
@@ -437,9 +479,7 @@ class UpdateNode(Edit):
     def apply(self, design: Design) -> Edit:
         i = _index(design.nodes, self.node_id, "node")
         old = design.nodes[i]
-        data = old.model_dump()
-        data.update(_plain(self.changes))
-        new = _validated(Node, data, self.node_id)
+        new = _changed(old, self.changes, self.node_id)
         if new.id != old.id and _has(design.nodes, new.id):
             raise EditError(f"a node with id {new.id!r} exists already")
         if new.group is not None and not any(g.id == new.group for g in design.groups):
@@ -476,9 +516,7 @@ class UpdateLink(Edit):
     def apply(self, design: Design) -> Edit:
         i = _index(design.links, self.link_id, "link")
         old = design.links[i]
-        data = old.model_dump()
-        data.update(_plain(self.changes))
-        new = _validated(Link, data, f"link {self.link_id}")
+        new = _changed(old, self.changes, f"link {self.link_id}")
         if new.id != old.id and _has(design.links, new.id):
             raise EditError(f"a link with id {new.id!r} exists already")
         for end in (new.source, new.target):
