@@ -223,3 +223,21 @@ def test_output_file(design: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     code, out, _ = run([str(design), "--format", "sarif", "-o", str(target)], capsys)
     assert code == 1 and out == ""
     assert json.loads(target.read_text())["version"] == "2.1.0"
+
+
+def test_the_program_leaves_with_everything_written(
+    design: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The program ends without tearing its objects down (``cli._leave``): what it prints
+    (to a pipe, so buffered) and the file ``--fix`` writes must still be whole, and its
+    exit status kept."""
+    expected_code, expected, _ = run([str(design), "--format", "json"], capsys)
+    program = [sys.executable, "-m", "archdesigner", "lint", str(design)]
+    done = subprocess.run([*program, "--format", "json"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (expected_code, expected) == (1, expected)
+    assert json.loads(done.stdout)["files"][0]["findings"]
+    fixed = subprocess.run([*program, "--fix"], capture_output=True, text=True)
+    assert "fixed CAP001 on catalog" in fixed.stderr and fixed.stdout.rstrip().endswith(".")
+    load_design(design)  # the fixed file is whole
+    again = subprocess.run([*program, "--fix", "--format", "json"], capture_output=True)
+    assert b"fixed" not in again.stderr and json.loads(again.stdout)

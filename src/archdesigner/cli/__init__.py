@@ -103,18 +103,27 @@ def _wants_app(argv: Sequence[str], names: set[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return _dispatch(argv)[0]
+
+
+def _dispatch(argv: Sequence[str] | None) -> tuple[int, bool]:
+    """:func:`main`: (the exit status, whether it was the desktop app's)."""
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in == ["--version"]:  # what argparse would print, without building a parser
         print(f"archdesigner {__version__}")
-        return EXIT_OK
+        return EXIT_OK, False
     mods = command_modules()
     names = {mod.NAME for mod in mods}
     if _wants_app(args_in, names):
         unknown = _unknown_command(args_in, names)
         if unknown:
             print(unknown, file=sys.stderr)
-            return EXIT_USAGE
-        return _open_app(args_in)
+            return EXIT_USAGE, False
+        return _open_app(args_in), True
+    return _command(args_in, mods, names), False
+
+
+def _command(args_in: list[str], mods: list[ModuleType], names: set[str]) -> int:
     parser = build_parser(args_in[0] if args_in[0] in names else "", mods)
     args = parser.parse_args(args_in)
     if not getattr(args, "_run", None):
@@ -181,7 +190,29 @@ def _open_app(files: list[str]) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    """The ``archdesigner`` program: :func:`main`, then the end of the process."""
+    code, app = _dispatch(None)
+    if not app:
+        _leave(code)
+    sys.exit(code)
+
+
+def _leave(code: int) -> None:
+    """Ends a command's process at once, without freeing its objects one by one: after a
+    lint of 10,000 nodes the interpreter's teardown (a last collection, then every node,
+    link, finding and index freed) took 0.3-0.9 s, a sixth of the run. Everything a command
+    writes is flushed first, and it leaves no worker running; when it does (or flushing
+    fails) the process ends the usual way instead."""
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # the usual exit reports it
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None and mp.active_children():
+        return
+    os._exit(code)
 
 
 __all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "CommandError", "build_parser", "main"]
