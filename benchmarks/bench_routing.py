@@ -5,14 +5,17 @@
 
 1. Routing every link of a generated design (benchmarks/gen.py, canvas card sizes):
    500 nodes < 2 s, 2,000 nodes < 10 s.
-2. ``export -o x.png`` with kept positions (routes given to ``neato -n2``): 300 nodes
-   beside mingrammer/diagrams on the same design (its own ``dot`` layout, its icons,
-   clusters for the zones), both timed here in one run, wall and CPU (user + system of the
-   process and its children: on a loaded machine the wall time is mostly waiting); ours
-   must take under a third of its time. The picture sizes are printed: the generated design
-   is one tall column per layer, so both pictures are about 30,000 px tall. diagrams is
-   installed into a separate virtual environment the first time
-   (``benchmarks/.venv-diagrams``, needs the package index); 1,000 nodes < 10 s.
+2. ``export -o x.png`` with kept positions (routes given to ``neato -n2``; cairo's picture
+   comes uncompressed from Graphviz's gdk plugin, ``-Tbmp:cairo:gdk``, and is encoded as PNG
+   here by archdesigner/export/png_encode.py; without the plugin Graphviz's own ``-Tpng``,
+   about twice as slow, is what is timed, and the run says so): 300 nodes beside
+   mingrammer/diagrams on the same design (its own ``dot`` layout, its icons, clusters for
+   the zones), both timed here in one run, wall and CPU (user + system of the process and its
+   children: on a loaded machine the wall time is mostly waiting); ours must take under a
+   third of its time. The picture sizes are printed: the generated design is one tall column
+   per layer, so both pictures are about 30,000 px tall. diagrams is installed into a
+   separate virtual environment the first time (``benchmarks/.venv-diagrams``, needs the
+   package index); 1,000 nodes < 10 s.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import time
 import venv
 from pathlib import Path
 
+from archdesigner.export import graphviz
 from archdesigner.export.graphviz import PngExporter
 from archdesigner.geometry import NODE_H, NODE_W
 from archdesigner.layout import layered_layout
@@ -145,6 +149,8 @@ def main() -> None:
     our_cpu: list[float] = []
     ours = median_seconds(lambda: ours_png(design, our_cpu), repeat=3, warmup=0)
     report("export png 300 nodes, kept positions", ours)
+    if graphviz.find_program("neato") in graphviz._NO_RAW_DEVICE:
+        print(f"{'':4}(encoded by Graphviz's -Tpng: it lacks {graphviz.RAW_DEVICE})")
     report(f"{'':4}CPU (median of {len(our_cpu)})", statistics.median(our_cpu))
     if not args.no_diagrams:
         python = diagrams_python()

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Sets up everything archdesigner needs on a fresh Debian/Ubuntu machine: the system packages
-# (Graphviz, Qt's runtime libraries, Xvfb) and a local virtual environment in .venv with the
-# project, its test tools and the example plugin installed in editable mode.
+# (Graphviz with its gdk plugin, which hands PNG exports their pixels uncompressed; Qt's
+# runtime libraries; Xvfb) and a local virtual environment in .venv with the project, its
+# test tools and the example plugin installed in editable mode.
 # Idempotent: a second run only checks. Safe to run as root (CI) or as a user with sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(graphviz libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
-  libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 xvfb fonts-dejavu-core)
+SYSTEM_PACKAGES=(graphviz libgvc6-plugins-gtk libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0
+  libfontconfig1 libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 xvfb
+  fonts-dejavu-core)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -23,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "bootstrap: please install these system packages by hand: ${missing[*]}" >&2
-    echo "bootstrap: (Graphviz renders diagrams; the others are Qt's runtime libraries)" >&2
+    echo "bootstrap: (Graphviz and its gdk plugin render diagrams; the others are Qt's runtime libraries)" >&2
   fi
 fi
 

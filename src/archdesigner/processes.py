@@ -38,6 +38,7 @@ def run_contained(
     *,
     cancelled: Callable[[], bool] | None = None,
     die_with_parent: bool = False,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, bytes, bytes]:
     """``(returncode, stdout, stderr)`` of ``args`` fed ``stdin``.
 
@@ -45,7 +46,7 @@ def run_contained(
     when ``cancelled()`` (asked every 50 ms) says True; ``OSError`` when the program cannot
     start. ``die_with_parent`` asks Linux to kill the program with the calling process (it
     runs code in the child before ``exec``: only for callers without other threads that
-    might hold locks)."""
+    might hold locks). ``env``: the program's environment (default: this process's)."""
     posix = os.name == "posix"
     preexec = _die_with_parent if die_with_parent and sys.platform.startswith("linux") else None
     with subprocess.Popen(
@@ -55,6 +56,7 @@ def run_contained(
         stderr=subprocess.PIPE,
         start_new_session=posix,
         preexec_fn=preexec,
+        env=env,
     ) as proc:
         try:
             if cancelled is None:
