@@ -212,8 +212,12 @@ def test_without_the_gdk_plugin_graphviz_writes_the_png(monkeypatch: pytest.Monk
     first = PngExporter().export(design)
     assert seen == ["bmp:nosuch:renderer", "png"]
     assert {graphviz.find_program("neato")} == graphviz._NO_RAW_DEVICE
+    assert not [line for line in first.report if "gdk plugin" in line]  # a small picture
+    monkeypatch.setattr(graphviz, "SLOW_PNG_PIXELS", 1000)
     second = PngExporter().export(design)
     assert seen == ["bmp:nosuch:renderer", "png", "png"]  # asked once per process
+    (note,) = [line for line in second.report if "gdk plugin" in line]
+    assert "apt-get install libgvc6-plugins-gtk" in note
     for result in (first, second):
         png = bytes(result.data)  # type: ignore[arg-type]
         assert_same_picture(on_white(png), graphviz_png(WEB_SHOP))

@@ -786,6 +786,9 @@ RAW_DEVICE = "bmp:cairo:gdk"
 #: Above this many pixels PNGs are left to ``-Tpng``: the uncompressed picture is held once
 #: more by Graphviz and once by this process (3 bytes a pixel each; cairo's own 4 either way).
 RAW_MAX_PIXELS = 200_000_000
+#: From this many pixels a PNG export without :data:`RAW_DEVICE` says how to get it (a 10 Mpx
+#: picture takes Graphviz's PNG writer about half a second).
+SLOW_PNG_PIXELS = 10_000_000
 #: Graphviz programs found to lack :data:`RAW_DEVICE` (asked once per process).
 _NO_RAW_DEVICE: set[str] = set()
 
@@ -983,6 +986,12 @@ class RenderedExporter(BaseExporter):
                     f"the picture reached cairo's limit of {CAIRO_MAX_PX:,} px "
                     f"({width:,} x {height:,}): Graphviz shrank the drawing to fit, so text "
                     "may be too small to read; export SVG or PDF, or lay the design out wider"
+                )
+            if width * height >= SLOW_PNG_PIXELS and find_program(doc.engine) in _NO_RAW_DEVICE:
+                doc.report.append(
+                    f"Graphviz lacks its gdk plugin ({RAW_DEVICE}), so it encoded this "
+                    f"{width:,} x {height:,} px PNG itself, about twice as slowly; Debian/Ubuntu: "
+                    "apt-get install libgvc6-plugins-gtk"
                 )
         return ExportResult(data, doc.report)
 
