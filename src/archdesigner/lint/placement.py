@@ -144,31 +144,30 @@ class Placer:
 
     def __init__(self, design: Design) -> None:
         self.groups = design.group_map()
-        self.group_of: dict[str, str | None] = {}
-        self.pos: dict[str, tuple[float, float]] = {}
-        self.cells: dict[tuple[int, int], list[tuple[float, float, str | None]]] = {}
+        nodes = design.nodes
+        ids = [node.id for node in nodes]
+        positions = [node.position for node in nodes]
+        cards = [(float(p.x), float(p.y)) for p in positions]
+        groups = [node.group for node in nodes]
+        self.group_of: dict[str, str | None] = dict(zip(ids, groups, strict=True))
+        self.pos: dict[str, tuple[float, float]] = dict(zip(ids, cards, strict=True))
+        #: the cards placed by this placer (x, y, group), beside the design's
+        self._placed: list[tuple[float, float, str | None]] = []
+        #: cards per cell of ``CLEAR_X`` x ``CLEAR_Y`` (built when a frame may grow)
+        self._cells: dict[tuple[int, int], list[tuple[float, float, str | None]]] | None = None
         #: per row of cells (``CLEAR_Y`` high): the card centres in it, sorted by x, as two
         #: lists (x, y), so that a search reads the cards of a stretch of a row by bisection
         self.rows: dict[int, tuple[list[float], list[float]]] = {}
         with gc_paused():
-            cells, group_of, pos = self.cells, self.group_of, self.pos
             by_row: dict[int, list[tuple[float, float]]] = {}
-            for node in design.nodes:
-                x, y = float(node.position.x), float(node.position.y)
-                group_of[node.id] = node.group
-                pos[node.id] = (x, y)
-                cy = math.floor(y / CLEAR_Y)
-                key = (math.floor(x / CLEAR_X), cy)
-                found = cells.get(key)
-                if found is None:
-                    cells[key] = [(x, y, node.group)]
-                else:
-                    found.append((x, y, node.group))
+            floor = math.floor
+            for card in cards:
+                cy = floor(card[1] / CLEAR_Y)
                 row = by_row.get(cy)
                 if row is None:
-                    by_row[cy] = [(x, y)]
+                    by_row[cy] = [card]
                 else:
-                    row.append((x, y))
+                    row.append(card)
             for cy, cards in by_row.items():
                 cards.sort()
                 self.rows[cy] = ([x for x, _ in cards], [y for _, y in cards])
@@ -180,9 +179,29 @@ class Placer:
         self._chains: dict[str | None, tuple[str, ...]] = {}
 
     # --- indexes -----------------------------------------------------------------------
+    @property
+    def cells(self) -> dict[tuple[int, int], list[tuple[float, float, str | None]]]:
+        """The cards (x, y, group) per cell of ``CLEAR_X`` x ``CLEAR_Y``: only a search
+        that may grow a frame reads them, so they are filed when first asked for."""
+        if self._cells is None:
+            cells: dict[tuple[int, int], list[tuple[float, float, str | None]]] = {}
+            group_of = self.group_of
+            cards = [(x, y, group_of[nid]) for nid, (x, y) in self.pos.items()]
+            for card in cards + self._placed:
+                key = (math.floor(card[0] / CLEAR_X), math.floor(card[1] / CLEAR_Y))
+                found = cells.get(key)
+                if found is None:
+                    cells[key] = [card]
+                else:
+                    found.append(card)
+            self._cells = cells
+        return self._cells
+
     def _occupy(self, x: float, y: float, group: str | None) -> None:
         cy = math.floor(y / CLEAR_Y)
-        self.cells.setdefault((math.floor(x / CLEAR_X), cy), []).append((x, y, group))
+        self._placed.append((x, y, group))
+        if self._cells is not None:
+            self._cells.setdefault((math.floor(x / CLEAR_X), cy), []).append((x, y, group))
         xs, ys = self.rows.setdefault(cy, ([], []))
         i = bisect.bisect_right(xs, x)
         xs.insert(i, x)
