@@ -116,6 +116,14 @@ def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
                 if len(group) > 1:
                     group.sort()
                 members.append(group)
+    return _with_edges(n, adj, comp_of, members)
+
+
+def _with_edges(
+    n: int, adj: Sequence[Sequence[int]], comp_of: list[int], members: list[list[int]]
+) -> Condensation:
+    """The condensation of ``adj`` given its components: their successors and which are
+    cyclic, from one pass over the edges."""
     succ: list[list[int]] = [[] for _ in members]
     cyclic = [len(m) > 1 for m in members]
     for v in range(n):
@@ -130,6 +138,17 @@ def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
         if len(lst) > 1:
             succ[c] = sorted(set(lst))
     return Condensation(comp_of, members, succ, cyclic)
+
+
+def condense_subgraph(base: Condensation, adj: Sequence[Sequence[int]]) -> Condensation:
+    """:func:`condense` of ``adj``, a graph whose edges are all edges of the graph
+    ``base`` condenses (the sync links among all links). When ``base`` has no cycle neither
+    has ``adj``: each node is its own component, numbered as in ``base`` (an order that
+    puts every edge of the whole graph backwards does so for its part too), and only the
+    edges are read, not searched again."""
+    if any(base.cyclic):
+        return condense(len(base.comp_of), adj)
+    return _with_edges(len(base.comp_of), adj, base.comp_of, base.members)
 
 
 K = TypeVar("K", bound=Hashable)
@@ -414,14 +433,14 @@ class DesignGraph:
         """Condensation of the required graph (failures travel against its arrows)."""
         if self.required_adj is self.all_adj:
             return self.all_cond
-        return condense(len(self.ids), self.required_adj)
+        return condense_subgraph(self.all_cond, self.required_adj)
 
     @cached_property
     def sync_cond(self) -> Condensation:
         """Condensation of the sync graph (its cyclic components are dependency cycles)."""
         if self.sync_adj is self.all_adj:
             return self.all_cond
-        return condense(len(self.ids), self.sync_adj)
+        return condense_subgraph(self.all_cond, self.sync_adj)
 
     @cached_property
     def all_cond(self) -> Condensation:

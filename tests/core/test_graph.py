@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from archdesigner.graph import DesignGraph, build_graph
+import random
+
+from archdesigner.graph import Condensation, DesignGraph, build_graph, condense, condense_subgraph
 from archdesigner.model import Design, Link, Node
 
 
@@ -93,3 +95,42 @@ def test_group_walks_end_on_cycles_and_cover_every_depth() -> None:
     assert group_ancestors(design) == {"r": [], "z": ["r"], "s": ["z", "r"]}
     assert descendant_groups(design, ["z"]) == {"z", "s"}
     assert nodes_in_groups(design, ["r"]) == {"a"} and nodes_in_groups(design, []) == set()
+
+
+def _partition(c: Condensation) -> set[frozenset[int]]:
+    return {frozenset(m) for m in c.members}
+
+
+def _check_condensation(c: Condensation, adj: list[list[int]]) -> None:
+    """Every edge between two components goes backwards; successors and cycles are right."""
+    for v, targets in enumerate(adj):
+        for w in targets:
+            a, b = c.comp_of[v], c.comp_of[w]
+            assert b <= a and (a == b or b in c.succ[a])
+    for comp, members in enumerate(c.members):
+        assert members == sorted(members) and all(c.comp_of[v] == comp for v in members)
+        reached = {c.comp_of[w] for v in members for w in adj[v]} - {comp}
+        assert c.succ[comp] == sorted(reached)
+        loop = any(w == v for v in members for w in adj[v])
+        assert c.cyclic[comp] == (len(members) > 1 or loop)
+
+
+def test_the_condensation_of_a_subgraph_is_the_subgraphs_own() -> None:
+    """Sync (or required) links are a part of all links: condensing them from the whole
+    graph's condensation gives the same components, a valid order, the same cycles."""
+    rng = random.Random(7)
+    for trial in range(300):
+        n = rng.randint(1, 40)
+        acyclic = trial % 2 == 0  # half the graphs point only from higher to lower nodes
+        adj: list[list[int]] = [[] for _ in range(n)]
+        for _ in range(rng.randint(0, 3 * n)):
+            v, w = rng.randrange(n), rng.randrange(n)
+            if acyclic and w >= v:
+                continue
+            adj[v].append(w)
+        part = [[w for w in targets if rng.random() < 0.6] for targets in adj]
+        whole = condense(n, adj)
+        sub = condense_subgraph(whole, part)
+        _check_condensation(whole, adj)
+        _check_condensation(sub, part)
+        assert _partition(sub) == _partition(condense(n, part))
