@@ -180,10 +180,11 @@ def _fingerprint(f: Finding) -> str:
     what = (f.rule_id, f.subject_type, f.subject, f.key)
     fp = _FINGERPRINTS.get(what)
     if fp is None:
-        if len(_FINGERPRINTS) >= _FINGERPRINTS_KEPT:
-            _FINGERPRINTS.clear()
         fp = hashlib.sha256("\0".join(what).encode("utf-8")).hexdigest()[:20]
-        _FINGERPRINTS[what] = fp
+        if _KEEP_FINGERPRINTS.get():
+            if len(_FINGERPRINTS) >= _FINGERPRINTS_KEPT:
+                _FINGERPRINTS.clear()
+            _FINGERPRINTS[what] = fp
     return fp
 
 
@@ -191,6 +192,19 @@ def _fingerprint(f: Finding) -> str:
 #: run them, mostly report the same subjects), up to this many of them.
 _FINGERPRINTS: dict[tuple[str, str, str, str], str] = {}
 _FINGERPRINTS_KEPT = 200_000
+_KEEP_FINGERPRINTS: ContextVar[bool] = ContextVar("lint_keep_fingerprints", default=True)
+
+
+@contextmanager
+def one_lint_per_design() -> Iterator[None]:
+    """While open, lint runs keep no fingerprints for the next run: each design is linted
+    once (``archdesigner lint`` without ``--fix``), so a kept fingerprint would only take
+    memory (at 50,000 nodes, 8 MB at the moment the run needs the most)."""
+    token = _KEEP_FINGERPRINTS.set(False)
+    try:
+        yield
+    finally:
+        _KEEP_FINGERPRINTS.reset(token)
 
 
 def _crash(reg: RegisteredRule, severity: Severity, what: str, details: str) -> Finding:

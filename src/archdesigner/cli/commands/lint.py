@@ -155,9 +155,12 @@ def run(args: argparse.Namespace) -> int:
         "ignore": ignore,
         "time_limit": args.time_limit or DEFAULT_TIME_LIMIT,
     }
-    from archdesigner.lint.engine import isolation
+    from contextlib import nullcontext
 
-    with isolation(args.isolation):
+    from archdesigner.lint.engine import isolation, one_lint_per_design
+
+    once = nullcontext() if args.fix or args.diff else one_lint_per_design()
+    with isolation(args.isolation), once:
         results, broken, diffs = _lint_files(args, kwargs)
     if args.diff:
         out = "".join(diffs)
@@ -200,7 +203,7 @@ def _lint_files(
     from archdesigner.io.load import read_text
     from archdesigner.io.output import OutputError, write_output
     from archdesigner.lint import LintConfigError, lint_design
-    from archdesigner.lint.output import FileResult
+    from archdesigner.lint.output import FileResult, PackedText
     from archdesigner.model.design import Design
 
     results: list[FileResult] = []
@@ -215,6 +218,9 @@ def _lint_files(
             print(str(exc), file=sys.stderr)
             broken = True
             continue
+        source: str | PackedText = text
+        if not fixing:  # only the output reads the text again: keep it packed meanwhile
+            source, text = PackedText(text), ""
 
         def lint(d: Design) -> Any:
             return lint_design(d, **kwargs)
@@ -233,7 +239,7 @@ def _lint_files(
                     diffs.append(_unified_diff(file, text, new_text))
                 else:
                     write_output(target, new_text.encode("utf-8"))
-                    text = new_text
+                    source = new_text
         except (LintConfigError, OutputError) as exc:
             print(f"{file}: {exc}" if isinstance(exc, LintConfigError) else exc, file=sys.stderr)
             broken = True
@@ -250,7 +256,7 @@ def _lint_files(
         if args.format != "text":
             for e in report.errors:
                 print(f"archdesigner lint: warning: {e}", file=sys.stderr)
-        results.append(FileResult(file, text, report, [] if args.diff else fixed))
+        results.append(FileResult(file, source, report, [] if args.diff else fixed))
     return results, broken, diffs
 
 

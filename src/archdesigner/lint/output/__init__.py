@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,17 +12,44 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif")
 
 
+class PackedText:
+    """A text kept compressed until it is read (:meth:`unpacked`). The command line keeps
+    each file's text to locate its findings, which most outputs never do for a large
+    design; a 50,000-node design file is 24 MB of text and 2 MB packed."""
+
+    __slots__ = ("_data",)
+
+    #: characters encoded at a time, so that no second copy of the whole text is made
+    CHUNK = 1 << 20
+
+    def __init__(self, text: str) -> None:
+        packer = zlib.compressobj(1)
+        parts = [
+            packer.compress(text[i : i + self.CHUNK].encode("utf-8"))
+            for i in range(0, len(text), self.CHUNK)
+        ]
+        parts.append(packer.flush())
+        self._data = b"".join(parts)
+
+    def unpacked(self) -> str:
+        return zlib.decompress(self._data).decode("utf-8")
+
+
 @dataclass
 class FileResult:
-    """One linted file: its path as given, its text (to locate findings), the report, and
-    the fixes applied (``--fix``) as (rule id, subject, description), and how many findings
-    ``--baseline`` left out (``baselined``)."""
+    """One linted file: its path as given, its text (to locate findings; read it with
+    :meth:`source`), the report, and the fixes applied (``--fix``) as (rule id, subject,
+    description), and how many findings ``--baseline`` left out (``baselined``)."""
 
     path: str
-    text: str
+    text: str | PackedText
     report: LintReport
     fixed: list[tuple[str, str, str]] = field(default_factory=list)
     baselined: int = 0
+
+    def source(self) -> str:
+        """The file's text."""
+        return self.text if isinstance(self.text, str) else self.text.unpacked()
 
 
 #: text output styles: ``grouped`` (default), ``full``, ``concise``
@@ -59,4 +87,4 @@ def render(
     return render_grouped(results, color=color, show_suppressed=verbose)
 
 
-__all__ = ["FORMATS", "TEXT_STYLES", "FileResult", "render"]
+__all__ = ["FORMATS", "TEXT_STYLES", "FileResult", "PackedText", "render"]

@@ -16,7 +16,7 @@ def render_concise(results: list[FileResult]) -> str:
             lines.append(f"warning: {e}")
         for w in r.report.warnings:
             lines.append(f"warning: {r.path}: {w}")
-        where = id_lines(r.text)
+        where = id_lines(r.source())
         for f in r.report.active:
             line = where.get((f.subject_type, f.subject), 1)
             lines.append(f"{r.path}:{line}: {f.rule_id} {f.message}")

@@ -269,7 +269,7 @@ def _file_lines(r: FileResult, color: bool, show_suppressed: bool) -> list[str]:
         by_rule.setdefault(f.rule_id, []).append(f)
     # source lines are shown only beside a rule's single finding: read them only then
     single = any(len(findings) == 1 for findings in by_rule.values())
-    where = id_lines(r.text) if single else {}
+    where = id_lines(r.source()) if single else {}
     for findings in by_rule.values():
         first = findings[0]
         sev = _paint(f"{first.severity:<7}", _COLORS[first.severity], color)

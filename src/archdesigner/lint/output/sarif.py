@@ -67,7 +67,7 @@ def render_sarif(results: list[FileResult]) -> str:
     for a, r in enumerate(results):
         uri = _uri(r.path)
         artifacts.append({"location": {"uri": uri}})
-        lines = id_lines(r.text)
+        lines = id_lines(r.source())
         for f in r.report.findings:
             line = lines.get((f.subject_type, f.subject), 1)
             result: dict[str, Any] = {

@@ -28,7 +28,7 @@ def render_text(
             lines.append(_paint(f"warning: {r.path}: {w}", "33", color))
         if not shown:
             continue
-        where = id_lines(r.text)
+        where = id_lines(r.source())
         lines.append(_paint(r.path, "1", color))
         for f in shown:
             line = where.get((f.subject_type, f.subject))
