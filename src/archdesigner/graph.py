@@ -15,12 +15,15 @@ Two layers live here:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from archdesigner.model.design import Design, Group, Link, Node, group_ancestors, nodes_in_groups
+
+_SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
 
 
 def _nx() -> Any:
@@ -381,18 +384,28 @@ class DesignGraph:
         """Kind of each node by index: rules filter on it before touching node objects."""
         return [n.kind for n in self.design.nodes]
 
-    @cached_property
-    def link_rows(self) -> list[tuple[Link, int, int]]:
-        """(link, source index, target index) for each link, in design order."""
-        return [
-            (link, s, t) for link, (s, t) in zip(self.design.links, self.link_ends, strict=True)
-        ]
+    @property
+    def link_rows(self) -> Iterator[tuple[Link, int, int]]:
+        """(link, source index, target index) for each link, in design order: walked from
+        :attr:`link_sources` and :attr:`link_targets` (a list of a tuple per link would
+        take 7 MB at 100,000 links)."""
+        return zip(self.design.links, self.link_sources, self.link_targets, strict=True)
 
     @cached_property
     def link_ends(self) -> list[tuple[int, int]]:
-        """(source index, target index) of each link, in design order."""
-        idx = self.index
-        return [(idx[link.source], idx[link.target]) for link in self.design.links]
+        """(source index, target index) of each link, in design order (the linter reads
+        :attr:`link_sources` and :attr:`link_targets`, which take a seventh of the memory)."""
+        return list(zip(self.link_sources, self.link_targets, strict=True))
+
+    @cached_property
+    def link_sources(self) -> list[int]:
+        """The source index of each link, in design order."""
+        return list(map(self.index.__getitem__, map(_SOURCE, self.design.links)))
+
+    @cached_property
+    def link_targets(self) -> list[int]:
+        """The target index of each link, in design order."""
+        return list(map(self.index.__getitem__, map(_TARGET, self.design.links)))
 
     @cached_property
     def _adjacencies(self) -> tuple[list[list[int]], list[list[int]], list[list[int]]]:
@@ -403,7 +416,7 @@ class DesignGraph:
         required: list[list[int]] = [[] for _ in range(n)]
         sync: list[list[int]] = [[] for _ in range(n)]
         all_required = all_sync = True
-        for link, (s, t) in zip(self.design.links, self.link_ends, strict=True):
+        for link, s, t in self.link_rows:
             every[s].append(t)
             if link.required:
                 required[s].append(t)

@@ -134,3 +134,13 @@ def test_the_condensation_of_a_subgraph_is_the_subgraphs_own() -> None:
         _check_condensation(whole, adj)
         _check_condensation(sub, part)
         assert _partition(sub) == _partition(condense(n, part))
+
+
+def test_link_indexes_agree_and_rows_can_be_walked_again() -> None:
+    g = DesignGraph(design())
+    ends = [(g.index[link.source], g.index[link.target]) for link in g.design.links]
+    assert g.link_ends == ends
+    assert list(zip(g.link_sources, g.link_targets, strict=True)) == ends
+    rows = [(link, *end) for link, end in zip(g.design.links, ends, strict=True)]
+    assert list(g.link_rows) == rows
+    assert list(g.link_rows) == rows  # a fresh walk each time it is read

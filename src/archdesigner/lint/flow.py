@@ -109,7 +109,7 @@ def _factors(graph: DesignGraph) -> tuple[list[float], list[float]]:
     kinds = graph.kinds
     routing = [k in ROUTING for k in kinds]
     cprs = [float(link.calls_per_request) for link in graph.design.links]
-    sources = [s for s, _ in graph.link_ends]
+    sources = graph.link_sources
     if not any(routing[s] for s in sources):  # no routing node sends anything
         return [cpr if cpr < 1.0 else 1.0 for cpr in cprs], cprs
     routed_sum = [0.0] * len(kinds)
@@ -147,9 +147,9 @@ def propagate(
     n = len(graph.ids)
     inflow = [float(x) for x in seed]
     second = [float(x) for x in seed] if also is not None else []
-    targets = [t for _, t in graph.link_ends]
+    targets = graph.link_targets
     out: list[list[int]] = [[] for _ in range(n)]  # node -> its links, design order
-    for k, (s, _) in enumerate(graph.link_ends):
+    for k, s in enumerate(graph.link_sources):
         out[s].append(k)
     delivers = [False] * len(factor)
     cond = graph.all_cond
@@ -260,11 +260,11 @@ def flows(graph: DesignGraph, load_factor: float = 1.0) -> tuple[LoadFlow, Reque
     node, delivers, offered = propagate(graph, weight, factor, plain if same_seed else None)
     if not same_seed:  # no entry has a load: weights 1, loads 0 everywhere
         offered = [0.0] * len(nodes) if not any(loads) else propagate(graph, loads, plain)[0]
-    link = [node[s] * f for (s, _), f in zip(graph.link_ends, factor, strict=True)]
+    link = [node[s] * f for s, f in zip(graph.link_sources, factor, strict=True)]
     required = list(weight)
-    for k, (lk, t) in enumerate(zip(graph.design.links, graph.link_ends, strict=True)):
+    for k, (lk, t) in enumerate(zip(graph.design.links, graph.link_targets, strict=True)):
         if delivers[k] and lk.required:
-            required[t[1]] += link[k]
+            required[t] += link[k]
     requests = RequestFlow(node, required, link, weight, sum(weight))
     return LoadFlow(offered, _capacity(graph)), requests
 
