@@ -112,13 +112,15 @@ def design_from_data(data: Any, file: str | Path | None = None) -> Design:
     return _checked(design, file)
 
 
-def _checked(design: Design, file: str | Path | None) -> Design:
+def _checked(design: Design, file: str | Path | None, compacted: bool = True) -> Design:
     """A validated design once its links and groups name what exists, compacted
-    (:func:`archdesigner.model.design.compact`); a DesignError otherwise."""
+    (:func:`archdesigner.model.design.compact`) unless ``compacted`` is false; a
+    DesignError otherwise."""
     refs = reference_problems(design)
     if refs:
         raise DesignError(file, [Problem(p.path, p.message) for p in refs])
-    compact(design)
+    if compacted:
+        compact(design)
     return design
 
 
@@ -248,11 +250,14 @@ def _validated_json(text: str) -> Design | None:
     return design
 
 
-def loads_design(text: str, file: str | Path | None = None) -> Design:
+def loads_design(text: str, file: str | Path | None = None, *, compacted: bool = True) -> Design:
+    """The design in ``text`` (a DesignError naming ``file`` and the place when it is not a
+    valid design). ``compacted=False`` skips the compaction that only saves memory (for a
+    design read just to check it)."""
     design = _validated_json(text)
     if design is None:
         return design_from_data(parse_json(text, file), file)
-    return _checked(design, file)
+    return _checked(design, file, compacted)
 
 
 def read_text(path: Path) -> str:

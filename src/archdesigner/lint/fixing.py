@@ -95,7 +95,7 @@ def _read_back(design: Design) -> tuple[str, str]:
     try:
         with gc_paused():  # reading back allocates much; nothing of it is cyclic garbage
             text = dumps_design(design)
-            loads_design(text)
+            loads_design(text, compacted=False)  # read to check it, not kept
     except (DesignError, ValueError) as exc:
         return "invalid", str(exc)[:200]
     return "ok", text
