@@ -188,3 +188,18 @@ def test_empty_containers_of_loaded_items_are_shared_and_read_only() -> None:
         twin.lint_ignore.append("SPF001")
     assert type(copy.copy(EMPTY_DICT)) is dict
     assert dumps_design(design) == dumps_design(Design.model_validate_json(dumps_design(design)))
+
+
+def test_only_loading_shares_empty_containers() -> None:
+    """The loader's validation leaves the shared empties in the fields a file leaves out;
+    items built anywhere else (fixes, importers, the app) get containers of their own."""
+    from archdesigner.model import Link, Node
+
+    text = (ROOT / "resources/examples/web-shop.arch.json").read_text(encoding="utf-8")
+    loads_design(text)
+    node = Node(id="new", kind="service")
+    node.ports.append(80)
+    node.properties["a"] = 1
+    link = Link(id="l", source="a", target="b")
+    link.lint_ignore.append("SPF001")
+    assert node.ports == [80] and Node(id="other", kind="service").ports == []

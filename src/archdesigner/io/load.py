@@ -20,6 +20,7 @@ from archdesigner.model.design import (
     FORMAT_VERSION,
     Design,
     compact,
+    loading,
     reference_problems,
 )
 
@@ -103,7 +104,7 @@ def design_from_data(data: Any, file: str | Path | None = None) -> Design:
     except MigrationError as exc:
         raise DesignError(file, [Problem("version", str(exc))]) from None
     try:
-        with gc_paused():
+        with gc_paused(), loading():
             design = Design.model_validate(data, context={"skip_reference_check": True})
     except ValidationError as exc:
         raise DesignError(file, problems_from_validation(exc)) from None
@@ -241,7 +242,7 @@ def _validated_json(text: str) -> Design | None:
         # an ASCII str is read in place; any other is encoded once (the parser would
         # otherwise keep a UTF-8 copy attached to the text for as long as the text lives)
         raw = text if text.isascii() else text.encode("utf-8")
-        with gc_paused():
+        with gc_paused(), loading():
             design = Design.model_validate_json(raw, context={"skip_reference_check": True})
     except Exception:  # the step-by-step path says what is wrong
         return None

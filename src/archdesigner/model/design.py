@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import repeat
 from operator import attrgetter
 from typing import Annotated, Any, Literal, NoReturn, Self
@@ -119,10 +121,10 @@ def _refuse_change(self: object, *args: Any, **kwargs: Any) -> NoReturn:
 
 
 class SharedEmptyList(list[Any]):
-    """The one empty list behind every empty list field of a loaded design (:func:`compact`):
-    ``ports`` and ``lint_ignore``. It is read-only (changing it would change every item);
-    assigning a new list to the field is the way to fill it. Copies and pickles are plain
-    empty lists."""
+    """The one empty list behind every list field a loaded design's file leaves out
+    (:func:`loading`): ``ports`` and ``lint_ignore``. It is read-only (changing it would
+    change every item); assigning a new list to the field is the way to fill it. Copies and
+    pickles are plain empty lists."""
 
     __slots__ = ()
 
@@ -137,8 +139,8 @@ class SharedEmptyList(list[Any]):
 
 
 class SharedEmptyDict(dict[str, Any]):
-    """The one empty dict behind every empty ``env`` and ``properties`` of a loaded design's
-    nodes and links, read-only like :class:`SharedEmptyList`."""
+    """The one empty dict behind every ``env`` and ``properties`` of a node or link that a
+    loaded design's file leaves out, read-only like :class:`SharedEmptyList`."""
 
     __slots__ = ()
 
@@ -161,6 +163,31 @@ for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__"):
 for _name in ("__setitem__", "__delitem__", "__ior__"):
     setattr(SharedEmptyDict, _name, _refuse_change)
 EMPTY_LIST, EMPTY_DICT = SharedEmptyList(), SharedEmptyDict()
+
+#: True while a loader validates a file (:func:`loading`): a node or link field left out of
+#: the file then gets the shared read-only empty container instead of a new one. Per thread.
+_LOADING: ContextVar[bool] = ContextVar("archdesigner_loading", default=False)
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """Validation of a file whose design is then :func:`compact` ed: the ``ports``, ``env``,
+    ``lint_ignore`` and ``properties`` it leaves out are :data:`EMPTY_LIST` and
+    :data:`EMPTY_DICT` from the start (making an empty container per item, and replacing
+    it afterwards, was a third of the load at 50,000 nodes)."""
+    token = _LOADING.set(True)
+    try:
+        yield
+    finally:
+        _LOADING.reset(token)
+
+
+def _empty_list() -> list[Any]:
+    return EMPTY_LIST if _LOADING.get() else []
+
+
+def _empty_dict() -> dict[str, Any]:
+    return EMPTY_DICT if _LOADING.get() else {}
 
 
 class _Model(BaseModel):
@@ -213,14 +240,14 @@ class Node(_Model):
     stateful: bool | None = None
     group: Identifier | None = None
     image: str = ""
-    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
-    env: dict[str, str] = Field(default_factory=dict)
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=_empty_list)
+    env: dict[str, str] = Field(default_factory=_empty_dict)
     capacity_rps: Annotated[Number, Field(gt=0)] | None = None
     load_rps: Annotated[Number, Field(ge=0)] | None = None
     position: Position = Field(default_factory=Position)
     team: str = ""
-    lint_ignore: list[RuleRef] = Field(default_factory=list)
-    properties: dict[str, Any] = Field(default_factory=dict)
+    lint_ignore: list[RuleRef] = Field(default_factory=_empty_list)
+    properties: dict[str, Any] = Field(default_factory=_empty_dict)
 
     # --- derived values (never stored) ---------------------------------------------------
     @property
@@ -264,8 +291,8 @@ class Link(_Model):
     circuit_breaker: bool = False
     discovery: bool = False
     label: str = ""
-    lint_ignore: list[RuleRef] = Field(default_factory=list)
-    properties: dict[str, Any] = Field(default_factory=dict)
+    lint_ignore: list[RuleRef] = Field(default_factory=_empty_list)
+    properties: dict[str, Any] = Field(default_factory=_empty_dict)
 
 
 class Group(_Model):
@@ -342,11 +369,10 @@ def compact(design: Design) -> None:
     """Shrinks a freshly loaded design in place without changing any value: nodes, links
     and positions that set the same fields share one :class:`SharedFieldsSet`, and each
     link's ``source`` and ``target`` is the very string object of the node id it names
-    (the parser makes a string per occurrence). At 50,000 nodes this is about a third of
-    the design's memory. Empty ``ports``, ``env``, ``lint_ignore`` and ``properties`` of
-    nodes and links become the read-only :data:`EMPTY_LIST` and :data:`EMPTY_DICT` (each
-    empty container is 56-64 bytes). Every link must name existing nodes (the loader
-    checks first).
+    (the parser makes a string per occurrence). With the empty containers the loader's
+    validation shares (:func:`loading`: an empty ``ports``, ``env``, ``lint_ignore`` or
+    ``properties`` is 56-64 bytes) this is about a third of the design's memory at 50,000
+    nodes. Every link must name existing nodes (the loader checks first).
     Written as maps over the items: a loop per item in Python would cost a quarter of the
     load."""
     shared: dict[tuple[str, ...], SharedFieldsSet] = {}
@@ -363,27 +389,12 @@ def compact(design: Design) -> None:
     for end in ("source", "target"):
         ends = map(ids.__getitem__, map(_GET_ITEM, values, repeat(end)))
         deque(map(_SET_ITEM, values, repeat(end), ends), 0)
-    node_values = list(map(_VALUES, design.nodes))
-    for dicts, fields in ((node_values, _NODE_CONTAINERS), (values, _LINK_CONTAINERS)):
-        for name, empty in fields:
-            kept = [value or empty for value in map(_GET_ITEM, dicts, repeat(name))]
-            deque(map(_SET_ITEM, dicts, repeat(name), kept), 0)
 
 
 _FIELDS_SET_NAME = "__pydantic_fields_set__"
 _FIELDS_SET = attrgetter(_FIELDS_SET_NAME)
 _POSITION, _ID, _VALUES = attrgetter("position"), attrgetter("id"), attrgetter("__dict__")
 _SET, _GET_ITEM, _SET_ITEM = object.__setattr__, dict.__getitem__, dict.__setitem__
-_NODE_CONTAINERS: tuple[tuple[str, Any], ...] = (
-    ("ports", EMPTY_LIST),
-    ("env", EMPTY_DICT),
-    ("lint_ignore", EMPTY_LIST),
-    ("properties", EMPTY_DICT),
-)
-_LINK_CONTAINERS: tuple[tuple[str, Any], ...] = (
-    ("lint_ignore", EMPTY_LIST),
-    ("properties", EMPTY_DICT),
-)
 
 
 class ReferenceError_(ValueError):
