@@ -29,6 +29,20 @@ NOT_SECRET_RE = re.compile(r"(?:FILE|PATH|DIR|LENGTH|POLICY|ENABLED|USER|NAME)$"
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^${}]*))?\}")
 
 
+#: In a node's ``properties.kubernetes``: the front door of the platform it stands for.
+FRONT_DOOR_KEY = "front_door"
+
+
+def platform_front_door(node: Node) -> str:
+    """What the platform runs in front of the workloads that ``node`` stands for ("Ingress
+    shop", "Service web (LoadBalancer)", "Gateway public"), "" for a node of the design's
+    own. The Kubernetes import adds such nodes (``properties.kubernetes.front_door``); no
+    exporter deploys them: the cluster or the cloud provides them."""
+    k8s = node.properties.get("kubernetes")
+    door = k8s.get(FRONT_DOOR_KEY) if isinstance(k8s, dict) else None
+    return door if isinstance(door, str) else ""
+
+
 def is_secret_key(key: str) -> bool:
     return bool(SECRET_KEY_RE.search(key)) and not NOT_SECRET_RE.search(key)
 

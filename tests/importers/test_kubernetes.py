@@ -13,6 +13,7 @@ import pytest
 from archdesigner.importers import ImportInputError, KubernetesImporter
 from archdesigner.importers.kubernetes_read import read_stream
 from archdesigner.io import dumps_design
+from archdesigner.kubernetes_syntax import platform_front_door
 from archdesigner.model.design import Design
 
 from .helpers import DATA
@@ -36,14 +37,21 @@ def pairs(design: Design) -> set[tuple[str, str]]:
 def test_online_boutique_has_its_true_call_graph(source: Path) -> None:
     design = KubernetesImporter().import_files([source]).design
     nodes = design.node_map()
-    workloads = sorted(n.id for n in design.nodes if n.kind != "client" or n.image)
+    workloads = sorted(
+        n.id for n in design.nodes if (n.kind != "client" or n.image) and not platform_front_door(n)
+    )
     assert workloads == CALL_GRAPH["workloads"]
     calls = {(c["source"], c["target"]) for c in CALL_GRAPH["calls"]}
     users = [n for n in design.nodes if n.kind == "client" and not n.image]
     assert len(users) == 1
-    entries = {t for s, t in pairs(design) if s == users[0].id}
-    assert entries == {CALL_GRAPH["entry"]}
-    assert pairs(design) - {(users[0].id, CALL_GRAPH["entry"])} == calls
+    # users reach the frontend through the cloud load balancer of its LoadBalancer Service
+    door = nodes["frontend-external"]
+    assert (door.kind, door.replicas, door.image) == ("load_balancer", 2, "")
+    entry_path = {(users[0].id, door.id), (door.id, CALL_GRAPH["entry"])}
+    assert {(s, t) for s, t in pairs(design) if users[0].id in (s, t) or door.id in (s, t)} == (
+        entry_path
+    )
+    assert pairs(design) - entry_path == calls
     assert nodes[CALL_GRAPH["client"]].kind == "client"
     assert nodes["redis-cart"].kind == "cache"
     assert nodes["frontend"].ports == [8080]
@@ -56,9 +64,10 @@ def test_release_stream_keeps_service_accounts_and_reports_them() -> None:
     kept = result.design.properties["kubernetes"]["resources"]
     assert {obj["kind"] for obj in kept} == {"ServiceAccount"}
     assert "kept 11 other objects in properties.kubernetes.resources" in result.report
-    assert "entry: users -> frontend (from Service frontend-external (LoadBalancer))" in (
-        result.report
-    )
+    assert (
+        "entry: users -> frontend-external -> frontend "
+        "(from Service frontend-external (LoadBalancer))"
+    ) in result.report
 
 
 MANIFESTS = """\
@@ -169,6 +178,7 @@ apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: api-route, namespace: shop}
 spec:
+  parentRefs: [{name: public}]
   rules: [{backendRefs: [{name: api, port: 8080}]}]
 ---
 apiVersion: autoscaling/v2
@@ -206,7 +216,9 @@ spec: {endpoints: [{port: http}]}
 def test_every_read_kind_lands_where_the_design_keeps_it() -> None:
     design, report = load(MANIFESTS)
     nodes = design.node_map()
-    assert sorted(nodes) == ["api-v2", "nightly-report", "orders-db", "users", "web"]
+    assert sorted(nodes) == [
+        "api-v2", "nightly-report", "orders-db", "public", "shop", "users", "web",
+    ]  # fmt: skip
     web, api, db, job = nodes["web"], nodes["api-v2"], nodes["orders-db"], nodes["nightly-report"]
     # workloads
     assert (web.replicas, web.image, web.ports, web.group) == (3, "example/web:1", [3000], "shop")
@@ -227,16 +239,23 @@ def test_every_read_kind_lands_where_the_design_keeps_it() -> None:
     assert "hunter2" not in dumps_design(design)
     # links: Service-resolved (env value, mounted ConfigMap, args), entries
     assert pairs(design) == {
-        ("web", "api-v2"), ("api-v2", "orders-db"), ("users", "web"), ("users", "api-v2"),
+        ("web", "api-v2"), ("api-v2", "orders-db"),
+        ("users", "shop"), ("shop", "web"), ("users", "public"), ("public", "api-v2"),
     }  # fmt: skip
+    # the front doors the platform runs: the ingress controller, the route's Gateway
+    doors = {n.id: (n.kind, n.name, n.replicas) for n in (nodes["shop"], nodes["public"])}
+    assert doors == {
+        "shop": ("load_balancer", "Ingress shop", 2),
+        "public": ("api_gateway", "Gateway public", 2),
+    }
     why = {(link.source, link.target): link.properties for link in design.links}
     assert "ConfigMap web-config nginx.conf" in why[("web", "api-v2")]["inferred_from"]
     assert "env API_URL=http://api:8080/v1" in why[("web", "api-v2")]["inferred_from"]
     assert why[("api-v2", "orders-db")]["inferred_from"] == [
         "args postgres://orders-db:5432/orders"
     ]
-    assert why[("users", "api-v2")] == {"kubernetes": {"via": "HTTPRoute api-route"}}
-    assert why[("users", "web")] == {"kubernetes": {"via": "Ingress shop"}}
+    assert why[("public", "api-v2")] == {"kubernetes": {"via": "HTTPRoute api-route"}}
+    assert why[("shop", "web")] == {"kubernetes": {"via": "Ingress shop"}}
     # namespaces are groups; unknown kinds kept and reported
     assert [(g.id, g.kind) for g in design.groups] == [("shop", "boundary")]
     assert [r["kind"] for r in design.properties["kubernetes"]["resources"]] == ["ServiceMonitor"]
@@ -317,8 +336,8 @@ def test_cli_reads_stdin_and_tells_the_format_from_the_content() -> None:
     text = (BOUTIQUE / "kubernetes-manifests.yaml").read_text(encoding="utf-8")
     out = run_cli("-", stdin=text)
     assert out.returncode == 0, out.stderr
-    assert len(json.loads(out.stdout)["nodes"]) == 13
-    assert out.stderr.strip().endswith("imported 13 nodes, 17 links")
+    assert len(json.loads(out.stdout)["nodes"]) == 14
+    assert out.stderr.strip().endswith("imported 14 nodes, 18 links")
     compose = (DATA / "compose" / "flask-redis.yaml").read_text(encoding="utf-8")
     out = run_cli("-", stdin=compose)
     assert out.returncode == 0, out.stderr
@@ -328,7 +347,7 @@ def test_cli_reads_stdin_and_tells_the_format_from_the_content() -> None:
 def test_cli_reads_folders_and_from_forces_the_importer(tmp_path: Path) -> None:
     out = run_cli(str(BOUTIQUE / "kubernetes-manifests"), "-o", str(tmp_path / "d.json"))
     assert out.returncode == 0, out.stderr
-    assert len(json.loads((tmp_path / "d.json").read_text())["nodes"]) == 13
+    assert len(json.loads((tmp_path / "d.json").read_text())["nodes"]) == 14
     out = run_cli("--from", "compose", str(BOUTIQUE / "kubernetes-manifests.yaml"))
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and "kubernetes-manifests.yaml" in out.stderr

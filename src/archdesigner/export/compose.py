@@ -34,6 +34,7 @@ from archdesigner.export.yamlout import Verbatim, dump
 from archdesigner.graph import back_edges
 from archdesigner.io import design_to_data
 from archdesigner.io.load import gc_paused
+from archdesigner.kubernetes_syntax import platform_front_door
 from archdesigner.model import catalog
 from archdesigner.model.design import FORMAT, Design, Link, Node, group_ancestors
 from archdesigner.model.edits import numbered
@@ -121,7 +122,12 @@ def _compose_data(node: Node) -> dict[str, Any] | None:
 
 def is_exported(node: Node) -> bool:
     """Whether the node becomes a service: any deployable kind, and a client, CDN, DNS or
-    external node that has an image or compose data of its own (pihole, mailhog, ...)."""
+    external node that has an image or compose data of its own (pihole, mailhog, ...); not
+    a front door the platform runs (``properties.kubernetes.front_door``: the cloud load
+    balancer of a LoadBalancer Service, an ingress controller, a Gateway), which the
+    Kubernetes import adds without an image."""
+    if not node.image and platform_front_door(node):
+        return False
     return node.kind not in NOT_DEPLOYED or bool(node.image) or _compose_data(node) is not None
 
 

@@ -141,11 +141,10 @@ class _Builder:
         links = self._contract_links(extra)
         fresh_links = wire(self.stream, self.workloads, self.config_maps, self.report, self.files)
         nodes = [w.node for w in self.workloads if w.node is not None]
-        users = fresh_links.entry_node(taken, self.report)
+        entry = fresh_links.entry_nodes(taken, self.report)
         self.fresh_ids = {w.node.id for w in self.workloads if w.node and not w.from_contract}
-        if users is not None:
-            self.fresh_ids.add(users.id)
-        all_nodes = [*nodes, *extra, *([users] if users is not None else [])]
+        self.fresh_ids.update(n.id for n in entry)
+        all_nodes = [*nodes, *extra, *entry]
         links = _merge_links(links, fresh_links.links)
         design = self._design(all_nodes, groups, links)
         apply_hpas_and_pdbs(self.stream, self.workloads, self.report)

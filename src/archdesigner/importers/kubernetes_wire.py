@@ -21,7 +21,9 @@ from archdesigner.importers.kubernetes_pods import (
 )
 from archdesigner.importers.kubernetes_read import Obj, Stream
 from archdesigner.importers.wiring import Resolver, hosts_in, pair_by_name, scan_service
+from archdesigner.kubernetes_syntax import FRONT_DOOR_KEY
 from archdesigner.model.design import Link, Node
+from archdesigner.model.edits import unique_id
 
 ENTRY_SERVICE_TYPES = frozenset({"LoadBalancer", "NodePort"})
 
@@ -71,10 +73,22 @@ def services_of(stream: Stream, workloads: list[Workload]) -> list[KService]:
     return out
 
 
+@dataclass(frozen=True)
+class Door:
+    """The front door the platform runs for an entry: the cloud load balancer of a
+    LoadBalancer Service, the ingress controller behind an Ingress, the Gateway of an
+    HTTPRoute. It is not in the manifests, yet users reach the workloads through it."""
+
+    name: str  # the object it stands for (its node's id when free)
+    kind: str  # load_balancer or api_gateway
+    label: str  # "Service frontend-external (LoadBalancer)", "Ingress shop", "Gateway web"
+
+
 @dataclass
 class Wiring:
     links: list[Link] = field(default_factory=list)
     entries: dict[str, str] = field(default_factory=dict)  # node id -> why
+    doors: dict[str, Door | None] = field(default_factory=dict)  # node id -> its front door
     pairs: dict[tuple[str, str], Link] = field(default_factory=dict)
 
     def add(self, src: Node, dst: Node, why: str, protocol: str, inferred: bool = True) -> None:
@@ -99,30 +113,60 @@ class Wiring:
         self.pairs[(src.id, dst.id)] = link
         self.links.append(link)
 
-    def entry_node(self, taken: set[str], report: list[str]) -> Node | None:
-        """The ``users`` client that calls the entries (and its links, added here)."""
+    def entry_nodes(self, taken: set[str], report: list[str]) -> list[Node]:
+        """The ``users`` client that calls the entries and the front doors it calls them
+        through (:class:`Door`, one node per door, 2 replicas: the platform runs them
+        redundantly), with their links, added here. A NodePort Service has no door."""
         if not self.entries:
-            return None
-        nid = "users"
-        n = 2
-        while nid in taken:
-            nid, n = f"users-{n}", n + 1
-        taken.add(nid)
+            return []
         users = Node(
-            id=nid, kind="client", name="Users", properties={"kubernetes": {"entry": True}}
+            id=_free("users", taken),
+            kind="client",
+            name="Users",
+            properties={"kubernetes": {"entry": True}},
         )
+        made: list[Node] = [users]
+        door_ids: dict[Door, str] = {}
         for target, why in self.entries.items():
-            report.append(f"entry: {nid} -> {target} (from {why})")
-            self.links.append(
-                Link(
-                    id=f"{nid}->{target}",
-                    source=nid,
-                    target=target,
-                    protocol="http",
-                    properties={"kubernetes": {"via": why}},
+            door = self.doors.get(target)
+            if door is None:
+                report.append(f"entry: {users.id} -> {target} (from {why})")
+                self._entry_link(users.id, target, why)
+                continue
+            if door not in door_ids:
+                node = Node(
+                    id=_free(door.name, taken),
+                    kind=door.kind,
+                    name=door.label,
+                    replicas=2,
+                    properties={"kubernetes": {FRONT_DOOR_KEY: door.label}},
                 )
+                made.append(node)
+                door_ids[door] = node.id
+                self._entry_link(users.id, node.id, why)
+            via = door_ids[door]
+            report.append(f"entry: {users.id} -> {via} -> {target} (from {why})")
+            self._entry_link(via, target, why)
+        return made
+
+    def _entry_link(self, source: str, target: str, why: str) -> None:
+        self.links.append(
+            Link(
+                id=f"{source}->{target}",
+                source=source,
+                target=target,
+                protocol="http",
+                properties={"kubernetes": {"via": why}},
             )
-        return users
+        )
+
+
+def _free(base: str, taken: set[str]) -> str:
+    """A valid node id made from ``base`` (``base-2``, ``base-3``, ... when taken), reserved
+    in ``taken``."""
+    nid = unique_id(base, taken, fallback="front-door")
+    taken.add(nid)
+    return nid
 
 
 #: Folders that hold manifests rather than a project: the sources are one level up.
@@ -268,21 +312,41 @@ def _pair_by_name(fresh: list[Workload], out: Wiring) -> None:
 def _entries(
     stream: Stream, services: list[KService], by_name: Mapping[str, list[KService]], out: Wiring
 ) -> None:
-    def enter(s: KService, why: str) -> None:
+    def enter(s: KService, door: Door | None, why: str) -> None:
         for w in s.targets:
-            if w.node is not None and not w.from_contract:
-                out.entries.setdefault(w.node.id, why)
+            if w.node is not None and not w.from_contract and w.node.id not in out.entries:
+                out.entries[w.node.id] = why
+                out.doors[w.node.id] = door
 
     for s in services:
         if s.type in ENTRY_SERVICE_TYPES:
-            enter(s, f"Service {s.obj.name} ({s.type})")
+            why = f"Service {s.obj.name} ({s.type})"
+            door = Door(s.obj.name, "load_balancer", why) if s.type == "LoadBalancer" else None
+            enter(s, door, why)
     for obj in stream.objects:
         if managed(obj):
             continue
+        why = f"{obj.kind} {obj.name}"
+        gateway = _gateway_of(obj)
+        if gateway:
+            door = Door(gateway, "api_gateway", f"Gateway {gateway}")
+        else:
+            kind = "load_balancer" if obj.kind == "Ingress" else "api_gateway"
+            door = Door(obj.name, kind, why)
         for name in _backends(obj):
             for s in by_name.get(name, []):
                 if s.obj.namespace == obj.namespace:
-                    enter(s, f"{obj.kind} {obj.name}")
+                    enter(s, door, why)
+
+
+def _gateway_of(obj: Obj) -> str:
+    """The Gateway an HTTPRoute is attached to (its first parentRef), "" for none."""
+    spec = obj.data.get("spec")
+    refs = spec.get("parentRefs") if obj.kind == "HTTPRoute" and isinstance(spec, dict) else None
+    for ref in _items(refs):
+        if isinstance(ref, dict) and ref.get("kind", "Gateway") == "Gateway" and ref.get("name"):
+            return str(ref["name"])
+    return ""
 
 
 def managed(obj: Obj) -> bool:
