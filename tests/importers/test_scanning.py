@@ -14,6 +14,7 @@ from archdesigner.importers.scanning import (
     folders_named_like,
     scan_sources,
 )
+from archdesigner.importers.wiring import database_in
 
 NAMES = {n: n for n in ("order-service", "db", "rabbitmq", "web", "webapp", "sqlserver")}
 
@@ -138,3 +139,30 @@ def test_symlinks_out_of_the_root_are_not_followed(tmp_path: Path) -> None:
     (project / "web" / "dir").symlink_to(outside)
     result = scan_sources({"web": [project / "web"]}, NAMES, project)
     assert {f.target for f in result.links} == {"rabbitmq"}
+
+
+@pytest.mark.parametrize(
+    ("text", "host", "database"),
+    [
+        (
+            '"OrdersCN": "server=sqlserver;user id=sa;database=Orders;trust=true"',
+            "sqlserver",
+            "Orders",
+        ),
+        ("Data Source=sql;Initial Catalog=Billing;Integrated Security=SSPI", "sql", "Billing"),
+        ("DATABASE_URL=postgres://app:secret@db:5432/shop?sslmode=disable", "db", "shop"),
+        (
+            "spring.datasource.url=jdbc:mysql://mysql-server:3306/petclinic",
+            "mysql-server",
+            "petclinic",
+        ),
+        ("MONGO_URI=mongodb://mongo:27017/catalog", "mongo", "catalog"),
+        ("host=pg port=5432 dbname=reports", "pg", "reports"),
+        # no database: an HTTP path is not one, a bare server is not one, another host's is not
+        ("API_URL=http://api:8080/v1", "api", ""),
+        ("DB_HOST=db", "db", ""),
+        ("postgres://a@other:5432/shop and db:5432", "db", ""),
+    ],
+)
+def test_the_database_a_connection_string_names(text: str, host: str, database: str) -> None:
+    assert database_in(text, host) == database

@@ -137,6 +137,26 @@ def test_petclinic_kinds_and_evidence() -> None:
     assert [e["kind"] for e in confirmed] == ["depends_on", "url"]
 
 
+def test_pitstop_services_each_name_their_database_on_the_one_sql_server() -> None:
+    """Every .NET service's connection string names its own database on sqlserver; the
+    workshop API and its event handler share WorkshopManagement (the read model)."""
+    path, _, _ = CASES["pitstop"]
+    design = _import(path).design
+    named = {
+        link.source: link.properties.get("databases")
+        for link in design.links
+        if link.target == "sqlserver"
+    }
+    assert named == {
+        "customermanagementapi": ["CustomerManagement"],
+        "vehiclemanagementapi": ["VehicleManagement"],
+        "workshopmanagementapi": ["WorkshopManagementEventStore", "WorkshopManagement"],
+        "workshopmanagementeventhandler": ["WorkshopManagement"],
+        "invoiceservice": ["Invoicing"],
+        "notificationservice": ["Notification"],
+    }
+
+
 def test_pitstop_kinds() -> None:
     path, _, _ = CASES["pitstop"]
     kinds = {n.id: n.kind for n in _import(path).design.nodes}

@@ -22,6 +22,33 @@ def test_dat001_twin_second_user_is_not_service_like() -> None:
     assert pairs(shared("load_balancer"), "DAT001") == []
 
 
+def on_server(a: list[str], b: list[str] | None) -> object:
+    """Two services on one database server, naming the databases they use on it
+    (``properties.databases``, as imports note them from connection strings)."""
+    props_b = {"properties": {"databases": b}} if b is not None else {}
+    return make(
+        {"a": ("service", {"replicas": 2}), "b": ("service", {"replicas": 2}),
+         "sql": ("database", {"replicas": 2})},
+        [("a", "sql", {"properties": {"databases": a}}), ("b", "sql", props_b)],
+    )  # fmt: skip
+
+
+def test_dat001_tells_a_shared_server_from_shared_data() -> None:
+    """Services that each use a database of their own on one server share the server, not
+    their data: the finding stays (one outage hits both) but says so; when two name the
+    same database, or one names none, it is the shared database it always was."""
+    own = only(on_server(["Orders"], ["Billing"]), "DAT001")
+    assert "each with a database of its own on it (Billing and Orders)" in own.message
+    assert "schema" not in own.message
+    assert own.evidence["databases"] == {"a": ["Orders"], "b": ["Billing"]}
+    same = only(on_server(["Orders", "Audit"], ["Orders"]), "DAT001")
+    assert "a and b share its database Orders" in same.message
+    assert "a change to a shared schema" in same.message
+    unknown = only(on_server(["Orders"], None), "DAT001")
+    assert unknown.message == only(shared("service"), "DAT001").message.replace("db", "sql")
+    assert "databases" not in unknown.evidence
+
+
 def teams(team_b: str) -> object:
     return make(
         {"a": ("service", {"team": "orders", "replicas": 2}),

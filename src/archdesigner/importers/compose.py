@@ -478,7 +478,7 @@ class _Builder:
                     links.health.append({"source": self.ids[name], "target": self.ids[ref.target],
                                          "where": f"{kind} {text}"})  # fmt: skip
                     continue
-                links.add(self.ids[name], self.ids[ref.target], False, ev, ref.scheme)
+                links.add(self.ids[name], self.ids[ref.target], False, ev, ref.scheme, ref.database)
         self._scanned_links(links, fresh)
         by_id = {self.ids[n]: n for n in self.p.services}
         fresh_ids = {self.ids[n] for n in fresh}
@@ -507,7 +507,7 @@ class _Builder:
                 links.health.append({"source": source, "target": target,
                                      "where": f"{ev.where}: {ev.text}"})  # fmt: skip
                 continue
-            links.add(source, target, False, record(ev.kind, ev.where, ev.text))
+            links.add(source, target, False, record(ev.kind, ev.where, ev.text), "", ev.database)
 
     def _entries(self, links: list[Link]) -> list[Link]:
         """``users`` and its links to the entries (docs/import.md, "Entries")."""

@@ -54,13 +54,23 @@ class LinkSet:
         self.declared.append(link)
         self.used_ids.add(link.id)
 
-    def add(self, s: str, t: str, declared: bool, ev: dict[str, Any], scheme: str = "") -> None:
-        """A link from node ``s`` to node ``t`` with one piece of evidence."""
+    def add(
+        self,
+        s: str,
+        t: str,
+        declared: bool,
+        ev: dict[str, Any],
+        scheme: str = "",
+        database: str = "",
+    ) -> None:
+        """A link from node ``s`` to node ``t`` with one piece of evidence (that names
+        ``database`` on ``t``, when not "": see :func:`add_database`)."""
         if s == t:
             return
         existing = self.links.get((s, t))
         if existing is not None:
             self._more_evidence(existing, declared, ev)
+            add_database(existing, database)
             return
         target = self.nodes[t]
         protocol = protocol_for_scheme(scheme) if scheme else ""
@@ -80,6 +90,7 @@ class LinkSet:
             mode="async" if target.kind in ASYNC_KINDS or observed else "sync",
             required=not observed,
         )  # fmt: skip
+        add_database(self.links[(s, t)], database)
 
     def _more_evidence(self, link: Link, declared: bool, ev: dict[str, Any]) -> None:
         props = link.properties
@@ -103,6 +114,17 @@ class LinkSet:
     def finish(self) -> list[Link]:
         kept = {id(link) for link in self.declared}
         return self.declared + [link for link in self.links.values() if id(link) not in kept]
+
+
+def add_database(link: Link, database: str) -> None:
+    """Notes on ``link`` (``properties.databases``) that its source uses the database
+    ``database`` on its target, a database server: services that each use a database of
+    their own on one server share the server, not their data (DAT001 says which)."""
+    if not database or link.source == link.target:
+        return
+    known = link.properties.setdefault("databases", [])
+    if isinstance(known, list) and database not in known:
+        known.append(database)
 
 
 def _why(ev: Mapping[str, Any]) -> str:

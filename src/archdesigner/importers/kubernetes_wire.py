@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeGuard
 
+from archdesigner.importers.compose_links import add_database
 from archdesigner.importers.image_rules import protocol_for_scheme
 from archdesigner.importers.kubernetes_pods import (
     Pod,
@@ -20,7 +21,14 @@ from archdesigner.importers.kubernetes_pods import (
     text,
 )
 from archdesigner.importers.kubernetes_read import Obj, Stream
-from archdesigner.importers.wiring import Resolver, hosts_in, pair_by_name, scan_service
+from archdesigner.importers.wiring import (
+    Reference,
+    Resolver,
+    database_in,
+    hosts_in,
+    pair_by_name,
+    scan_service,
+)
 from archdesigner.kubernetes_syntax import FRONT_DOOR_KEY
 from archdesigner.model.design import Link, Node
 from archdesigner.model.edits import unique_id
@@ -91,7 +99,15 @@ class Wiring:
     doors: dict[str, Door | None] = field(default_factory=dict)  # node id -> its front door
     pairs: dict[tuple[str, str], Link] = field(default_factory=dict)
 
-    def add(self, src: Node, dst: Node, why: str, protocol: str, inferred: bool = True) -> None:
+    def add(
+        self,
+        src: Node,
+        dst: Node,
+        why: str,
+        protocol: str,
+        inferred: bool = True,
+        database: str = "",
+    ) -> None:
         if src.id == dst.id:
             return
         existing = self.pairs.get((src.id, dst.id))
@@ -99,6 +115,7 @@ class Wiring:
             found = existing.properties.get("inferred_from")
             if inferred and isinstance(found, list) and why not in found:
                 found.append(why)
+            add_database(existing, database)
             return
         props: dict[str, Any] = {"inferred": True, "inferred_from": [why]} if inferred else {}
         mode: Literal["sync", "async"] = "async" if dst.kind == "queue" else "sync"
@@ -110,6 +127,7 @@ class Wiring:
             protocol=protocol,
             properties=props,
         )
+        add_database(link, database)
         self.pairs[(src.id, dst.id)] = link
         self.links.append(link)
 
@@ -210,11 +228,11 @@ def wire(
     out = Wiring()
     fresh = [w for w in workloads if w.node is not None and not w.from_contract]
     for w in fresh:
-        for target, why, scheme in _references(w, resolver, config_maps):
-            for dst in _targets(by_name.get(target, []), w.obj.namespace):
+        for ref in _references(w, resolver, config_maps):
+            for dst in _targets(by_name.get(ref.target, []), w.obj.namespace):
                 assert w.node is not None and dst.node is not None
-                proto = protocol_for_scheme(scheme) if scheme else ""
-                out.add(w.node, dst.node, why, proto or dst.protocol)
+                proto = protocol_for_scheme(ref.scheme) if ref.scheme else ""
+                out.add(w.node, dst.node, ref.evidence, proto or dst.protocol, True, ref.database)
     _pair_by_name(fresh, out)
     root = source_root(files)
     if root is not None and fresh:
@@ -250,9 +268,10 @@ def _targets(found: list[KService], namespace: str) -> list[Workload]:
 
 def _references(
     w: Workload, resolver: Resolver, config_maps: Mapping[tuple[str, str], Mapping[str, str]]
-) -> list[tuple[str, str, str]]:
-    """``(service name, evidence, scheme)`` for every Service a workload's config names."""
-    out: list[tuple[str, str, str]] = []
+) -> list[Reference]:
+    """A :class:`Reference` (its evidence worded for manifests) for every Service a
+    workload's config names."""
+    out: list[Reference] = []
     for c in [*w.pod.containers, *w.pod.init_containers]:
         env = read_env(w.obj, c, config_maps, {}).values
         # Kubernetes' command replaces the image's entrypoint, args its command
@@ -262,7 +281,7 @@ def _references(
             if why.startswith(("command ", "entrypoint ")):
                 label, _sp, rest = why.partition(" ")
                 why = ("args " if label == "command" else "command ") + rest
-            out.append((ref.target, why, ref.scheme))
+            out.append(Reference(ref.target, why, ref.scheme, ref.database))
     for volume in _items(w.pod.spec.get("volumes")):
         cm = volume.get("configMap") if isinstance(volume, dict) else None
         name = str(cm.get("name")) if isinstance(cm, dict) else ""
@@ -270,7 +289,8 @@ def _references(
             for host, scheme in hosts_in(value):
                 target = resolver.lookup(host)
                 if target is not None:
-                    out.append((target, f"ConfigMap {name} {key}", scheme))
+                    why = f"ConfigMap {name} {key}"
+                    out.append(Reference(target, why, scheme, database_in(value, host)))
     return out
 
 
@@ -297,7 +317,8 @@ def _scan_sources(
     found = scan_sources(owners, names, root)
     for link in found.links:
         ev = link.evidence
-        out.add(nodes[link.source], nodes[link.target], f"source {ev.where} ({ev.kind})", "")
+        why = f"source {ev.where} ({ev.kind})"
+        out.add(nodes[link.source], nodes[link.target], why, "", database=ev.database)
     report.append(f"scanned {found.files} source files under {root} for names of Services")
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archdesigner.importers.wiring import hosty_key
+from archdesigner.importers.wiring import database_in, hosty_key
 
 #: Evidence kinds, in the order the report lists them (docs/import.md, "Evidence kinds").
 EVIDENCE_KINDS = ("proxy", "url", "host_port", "config", "literal")
@@ -92,6 +92,7 @@ class Evidence:
     file: str  # relative to the scanned root, with '/' separators
     line: int
     text: str
+    database: str = ""  # the database on the named server the line names (database_in)
 
     @property
     def where(self) -> str:
@@ -171,7 +172,9 @@ class NameMatcher:
             kind = classify(line, s - start, e - start)
             if kind:
                 component = self.names[m.group(0)]
-                out.append((component, Evidence(kind, file, line_no, _short(line.strip()))))
+                database = database_in(line, m.group(0))
+                ev = Evidence(kind, file, line_no, _short(line.strip()), database)
+                out.append((component, ev))
         return out
 
 

@@ -49,6 +49,36 @@ class Reference:
     target: str  # a service name
     evidence: str  # where it was found, for the report
     scheme: str = ""  # the URL scheme, when it was a URL
+    database: str = ""  # the database on that server the value names (database_in)
+
+
+#: ``database=orders``, ``Initial Catalog=orders``, ``dbname=orders``, ``databaseName=orders``
+_DB_KEY = re.compile(
+    r"(?i)(?:^|[;\s'\"?&])(?:database|initial[ _]catalog|dbname|databasename)\s*=\s*"
+    r"([A-Za-z0-9_.$-]+)"
+)
+#: ``postgres://user@host:5432/orders``, ``jdbc:mysql://host/orders``, ``mongodb://host/orders``
+_DB_URL = re.compile(
+    r"(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|cockroachdb|sqlserver)"
+    r"://([^/\s'\"?#]+)/([A-Za-z0-9_.$-]+)"
+)
+
+
+def database_in(text: str, host: str) -> str:
+    """The database a connection string or database URL in ``text`` names on the server
+    ``host`` ("" when it names none): ``server=sql;database=Orders`` -> ``Orders``,
+    ``postgres://app@db:5432/orders?sslmode=off`` -> ``orders``. Several services that use
+    one database server each with a database of its own share the server, not their data
+    (DAT001 tells the two apart)."""
+    low_host = host.lower()
+    for m in _DB_URL.finditer(text):
+        if _bare(m.group(1).rsplit("@", 1)[-1]).lower() == low_host:
+            return m.group(2)
+    if low_host in text.lower():
+        key = _DB_KEY.search(text)
+        if key is not None:
+            return key.group(1)
+    return ""
 
 
 def _key_words(key: str) -> list[str]:
@@ -132,14 +162,14 @@ def _scan_value(
     for host, scheme in hosts_in(text):
         target = resolver.lookup(host)
         if target is not None:
-            found.append(Reference(target, evidence, scheme))
+            found.append(Reference(target, evidence, scheme, database_in(text, host)))
     if hosty:
         for token in _SPLIT.split(text):
             host = _bare(token)
             if host:
                 target = resolver.lookup(host)
                 if target is not None:
-                    found.append(Reference(target, evidence))
+                    found.append(Reference(target, evidence, "", database_in(text, host)))
 
 
 def _as_tokens(value: Any) -> list[str]:

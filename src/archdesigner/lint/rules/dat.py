@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from archdesigner.lint.api import Finding, LintContext, label, names, plural, rule
 from archdesigner.lint.rules._common import DATASTORE, SERVICE_LIKE
+from archdesigner.model.design import Link, Node
 
 _SHARED_KINDS = ("database", "cache")
 
@@ -22,25 +23,81 @@ def shared_database(ctx: LintContext) -> Iterator[Finding]:
     for db in ctx.design.nodes:
         if db.kind not in _SHARED_KINDS:
             continue
-        users = sorted(
-            {
-                link.source
-                for link in ctx.graph.in_links[db.id]
-                if nodes[link.source].kind in SERVICE_LIKE
-            }
-        )
-        if len(users) < 2:
+        uses: dict[str, set[str] | None] = {}  # service -> the databases it names on db
+        for link in ctx.graph.in_links[db.id]:
+            if nodes[link.source].kind not in SERVICE_LIKE:
+                continue
+            named = _databases(link)
+            known = uses.get(link.source, set())
+            uses[link.source] = None if named is None or known is None else known | named
+        if len(uses) < 2:
             continue
+        users = sorted(uses)
         what = "Database" if db.kind == "database" else "Cache"
         who = names([label(nodes[u]) for u in users])
-        yield ctx.finding(
-            db,
-            f"{what} {label(db)} is used by {plural(len(users), 'service')} ({who}): "
-            f"one schema change, overload or outage of it hits all of them, and none of them "
-            f"can change or scale it alone. Give each service its own {db.kind}.",
-            related=users,
-            evidence={"services": users, "kind": db.kind},
+        evidence: dict[str, object] = {"services": users, "kind": db.kind}
+        own = _own_databases(uses)
+        if own is None:
+            message = (
+                f"{what} {label(db)} is used by {plural(len(users), 'service')} ({who}): "
+                f"one schema change, overload or outage of it hits all of them, and none of "
+                f"them can change or scale it alone. Give each service its own {db.kind}."
+            )
+        else:
+            evidence["databases"] = own
+            message = _server_message(what, label(db), users, who, own, nodes)
+        yield ctx.finding(db, message, related=users, evidence=evidence)
+
+
+def _databases(link: Link) -> set[str] | None:
+    """The databases ``link`` names on its target (``properties.databases``, which imports
+    note from connection strings), None when it names none."""
+    named = link.properties.get("databases")
+    if not isinstance(named, list) or not named:
+        return None
+    return {str(d) for d in named}
+
+
+def _own_databases(uses: dict[str, set[str] | None]) -> dict[str, list[str]] | None:
+    """Each service's databases on the server when every service names the ones it uses,
+    else None (then nothing says they do not share their data)."""
+    if any(named is None for named in uses.values()):
+        return None
+    return {service: sorted(named or ()) for service, named in sorted(uses.items())}
+
+
+def _server_message(
+    what: str,
+    server: str,
+    users: list[str],
+    who: str,
+    own: dict[str, list[str]],
+    nodes: Mapping[str, Node],
+) -> str:
+    """DAT001 for a server whose services name their databases on it: shared data where two
+    name the same database, else a shared server only."""
+    holders: dict[str, list[str]] = {}
+    for service, dbs in own.items():
+        for name in dbs:
+            holders.setdefault(name, []).append(service)
+    shared = {name: who_ for name, who_ in holders.items() if len(who_) > 1}
+    head = f"{what} {server} is used by {plural(len(users), 'service')} ({who})"
+    if shared:
+        parts = [
+            f"{names([label(nodes[s]) for s in who_])} share its database {name}"
+            for name, who_ in sorted(shared.items())
+        ]
+        return (
+            f"{head}; {'; '.join(parts)}: a change to a shared schema hits every service "
+            f"that uses it, and none of them can change it alone, while an overload or outage "
+            f"of {server} hits all {len(users)}. Give each service its own database."
         )
+    return (
+        f"{head}, each with a database of its own on it ({names(sorted(holders))}): they do "
+        f"not share data, but an overload or outage of the server hits all of them, and none "
+        f"of them can scale it alone. Give each service its own server, or size and watch "
+        f"this one as the single point it is."
+    )
 
 
 @rule(
