@@ -55,6 +55,19 @@ def test_online_boutique_has_its_true_call_graph(source: Path) -> None:
     assert nodes[CALL_GRAPH["client"]].kind == "client"
     assert nodes["redis-cart"].kind == "cache"
     assert nodes["frontend"].ports == [8080]
+    # what the Services' ports say: gRPC between the services (one connection per caller,
+    # so kube-proxy does not spread the calls), HTTP to the frontend (spread over replicas)
+    links = {(x.source, x.target): x for x in design.links}
+    assert (
+        links[("frontend", "adservice")].protocol,
+        links[("frontend", "adservice")].discovery,
+    ) == (
+        "grpc",
+        False,
+    )
+    to_frontend = links[(CALL_GRAPH["client"], "frontend")]
+    assert (to_frontend.protocol, to_frontend.discovery) == ("http", True)
+    assert links[("cartservice", "redis-cart")].protocol == "redis"
     assert nodes["cartservice"].env["REDIS_ADDR"] == "redis-cart:6379"
     assert design.groups == []
 
@@ -427,3 +440,70 @@ def test_malformed_shapes_are_import_errors_never_crashes() -> None:
             assert str(exc).startswith("f.yaml:1: ")
             continue
         KubernetesExporter().export(design)
+
+
+PROTOCOLS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: example/web:1
+          env:
+            - {name: API_ADDR, value: "api:8080"}
+            - {name: PEERS, value: "peers:7000"}
+            - {name: RPC_ADDR, value: "rpc:9000"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: example/api:1}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: peer}
+spec:
+  template:
+    metadata: {labels: {app: peer}}
+    spec: {containers: [{name: peer, image: example/peer:1}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: rpc}
+spec:
+  template:
+    metadata: {labels: {app: rpc}}
+    spec: {containers: [{name: rpc, image: example/rpc:1}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec: {selector: {app: api}, ports: [{name: http-main, port: 8080}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: peers}
+spec: {clusterIP: None, selector: {app: peer}, ports: [{name: http, port: 7000}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: rpc}
+spec: {selector: {app: rpc}, ports: [{port: 9000, appProtocol: kubernetes.io/h2c}]}
+"""
+
+
+def test_service_ports_give_the_protocol_and_a_virtual_ip_balances_http() -> None:
+    """The protocol a Service's port names (``http-main``, ``appProtocol``) is the link's;
+    HTTP through a Service's virtual IP reaches every replica (``discovery``: SCL001 wants
+    no balancer), through a headless Service or over gRPC it does not."""
+    design, _ = load(PROTOCOLS)
+    links = {(x.source, x.target): (x.protocol, x.discovery) for x in design.links}
+    assert links[("web", "api")] == ("http", True)
+    assert links[("web", "peer")] == ("http", False)  # headless: balancing is the caller's
+    assert links[("web", "rpc")] == ("grpc", False)  # one HTTP/2 connection, one pod

@@ -55,6 +55,14 @@ class KService:
     targets: list[Workload]
     ports: list[dict[str, Any]]
 
+    @property
+    def cluster_ip(self) -> bool:
+        """Whether the Service has a virtual IP that kube-proxy balances over its pods (not
+        headless, not an ExternalName)."""
+        spec = self.obj.data.get("spec")
+        ip = spec.get("clusterIP") if isinstance(spec, dict) else None
+        return self.type != "ExternalName" and str(ip or "").lower() != "none"
+
 
 def services_of(stream: Stream, workloads: list[Workload]) -> list[KService]:
     """Every Service and the workloads its selector matches (same namespace), found through an
@@ -107,7 +115,12 @@ class Wiring:
         protocol: str,
         inferred: bool = True,
         database: str = "",
+        balanced: bool = False,
     ) -> None:
+        """A link ``src`` -> ``dst`` for ``why`` (more evidence for one that exists).
+        ``balanced``: the platform spreads the calls over ``dst``'s replicas (HTTP through a
+        Service's virtual IP), which the link records as ``discovery`` (SCL001 then holds
+        no balancer missing)."""
         if src.id == dst.id:
             return
         existing = self.pairs.get((src.id, dst.id))
@@ -125,6 +138,7 @@ class Wiring:
             target=dst.id,
             mode=mode,
             protocol=protocol,
+            discovery=balanced,
             properties=props,
         )
         add_database(link, database)
@@ -229,10 +243,14 @@ def wire(
     fresh = [w for w in workloads if w.node is not None and not w.from_contract]
     for w in fresh:
         for ref in _references(w, resolver, config_maps):
-            for dst in _targets(by_name.get(ref.target, []), w.obj.namespace):
+            found = _same_namespace(by_name.get(ref.target, []), w.obj.namespace)
+            served = _service_protocol(found)
+            for dst in [t for s in found for t in s.targets if t.node is not None]:
                 assert w.node is not None and dst.node is not None
                 proto = protocol_for_scheme(ref.scheme) if ref.scheme else ""
-                out.add(w.node, dst.node, ref.evidence, proto or dst.protocol, True, ref.database)
+                proto = proto or served or dst.protocol
+                balanced = proto == "http" and all(s.cluster_ip for s in found)
+                out.add(w.node, dst.node, ref.evidence, proto, True, ref.database, balanced)
     _pair_by_name(fresh, out)
     root = source_root(files)
     if root is not None and fresh:
@@ -261,9 +279,37 @@ def _service_record(s: KService) -> dict[str, Any]:
     return rec
 
 
+def _same_namespace(found: list[KService], namespace: str) -> list[KService]:
+    """The Services of one name that a workload of ``namespace`` reaches by that name."""
+    return [s for s in found if s.obj.namespace == namespace] or found[:1]
+
+
 def _targets(found: list[KService], namespace: str) -> list[Workload]:
-    same = [s for s in found if s.obj.namespace == namespace] or found[:1]
-    return [w for s in same for w in s.targets if w.node is not None]
+    return [w for s in _same_namespace(found, namespace) for w in s.targets if w.node is not None]
+
+
+#: What a Service port's ``appProtocol`` or name (``grpc``, ``http-web``: the convention
+#: Istio and others read) says the workloads speak.
+PORT_PROTOCOLS = {
+    "grpc": "grpc", "grpc-web": "grpc", "kubernetes.io/h2c": "grpc", "http": "http",
+    "https": "http", "http2": "http2", "h2c": "http2", "kubernetes.io/ws": "websocket",
+    "kubernetes.io/wss": "websocket", "redis": "redis", "mongo": "mongodb", "mysql": "sql",
+    "postgres": "sql", "postgresql": "sql", "amqp": "amqp", "kafka": "kafka",
+}  # fmt: skip
+
+
+def _service_protocol(found: list[KService]) -> str:
+    """The protocol the Services' ports say, when they say one ("" when they do not, or
+    disagree)."""
+    said: set[str] = set()
+    for s in found:
+        for port in s.ports:
+            app = str(port.get("appProtocol") or "").lower()
+            name = str(port.get("name") or "").lower()
+            proto = PORT_PROTOCOLS.get(app) or PORT_PROTOCOLS.get(name.split("-", 1)[0], "")
+            if proto:
+                said.add(proto)
+    return said.pop() if len(said) == 1 else ""
 
 
 def _references(
