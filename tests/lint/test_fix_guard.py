@@ -58,3 +58,17 @@ def test_two_load_balancers_that_would_make_one_chain_too_long_are_not_both_offe
     report, _ = apply_fixes(design, lint, unsafe=True)
     assert not [f for f in report.active if f.rule_id == "SCL005"]
     assert len([n for n in design.nodes if n.kind == "load_balancer"]) == 1
+
+
+def test_a_finding_whose_balancer_would_break_the_chain_says_why_it_has_no_fix() -> None:
+    # web -> gw -> s1 -> t1 -> u1 -> single: 5 links, a balancer would make 6 (max_depth 5)
+    design = chains(["s1", "t1", "u1", "single-a"])
+    (spf,) = [f for f in lint(design, select=["SPF001"]).active if f.subject == "single-a"]
+    assert spf.fix is None
+    assert spf.message.endswith(
+        "No automatic fix: the load balancer its callers would need would make a chain of "
+        "sync calls from an entry longer than 5 links (SCL005); give them client-side "
+        "balancing (discovery) or shorten the chain."
+    )
+    (fixed,) = [f for f in lint(chains(["s1", "single-b"]), select=["SPF001"]).active]
+    assert fixed.fix is not None and "No automatic fix" not in fixed.message

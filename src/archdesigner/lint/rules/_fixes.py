@@ -235,6 +235,22 @@ class FixGuard:
         self._balanced[node.id] = ok
         return ok
 
+    def refusal(self, node: Node) -> str:
+        """Why no fix runs 2+ instances of ``node`` ("" when one does, or was not asked
+        for): the words after "No automatic fix: " in a finding that offers none."""
+        if node.scaling_mode == "none":
+            return f"{node.id} is set not to scale (scaling: none)"
+        problem = self.scale_out_problem(node)
+        if problem:
+            return problem
+        if self._balanced.get(node.id) is False:
+            return (
+                f"the load balancer its callers would need would make a chain of sync calls "
+                f"from an entry longer than {self.max_depth} links (SCL005); give them "
+                f"client-side balancing (discovery) or shorten the chain"
+            )
+        return ""
+
     def existing_balancer(self, node: Node) -> Node | None:
         """A load balancer that already fronts ``node``: its every link goes to ``node``."""
         fronting = self._fronting
@@ -263,6 +279,15 @@ def guard(ctx: LintContext) -> FixGuard:
     """The run's :class:`FixGuard`, computed once per lint run."""
     result: FixGuard = ctx.shared("fix_guard", lambda: FixGuard(ctx))
     return result
+
+
+def no_fix_note(ctx: LintContext, node: Node, fix: Fix | None) -> str:
+    """ " No automatic fix: <why>." for a scale-out finding whose fix was withheld
+    (:meth:`FixGuard.refusal`), "" when it has one."""
+    if fix is not None:
+        return ""
+    why = guard(ctx).refusal(node)
+    return f" No automatic fix: {why}." if why else ""
 
 
 def balancer_id(ctx: LintContext, node: Node) -> str:
@@ -343,5 +368,6 @@ __all__ = [
     "balancer_id",
     "front_with_balancer",
     "guard",
+    "no_fix_note",
     "scale_fix",
 ]

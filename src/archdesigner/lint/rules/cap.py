@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from archdesigner.lint.api import Finding, Fix, LintContext, Option, label, number, plural, rule
 from archdesigner.lint.rules._common import flow, target_utilization
-from archdesigner.lint.rules._fixes import scale_fix
+from archdesigner.lint.rules._fixes import no_fix_note, scale_fix
 from archdesigner.model.design import Node
 from archdesigner.model.edits import UpdateNode
 
@@ -49,6 +49,11 @@ def _advice(node: Node, needed: int, target: float, comfortable: int) -> str:
     return text + f", which also keeps it under {target:.0%} utilization."
 
 
+def _no_fix(ctx: LintContext, node: Node, fix: Fix | None) -> str:
+    """Why a node that scales out gets no fix (a node that does not: see :func:`_advice`)."""
+    return "" if node.scaling_mode in ("vertical", "none") else no_fix_note(ctx, node, fix)
+
+
 def _instances(node: Node) -> str:
     if node.autoscale is not None:
         return f"autoscale.max {node.autoscale.max}"
@@ -73,11 +78,13 @@ def overloaded(ctx: LintContext) -> Iterator[Finding]:
         needed = _needed(offered, node.capacity_rps)
         comfortable = _needed(offered, node.capacity_rps * target)
         factor = f" (load factor {ctx.load_factor:g})" if ctx.load_factor != 1 else ""
+        fix = _scale_fix(ctx, node, needed, "")
         yield ctx.finding(
             node,
             f"{label(node)} is overloaded: it is offered {number(offered)} requests/s{factor} but "
             f"{_instances(node)} x {number(node.capacity_rps)} requests/s sustain only "
-            f"{number(cap)}. {_advice(node, needed, target, comfortable)}",
+            f"{number(cap)}. {_advice(node, needed, target, comfortable)}"
+            + _no_fix(ctx, node, fix),
             evidence={
                 "offered_rps": round(offered, 6),
                 "capacity_rps": round(cap, 6),
@@ -85,7 +92,7 @@ def overloaded(ctx: LintContext) -> Iterator[Finding]:
                 "replicas_needed": needed,
                 "replicas_for_target": comfortable,
             },
-            fix=_scale_fix(ctx, node, needed, ""),
+            fix=fix,
         )
 
 
@@ -113,6 +120,7 @@ def low_headroom(ctx: LintContext) -> Iterator[Finding]:
             continue
         needed = _needed(offered, node.capacity_rps * target)
         factor = f" (load factor {ctx.load_factor:g})" if ctx.load_factor != 1 else ""
+        fix = _scale_fix(ctx, node, needed, f" (under {target:.0%} utilization)")
         yield ctx.finding(
             node,
             f"{label(node)} runs at {offered / cap:.0%} of its capacity: offered "
@@ -123,7 +131,8 @@ def low_headroom(ctx: LintContext) -> Iterator[Finding]:
                 _advice(node, needed, target, needed)
                 if node.scaling_mode in ("vertical", "none")
                 else f"{plural(needed, 'replica')} keep it under {target:.0%}."
-            ),
+            )
+            + _no_fix(ctx, node, fix),
             evidence={
                 "offered_rps": round(offered, 6),
                 "capacity_rps": round(cap, 6),
@@ -131,7 +140,7 @@ def low_headroom(ctx: LintContext) -> Iterator[Finding]:
                 "max_utilization": target,
                 "replicas_needed": needed,
             },
-            fix=_scale_fix(ctx, node, needed, f" (under {target:.0%} utilization)"),
+            fix=fix,
         )
 
 

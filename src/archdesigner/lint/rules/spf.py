@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from archdesigner.lint.api import Finding, Fix, LintContext, label, names, plural, rule, verb
 from archdesigner.lint.rules._common import OUTSIDE, entry_set, requests
-from archdesigner.lint.rules._fixes import scale_fix
+from archdesigner.lint.rules._fixes import no_fix_note, scale_fix
 from archdesigner.model.design import Node
 from archdesigner.model.edits import UpdateNode
 
@@ -36,9 +36,11 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
         share = flow.share(flow.required[i])
         front = _front_door(ctx, node, first_hop)
         blast = _blast(ctx, node, entries, table.counts[comp] - 1, share, front)
+        fix = redundancy_fix(ctx, node)
         yield ctx.finding(
             node,
-            f"{label(node)} is a single point of failure{blast}. Run at least 2 replicas.",
+            f"{label(node)} is a single point of failure{blast}. Run at least 2 replicas."
+            + no_fix_note(ctx, node, fix),
             related=entries,
             evidence={
                 "replicas": node.replicas,
@@ -48,7 +50,7 @@ def single_point_of_failure(ctx: LintContext) -> Iterator[Finding]:
                 "total_components": total,
                 "front_door": front,
             },
-            fix=redundancy_fix(ctx, node),
+            fix=fix,
         )
 
 
