@@ -198,12 +198,16 @@ def compare(n: int, venv: Path, args: argparse.Namespace, tmp: Path) -> None:
     ours_cmd = [EXE, "lint", str(arch), "--fail-on", "never", "-o", out]
     ours: list[Run] = []
     theirs: list[Run] = []
+    # MicroFreshener makes ./log on its first run and then fails (os.chmod(dirname, "0777")
+    # with a string): with the folder there, every run is a whole analysis
+    (tmp / "log").mkdir(exist_ok=True)
     for _ in range(args.repeat):  # alternately, so that a busy moment hits both
         ours.append(run_process(ours_cmd))
         # in the temporary folder: it writes a log/ folder where it runs
         theirs.append(run_process(theirs_cmd, stdout=str(tmp / "theirs.txt"), cwd=str(tmp)))
-    if ours[-1].returncode != 0 or theirs[-1].returncode != 0:
-        raise SystemExit(f"a run failed: {ours[-1]} {theirs[-1]}")
+    failed = [run for run in ours + theirs if run.returncode != 0]
+    if failed:  # a failed run is no time to take a median of
+        raise SystemExit(f"a run failed: {failed[0]}")
     a, b = median_run(ours), median_run(theirs)
     how = ("YAML, analyse command" if args.yaml else "JSON") + (", teams" if args.teams else "")
     print(f"# {n} nodes, {len(design.links)} links (medians of {args.repeat}, alternating)")
