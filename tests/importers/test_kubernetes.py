@@ -256,10 +256,13 @@ def test_every_read_kind_lands_where_the_design_keeps_it() -> None:
         ("users", "shop"), ("shop", "web"), ("users", "public"), ("public", "api-v2"),
     }  # fmt: skip
     # the front doors the platform runs: the ingress controller, the route's Gateway
-    doors = {n.id: (n.kind, n.name, n.replicas) for n in (nodes["shop"], nodes["public"])}
+    doors = {
+        n.id: (n.kind, n.technology, n.replicas, n.properties["kubernetes"]["front_door"])
+        for n in (nodes["shop"], nodes["public"])
+    }
     assert doors == {
-        "shop": ("load_balancer", "Ingress shop", 2),
-        "public": ("api_gateway", "Gateway public", 2),
+        "shop": ("load_balancer", "Ingress controller", 2, "Ingress shop"),
+        "public": ("api_gateway", "Gateway API", 2, "Gateway public"),
     }
     why = {(link.source, link.target): link.properties for link in design.links}
     assert "ConfigMap web-config nginx.conf" in why[("web", "api-v2")]["inferred_from"]

@@ -98,6 +98,7 @@ class Door:
     name: str  # the object it stands for (its node's id when free)
     kind: str  # load_balancer or api_gateway
     label: str  # "Service frontend-external (LoadBalancer)", "Ingress shop", "Gateway web"
+    technology: str  # what runs it, for the card: "LoadBalancer Service", "Ingress", ...
 
 
 @dataclass
@@ -169,7 +170,7 @@ class Wiring:
                 node = Node(
                     id=_free(door.name, taken),
                     kind=door.kind,
-                    name=door.label,
+                    technology=door.technology,
                     replicas=2,
                     properties={"kubernetes": {FRONT_DOOR_KEY: door.label}},
                 )
@@ -388,7 +389,11 @@ def _entries(
     for s in services:
         if s.type in ENTRY_SERVICE_TYPES:
             why = f"Service {s.obj.name} ({s.type})"
-            door = Door(s.obj.name, "load_balancer", why) if s.type == "LoadBalancer" else None
+            door = (
+                Door(s.obj.name, "load_balancer", why, "LoadBalancer Service")
+                if s.type == "LoadBalancer"
+                else None
+            )
             enter(s, door, why)
     for obj in stream.objects:
         if managed(obj):
@@ -396,10 +401,10 @@ def _entries(
         why = f"{obj.kind} {obj.name}"
         gateway = _gateway_of(obj)
         if gateway:
-            door = Door(gateway, "api_gateway", f"Gateway {gateway}")
+            door = Door(gateway, "api_gateway", f"Gateway {gateway}", "Gateway API")
         else:
             kind = "load_balancer" if obj.kind == "Ingress" else "api_gateway"
-            door = Door(obj.name, kind, why)
+            door = Door(obj.name, kind, why, f"{obj.kind} controller")
         for name in _backends(obj):
             for s in by_name.get(name, []):
                 if s.obj.namespace == obj.namespace:
