@@ -1,11 +1,17 @@
-"""What ``archdesigner lint`` (without ``--fix``) keeps while it lints: the file's text
-packed, and no fingerprints for a next run."""
+"""What ``archdesigner lint`` keeps in memory: without ``--fix`` the file's text packed and
+no fingerprints for a next run; the JSON and SARIF outputs written in pieces."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from archdesigner.io import dumps_design
+from archdesigner.io.output import OutputError, write_output_text
 from archdesigner.lint import engine
 from archdesigner.lint.engine import one_lint_per_design
-from archdesigner.lint.output import FileResult, PackedText
+from archdesigner.lint.output import FileResult, PackedText, blocks, render, render_chunks
 
 from .helpers import lint, make
 
@@ -33,3 +39,24 @@ def test_fingerprints_are_kept_for_the_next_run_only_outside_one_lint_per_design
     again = lint(design)
     assert engine._FINGERPRINTS
     assert [f.fingerprint for f in once.findings] == [f.fingerprint for f in again.findings]
+
+
+def test_outputs_in_pieces_join_to_the_whole_output(tmp_path: Path) -> None:
+    design = make(
+        {"web": "client", "api": ("service", {"replicas": 2}), "db": "database"},
+        [("web", "api"), ("api", "db")],
+    )
+    results = [FileResult("a.arch.json", PackedText(dumps_design(design)), lint(design))]
+    for fmt, style in (("json", ""), ("sarif", ""), ("text", "grouped"), ("text", "concise")):
+        whole = render(fmt, results, style=style or "grouped")
+        pieces = list(render_chunks(fmt, results, style=style or "grouped"))
+        assert "".join(pieces) == whole
+        if fmt != "text":  # the encoder's pieces, never one string
+            assert len(pieces) > 10
+        assert "".join(blocks(pieces, size=100)) == whole
+        assert all(len(b) < 100 + max(map(len, pieces)) for b in blocks(pieces, size=100))
+    out = tmp_path / "out.json"
+    write_output_text(out, blocks(render_chunks("json", results), size=50))
+    assert out.read_text(encoding="utf-8") == render("json", results)
+    with pytest.raises(OutputError, match="not valid Unicode"):
+        write_output_text(tmp_path / "bad.txt", iter(["fine", "\ud800"]))

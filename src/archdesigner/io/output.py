@@ -97,9 +97,11 @@ def write_output(target: str | Path, payload: bytes) -> None:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
-def write_output_text(target: str | Path, text: str) -> None:
+def write_output_text(target: str | Path, text: str | Iterable[str]) -> None:
+    """Writes ``text``, or the pieces that join to it (no joined copy is made), as UTF-8."""
+    pieces = [text] if isinstance(text, str) else text
     try:
-        payload = text.encode("utf-8")
+        encoded = [piece.encode("utf-8") for piece in pieces]
     except UnicodeEncodeError:
         raise OutputError(f"cannot write {target}: the text is not valid Unicode") from None
-    write_output(target, payload)
+    write_output(target, b"".join(encoded))

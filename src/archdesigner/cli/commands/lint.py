@@ -10,6 +10,7 @@ from archdesigner.cli.options import positive_number
 
 TYPE_CHECKING = False  # typing is not imported at run time: --help stays fast
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 NAME = "lint"
@@ -129,10 +130,10 @@ def run(args: argparse.Namespace) -> int:
     # run at 10,000 nodes). Reference counting still frees everything acyclic.
     gc.disable()
     from archdesigner.cli import CommandError
-    from archdesigner.io.output import OutputError, check_output, write_output_text
+    from archdesigner.io.output import OutputError, check_output
     from archdesigner.lint import DEFAULT_TIME_LIMIT, load_rules
     from archdesigner.lint.engine import unmatched_selectors
-    from archdesigner.lint.output import render
+    from archdesigner.lint.output import render_chunks
 
     if args.output:
         try:
@@ -162,27 +163,19 @@ def run(args: argparse.Namespace) -> int:
     once = nullcontext() if args.fix or args.diff else one_lint_per_design()
     with isolation(args.isolation), once:
         results, broken, diffs = _lint_files(args, kwargs)
-    if args.diff:
-        out = "".join(diffs)
-    else:
+    out: Iterable[str] = diffs  # the output, in pieces written as they are made
+    if not args.diff:
         if args.baseline and not broken:
             _apply_baseline(args.baseline, results)
-        out = render(
+        out = render_chunks(
             args.format,
             results,
             color=_use_color(args),
             verbose=args.show_suppressed,
             style=args.output_format,
         )
-    if args.output:
-        try:
-            write_output_text(args.output, out)
-        except OutputError as exc:
-            print(f"archdesigner lint: {exc}", file=sys.stderr)
-            return 2
-    else:
-        sys.stdout.write(out)
-        sys.stdout.flush()
+    if not _write(args.output, out):
+        return 2
     if broken:
         return 2
     if args.diff:
@@ -190,6 +183,25 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_on != "never" and any(r.report.reaches(args.fail_on) for r in results):
         return 1
     return 0
+
+
+def _write(output: str | None, out: Iterable[str]) -> bool:
+    """Writes the output to ``-o FILE`` (in one atomic write) or standard output (block by
+    block as it is made); False, with a message, when the file cannot be written."""
+    from archdesigner.io.output import OutputError, write_output_text
+    from archdesigner.lint.output import blocks
+
+    if output:
+        try:
+            write_output_text(output, blocks(out))
+        except OutputError as exc:
+            print(f"archdesigner lint: {exc}", file=sys.stderr)
+            return False
+        return True
+    for block in blocks(out):
+        sys.stdout.write(block)
+    sys.stdout.flush()
+    return True
 
 
 def _lint_files(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -66,14 +67,8 @@ def render(
 ) -> str:
     """The output of ``archdesigner lint`` in format ``fmt``; ``style`` picks the text
     layout (see :data:`TEXT_STYLES`), ``verbose`` lists suppressed findings in text."""
-    if fmt == "json":
-        from archdesigner.lint.output.json_format import render_json
-
-        return render_json(results)
-    if fmt == "sarif":
-        from archdesigner.lint.output.sarif import render_sarif
-
-        return render_sarif(results)
+    if fmt in ("json", "sarif"):
+        return "".join(render_chunks(fmt, results))
     if style == "concise":
         from archdesigner.lint.output.concise import render_concise
 
@@ -87,4 +82,50 @@ def render(
     return render_grouped(results, color=color, show_suppressed=verbose)
 
 
-__all__ = ["FORMATS", "TEXT_STYLES", "FileResult", "PackedText", "render"]
+def render_chunks(
+    fmt: str,
+    results: list[FileResult],
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    style: str = "grouped",
+) -> Iterator[str]:
+    """:func:`render` in pieces that join to the same text: JSON and SARIF come as their
+    encoder makes them (write them as they come: the JSON of a 50,000-node design is 75
+    MB, and its pieces in one list take four times that), text in one piece."""
+    if fmt == "json":
+        from archdesigner.lint.output.json_format import json_chunks
+
+        yield from json_chunks(results)
+    elif fmt == "sarif":
+        from archdesigner.lint.output.sarif import sarif_chunks
+
+        yield from sarif_chunks(results)
+    else:
+        yield render(fmt, results, color=color, verbose=verbose, style=style)
+
+
+def blocks(chunks: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """``chunks`` joined into pieces of about ``size`` characters (fewer, larger writes)."""
+    pending: list[str] = []
+    held = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield "".join(pending)
+            pending.clear()
+            held = 0
+    if pending:
+        yield "".join(pending)
+
+
+__all__ = [
+    "FORMATS",
+    "TEXT_STYLES",
+    "FileResult",
+    "PackedText",
+    "blocks",
+    "render",
+    "render_chunks",
+]

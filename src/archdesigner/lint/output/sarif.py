@@ -8,6 +8,7 @@ only, so moving nodes on the canvas does not make old alerts look new.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -30,6 +31,12 @@ def _uri(path: str) -> str:
 
 
 def render_sarif(results: list[FileResult]) -> str:
+    return "".join(sarif_chunks(results))
+
+
+def sarif_chunks(results: list[FileResult]) -> Iterator[str]:
+    """:func:`render_sarif` in the encoder's pieces, for writing as they come (see
+    :func:`archdesigner.lint.output.json_format.json_chunks`)."""
     rules: dict[str, dict[str, Any]] = {}
     for r in results:
         for reg in r.report.rules:
@@ -120,4 +127,5 @@ def render_sarif(results: list[FileResult]) -> str:
             }
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc)
+    yield "\n"
