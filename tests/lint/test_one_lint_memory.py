@@ -60,3 +60,12 @@ def test_outputs_in_pieces_join_to_the_whole_output(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == render("json", results)
     with pytest.raises(OutputError, match="not valid Unicode"):
         write_output_text(tmp_path / "bad.txt", iter(["fine", "\ud800"]))
+
+
+def test_full_and_concise_text_come_line_by_line() -> None:
+    design = make({"web": "client", "api": "service", "db": "database"}, [("web", "api")])
+    results = [FileResult("a.arch.json", dumps_design(design), lint(design))]
+    for style in ("full", "concise"):
+        pieces = list(render_chunks("text", results, style=style))
+        assert "".join(pieces) == render("text", results, style=style)
+        assert len(pieces) > 3 and all(p.count("\n") == 1 and p.endswith("\n") for p in pieces)

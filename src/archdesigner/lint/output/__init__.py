@@ -92,7 +92,8 @@ def render_chunks(
 ) -> Iterator[str]:
     """:func:`render` in pieces that join to the same text: JSON and SARIF come as their
     encoder makes them (write them as they come: the JSON of a 50,000-node design is 75
-    MB, and its pieces in one list take four times that), text in one piece."""
+    MB, and its pieces in one list take four times that), the full and concise text line
+    by line, the grouped text (short at any size) in one piece."""
     if fmt == "json":
         from archdesigner.lint.output.json_format import json_chunks
 
@@ -101,6 +102,14 @@ def render_chunks(
         from archdesigner.lint.output.sarif import sarif_chunks
 
         yield from sarif_chunks(results)
+    elif style == "full":
+        from archdesigner.lint.output.text import text_chunks
+
+        yield from text_chunks(results, color=color, show_suppressed=verbose)
+    elif style == "concise":
+        from archdesigner.lint.output.concise import concise_chunks
+
+        yield from concise_chunks(results)
     else:
         yield render(fmt, results, color=color, verbose=verbose, style=style)
 

@@ -4,21 +4,27 @@ last."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from archdesigner.lint.output import FileResult
 from archdesigner.lint.output.locate import id_lines
 from archdesigner.lint.output.text import summary_line
 
 
 def render_concise(results: list[FileResult]) -> str:
-    lines: list[str] = []
+    return "".join(concise_chunks(results))
+
+
+def concise_chunks(results: list[FileResult]) -> Iterator[str]:
+    """:func:`render_concise` line by line (each with its newline), for writing as they
+    come."""
     for r in results:
         for e in r.report.errors:
-            lines.append(f"warning: {e}")
+            yield f"warning: {e}\n"
         for w in r.report.warnings:
-            lines.append(f"warning: {r.path}: {w}")
+            yield f"warning: {r.path}: {w}\n"
         where = id_lines(r.source())
         for f in r.report.active:
             line = where.get((f.subject_type, f.subject), 1)
-            lines.append(f"{r.path}:{line}: {f.rule_id} {f.message}")
-    lines.append(summary_line(results))
-    return "\n".join(lines) + "\n"
+            yield f"{r.path}:{line}: {f.rule_id} {f.message}\n"
+    yield summary_line(results) + "\n"

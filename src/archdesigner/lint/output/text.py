@@ -4,6 +4,8 @@ style."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from archdesigner.lint.api import plural
 from archdesigner.lint.output import FileResult
 from archdesigner.lint.output.locate import id_lines
@@ -18,18 +20,25 @@ def _paint(text: str, code: str, color: bool) -> str:
 def render_text(
     results: list[FileResult], *, color: bool = False, show_suppressed: bool = False
 ) -> str:
-    lines: list[str] = []
+    return "".join(text_chunks(results, color=color, show_suppressed=show_suppressed))
+
+
+def text_chunks(
+    results: list[FileResult], *, color: bool = False, show_suppressed: bool = False
+) -> Iterator[str]:
+    """:func:`render_text` line by line (each with its newline), for writing as they come:
+    at 50,000 nodes the output is 28 MB, and its lines in a list take as much again."""
     for r in results:
         report = r.report
         shown = report.findings if show_suppressed else report.active
         for e in report.errors:
-            lines.append(_paint(f"warning: {e}", "33", color))
+            yield _paint(f"warning: {e}", "33", color) + "\n"
         for w in report.warnings:
-            lines.append(_paint(f"warning: {r.path}: {w}", "33", color))
+            yield _paint(f"warning: {r.path}: {w}", "33", color) + "\n"
         if not shown:
             continue
         where = id_lines(r.source())
-        lines.append(_paint(r.path, "1", color))
+        yield _paint(r.path, "1", color) + "\n"
         for f in shown:
             line = where.get((f.subject_type, f.subject))
             at = f":{line}" if line else ""
@@ -39,14 +48,13 @@ def render_text(
             head += _paint(f"  ({r.path}{at})", "2", color)
             if f.suppressed:
                 head += " [suppressed]"
-            lines.append(head)
-            lines.append(f"          {f.message}")
+            yield head + "\n"
+            yield f"          {f.message}\n"
             if f.fix is not None and not f.suppressed:
                 how = "" if f.fix.applicability == "safe" else " (unsafe: --unsafe-fixes)"
-                lines.append(_paint(f"          fix: {f.fix.description}{how}", "32", color))
-        lines.append("")
-    lines.append(summary_line(results))
-    return "\n".join(lines) + "\n"
+                yield _paint(f"          fix: {f.fix.description}{how}", "32", color) + "\n"
+        yield "\n"
+    yield summary_line(results) + "\n"
 
 
 def percent(impact: float) -> str:
