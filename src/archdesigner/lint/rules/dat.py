@@ -23,16 +23,17 @@ def shared_database(ctx: LintContext) -> Iterator[Finding]:
     for db in ctx.design.nodes:
         if db.kind not in _SHARED_KINDS:
             continue
+        calls = [
+            link for link in ctx.graph.in_links[db.id] if nodes[link.source].kind in SERVICE_LIKE
+        ]
+        users = sorted({link.source for link in calls})
+        if len(users) < 2:
+            continue
         uses: dict[str, set[str] | None] = {}  # service -> the databases it names on db
-        for link in ctx.graph.in_links[db.id]:
-            if nodes[link.source].kind not in SERVICE_LIKE:
-                continue
+        for link in calls:
             named = _databases(link)
             known = uses.get(link.source, set())
             uses[link.source] = None if named is None or known is None else known | named
-        if len(uses) < 2:
-            continue
-        users = sorted(uses)
         what = "Database" if db.kind == "database" else "Cache"
         who = names([label(nodes[u]) for u in users])
         evidence: dict[str, object] = {"services": users, "kind": db.kind}
