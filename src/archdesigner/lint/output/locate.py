@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import pairwise
 
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
 _SECTIONS = {"nodes": "node", "links": "link", "groups": "group"}
@@ -51,16 +50,21 @@ def _canonical_id_lines(text: str) -> dict[tuple[str, str], int] | None:
             continue
         start = key.end()
         end = keys[k + 1].start() if k + 1 < len(keys) else len(text)
-        parts = text[start:end].split(_ID)
-        if len(parts) - 1 != text.count("\n    {", start, end):
+        if text.count(_ID, start, end) != text.count("\n    {", start, end):
             return None
         line = 1 + text.count("\n", 0, start)
-        for before, part in pairwise(parts):  # ``part`` starts with the id's value
-            line += before.count("\n") + 1
-            close = part.find('"', 1)
-            value = part[1:close]
-            if close < 1 or part[0] != '"' or "\\" in value:  # escapes: decode properly
-                m = _VALUE.match(part)
+        # the text between two id lines is read where it lies (a section of a large design
+        # is megabytes: no copy of it, and no list of its pieces)
+        before, at = start, text.find(_ID, start, end)
+        while at != -1:
+            line += text.count("\n", before, at) + 1
+            before = at + len(_ID)  # the id's value starts here
+            at = text.find(_ID, before, end)
+            stop = end if at == -1 else at
+            close = text.find('"', before + 1, stop)
+            value = text[before + 1 : close] if close != -1 else ""
+            if close == -1 or text[before] != '"' or "\\" in value:  # escapes: decode properly
+                m = _VALUE.match(text, before, stop)
                 decoded = _string(m.group()) if m else None
                 if decoded is None:
                     return None
