@@ -203,21 +203,3 @@ def test_only_loading_shares_empty_containers() -> None:
     link = Link(id="l", source="a", target="b")
     link.lint_ignore.append("SPF001")
     assert node.ports == [80] and Node(id="other", kind="service").ports == []
-
-
-def test_items_share_their_fields_sets_as_they_are_validated() -> None:
-    from archdesigner.model.design import SHARE_FIELDS_SETS, SharedFieldsSet
-
-    text = (ROOT / "resources/examples/web-shop.arch.json").read_text(encoding="utf-8")
-    shared: dict[tuple[str, ...], SharedFieldsSet] = {}
-    # no compact() here: the sets are shared from the moment each item is made
-    design = Design.model_validate_json(
-        text, context={"skip_reference_check": True, SHARE_FIELDS_SETS: shared}
-    )
-    items = [*design.nodes, *(n.position for n in design.nodes), *design.links]
-    assert all(type(i.__pydantic_fields_set__) is SharedFieldsSet for i in items)
-    assert {id(i.__pydantic_fields_set__) for i in items} == {id(s) for s in shared.values()}
-    assert len(shared) < len(items)
-    fresh = Design.model_validate_json(text)
-    assert [i.model_fields_set for i in fresh.nodes] == [i.model_fields_set for i in design.nodes]
-    assert type(fresh.nodes[0].__pydantic_fields_set__) is set  # no context: sets of their own

@@ -18,7 +18,6 @@ from archdesigner.io.migrations import MigrationError, migrate
 from archdesigner.model.design import (
     FORMAT,
     FORMAT_VERSION,
-    SHARE_FIELDS_SETS,
     Design,
     compact,
     loading,
@@ -106,18 +105,12 @@ def design_from_data(data: Any, file: str | Path | None = None) -> Design:
         raise DesignError(file, [Problem("version", str(exc))]) from None
     try:
         with gc_paused(), loading():
-            design = Design.model_validate(data, context=_load_context())
+            design = Design.model_validate(data, context={"skip_reference_check": True})
     except ValidationError as exc:
         raise DesignError(file, problems_from_validation(exc)) from None
     except RecursionError:
         raise DesignError(file, [Problem("", "the document is nested too deeply")]) from None
     return _checked(design, file)
-
-
-def _load_context() -> dict[str, Any]:
-    """The validation context of a load: references are checked afterwards (every problem
-    with its path), and the items share their fields sets as they are made."""
-    return {"skip_reference_check": True, SHARE_FIELDS_SETS: {}}
 
 
 def _checked(design: Design, file: str | Path | None, compacted: bool = True) -> Design:
@@ -250,7 +243,7 @@ def _validated_json(text: str) -> Design | None:
         # otherwise keep a UTF-8 copy attached to the text for as long as the text lives)
         raw = text if text.isascii() else text.encode("utf-8")
         with gc_paused(), loading():
-            design = Design.model_validate_json(raw, context=_load_context())
+            design = Design.model_validate_json(raw, context={"skip_reference_check": True})
     except Exception:  # the step-by-step path says what is wrong
         return None
     if design.version != FORMAT_VERSION or not _free_form_finite(design):

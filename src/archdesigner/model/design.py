@@ -201,35 +201,10 @@ class _Model(BaseModel):
         super().__setattr__(name, value)
 
 
-#: The key of a validation context's dict of the fields sets made so far (see
-#: :class:`_Item`): the loader passes ``{SHARE_FIELDS_SETS: {}}``.
-SHARE_FIELDS_SETS = "share_fields_sets"
-
-
-class _Item(_Model):
-    """A node, link or position: validated with :data:`SHARE_FIELDS_SETS` in the context,
-    each item gets the :class:`SharedFieldsSet` of the fields it set as it is made,
-    instead of keeping a set of its own until :func:`compact` (at 50,000 nodes those sets
-    made the load's peak memory 90 MB larger than the design it loads)."""
-
-    @model_validator(mode="after")
-    def _share_fields_set(self, info: ValidationInfo) -> Self:
-        context = info.context
-        shared = context.get(SHARE_FIELDS_SETS) if context is not None else None
-        if shared is not None:
-            fields_set = self.__pydantic_fields_set__
-            key = tuple(fields_set)
-            kept = shared.get(key)
-            if kept is None:
-                kept = shared[key] = SharedFieldsSet(fields_set)
-            object.__setattr__(self, _FIELDS_SET_NAME, kept)
-        return self
-
-
 Coordinate = Annotated[Number, Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE)]
 
 
-class Position(_Item):
+class Position(_Model):
     x: Coordinate = 0.0
     y: Coordinate = 0.0
 
@@ -254,7 +229,7 @@ class Autoscale(_Model):
         return self
 
 
-class Node(_Item):
+class Node(_Model):
     id: Identifier
     kind: Annotated[str, StringConstraints(min_length=1)]
     name: str = ""
@@ -303,7 +278,7 @@ class Node(_Item):
         return self.autoscale.max if self.autoscale is not None else self.replicas
 
 
-class Link(_Item):
+class Link(_Model):
     id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     source: Annotated[str, StringConstraints(min_length=1)]
     target: Annotated[str, StringConstraints(min_length=1)]
