@@ -251,3 +251,15 @@ def test_imported_command_and_args_are_written_back() -> None:
         "spec"
     ]["containers"]
     assert (container["command"], container["args"]) == (["/bin/w"], ["--port", "8080"])
+
+
+def test_replicated_datastores_are_named_in_the_report() -> None:
+    """Two pods of Redis or PostgreSQL are two servers, not a replicated one: the export
+    says which datastores need their replication set up."""
+    design = load_design(FIXED)
+    report = KubernetesExporter().export(design).report
+    line = next(r for r in report if r.startswith("2+ replicas of a datastore"))
+    stores = [n.id for n in design.nodes if n.kind in ("database", "cache") and n.redundant]
+    assert stores and all(s in line for s in stores)
+    single = [n.id for n in design.nodes if n.kind == "database" and not n.scaled_out]
+    assert all(f" {s}," not in line and not line.endswith(f" {s}") for s in single)

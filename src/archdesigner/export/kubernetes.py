@@ -452,6 +452,14 @@ class _Build:
                 "called from outside but no Ingress route (no port, or in a namespace): "
                 + ", ".join(dict.fromkeys(self.no_ingress))
             )
+        stores = [
+            n.id for n in self.deployed if n.kind in catalog.DATASTORE and n.max_instances > 1
+        ]
+        if stores:
+            self.report.append(
+                "2+ replicas of a datastore are separate servers until its replication is set "
+                "up (an operator, a chart, the image's own settings): " + ", ".join(stores)
+            )
 
 
 @dataclass
