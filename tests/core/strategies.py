@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import strategies as st
@@ -125,3 +126,19 @@ def designs(draw: st.DrawFn, max_nodes: int = 8) -> Design:
         "properties": draw(properties),
     }
     return Design.model_validate(data)
+
+
+def mutated_json(d: Design, data: st.DataObject, extra_key: str) -> str:
+    """``d`` as a file's JSON with one field of the design, of a node or of a link (one of
+    its keys, ``id``, ``kind``, ``replicas`` or ``extra_key``) replaced by arbitrary JSON."""
+    from archdesigner.io import dumps_design
+
+    raw = json.loads(dumps_design(d))
+    target: dict[str, Any] = raw
+    if raw.get("nodes") and data.draw(st.booleans()):
+        target = data.draw(st.sampled_from(raw["nodes"]))
+    elif raw.get("links") and data.draw(st.booleans()):
+        target = data.draw(st.sampled_from(raw["links"]))
+    key = data.draw(st.sampled_from([*target.keys(), "id", "kind", "replicas", extra_key]))
+    target[key] = data.draw(json_values)
+    return json.dumps(raw)

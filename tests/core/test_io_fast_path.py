@@ -16,7 +16,7 @@ from archdesigner.io import DesignError, dumps_design, loads_design
 from archdesigner.io.load import _validated_json, design_from_data, parse_json
 from archdesigner.model import Design
 
-from .strategies import designs, json_values
+from .strategies import designs, mutated_json
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
@@ -77,15 +77,7 @@ def test_generated_designs_load_the_same_through_the_fast_path(d: Design, ascii:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(designs(max_nodes=4), st.data())
 def test_mutated_designs_load_or_fail_the_same_way(d: Design, data: st.DataObject) -> None:
-    raw = json.loads(dumps_design(d))
-    target: dict[str, Any] = raw
-    if raw.get("nodes") and data.draw(st.booleans()):
-        target = data.draw(st.sampled_from(raw["nodes"]))
-    elif raw.get("links") and data.draw(st.booleans()):
-        target = data.draw(st.sampled_from(raw["links"]))
-    key = data.draw(st.sampled_from([*target.keys(), "id", "kind", "replicas", "properties"]))
-    target[key] = data.draw(json_values)
-    text = json.dumps(raw)
+    text = mutated_json(d, data, "properties")
     assert loaded(text) == step_by_step(text)
 
 

@@ -445,7 +445,7 @@ def test_malformed_shapes_are_import_errors_never_crashes() -> None:
         KubernetesExporter().export(design)
 
 
-PROTOCOLS = """\
+WEB = """\
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -459,46 +459,30 @@ spec:
             - {name: API_ADDR, value: "api:8080"}
             - {name: PEERS, value: "peers:7000"}
             - {name: RPC_ADDR, value: "rpc:9000"}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api}
-spec:
-  template:
-    metadata: {labels: {app: api}}
-    spec: {containers: [{name: api, image: example/api:1}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: peer}
-spec:
-  template:
-    metadata: {labels: {app: peer}}
-    spec: {containers: [{name: peer, image: example/peer:1}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: rpc}
-spec:
-  template:
-    metadata: {labels: {app: rpc}}
-    spec: {containers: [{name: rpc, image: example/rpc:1}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: api}
-spec: {selector: {app: api}, ports: [{name: http-main, port: 8080}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: peers}
-spec: {clusterIP: None, selector: {app: peer}, ports: [{name: http, port: 7000}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: rpc}
-spec: {selector: {app: rpc}, ports: [{port: 9000, appProtocol: kubernetes.io/h2c}]}
 """
+#: (workload, its Service, the Service's spec besides the selector)
+SERVED = [
+    ("api", "api", "ports: [{name: http-main, port: 8080}]"),
+    ("peer", "peers", "clusterIP: None, ports: [{name: http, port: 7000}]"),
+    ("rpc", "rpc", "ports: [{port: 9000, appProtocol: kubernetes.io/h2c}]"),
+]
+PROTOCOLS = WEB + "".join(
+    f"""---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec: {{containers: [{{name: {name}, image: example/{name}:1}}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {service}}}
+spec: {{selector: {{app: {name}}}, {spec}}}
+"""
+    for name, service, spec in SERVED
+)
 
 
 def test_service_ports_give_the_protocol_and_a_virtual_ip_balances_http() -> None:

@@ -203,7 +203,6 @@ def _leave(code: int) -> None:
     link, finding and index freed) took 0.3-0.9 s, a sixth of the run. Everything a command
     writes is flushed first, and it leaves no worker running; when it does (or flushing
     fails) the process ends the usual way instead."""
-
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -28,7 +28,7 @@ from archdesigner.importers.entries import entry_links, find_entries
 from archdesigner.importers.image_rules import infer
 from archdesigner.importers.report import ImportReport
 from archdesigner.importers.scanning import scan_sources
-from archdesigner.importers.wiring import Resolver, pair_by_name, scan_service
+from archdesigner.importers.wiring import Resolver, pair_by_name, reserve_id, scan_service
 from archdesigner.io.load import gc_paused, problems_from_validation
 from archdesigner.model import catalog
 from archdesigner.model.design import (
@@ -40,15 +40,8 @@ from archdesigner.model.design import (
     Position,
     reference_problems,
 )
-from archdesigner.model.edits import unique_id
 
 XARCH = "x-archdesigner"
-
-
-def _unique_id(wanted: str, taken: set[str]) -> str:
-    candidate = unique_id(wanted, taken, fallback="service")
-    taken.add(candidate)
-    return candidate
 
 
 def published_ports(specs: Any) -> list[int]:
@@ -257,7 +250,7 @@ class _Builder:
         return out
 
     def _node_from_service(self, name: str, svc: dict[str, Any], taken: set[str]) -> Node:
-        nid = _unique_id(name, taken) if not ID_RE.match(name) or name in taken else name
+        nid = reserve_id(name, taken) if not ID_RE.match(name) or name in taken else name
         taken.add(nid)
         if nid != name:
             self.report.append(f"service {name!r} became node {nid!r} (not a valid node id)")
@@ -340,7 +333,7 @@ class _Builder:
             problem = problems_from_validation(exc)[0]
             raise self.p.error(where, f"x-archdesigner node is not valid: {problem}") from None
         if node.id in taken:
-            new_id = _unique_id(node.id, taken)
+            new_id = reserve_id(node.id, taken)
             self.report.append(f"service {name!r}: node id {node.id!r} is taken, used {new_id!r}")
             node.id = new_id
         taken.add(node.id)
@@ -393,7 +386,7 @@ class _Builder:
                 continue
             first = names[0]
             if first not in by_network:
-                gid = first if ID_RE.match(first) and first not in taken else _unique_id(
+                gid = first if ID_RE.match(first) and first not in taken else reserve_id(
                     first, taken)  # fmt: skip
                 taken.add(gid)
                 props: dict[str, Any] = {}

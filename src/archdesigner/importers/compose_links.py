@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from archdesigner.importers.image_rules import protocol_for_scheme
+from archdesigner.importers.wiring import add_database
 from archdesigner.model.design import Link, Node
 
 #: A health-check URL or key (``/hc``, ``/healthz``, ``IdentityUrlHC``, ``HealthChecks__...``).
@@ -114,17 +115,6 @@ class LinkSet:
     def finish(self) -> list[Link]:
         kept = {id(link) for link in self.declared}
         return self.declared + [link for link in self.links.values() if id(link) not in kept]
-
-
-def add_database(link: Link, database: str) -> None:
-    """Notes on ``link`` (``properties.databases``) that its source uses the database
-    ``database`` on its target, a database server: services that each use a database of
-    their own on one server share the server, not their data (DAT001 says which)."""
-    if not database or link.source == link.target:
-        return
-    known = link.properties.setdefault("databases", [])
-    if isinstance(known, list) and database not in known:
-        known.append(database)
 
 
 def _why(ev: Mapping[str, Any]) -> str:

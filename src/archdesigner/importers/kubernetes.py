@@ -28,7 +28,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from archdesigner.importers.base import BaseImporter, ImportInputError, ImportResult
-from archdesigner.importers.compose import _unique_id
 from archdesigner.importers.kubernetes_pods import (
     WORKLOAD_TEMPLATE,
     config_map_data,
@@ -43,6 +42,7 @@ from archdesigner.importers.kubernetes_pods import (
 )
 from archdesigner.importers.kubernetes_read import Obj, Stream, manifest_files, read_sources
 from archdesigner.importers.kubernetes_wire import Workload, apply_hpas_and_pdbs, managed, wire
+from archdesigner.importers.wiring import reserve_id
 from archdesigner.io.load import gc_paused, problems_from_validation
 from archdesigner.kubernetes_syntax import DESIGN_KEY, DESIGN_ROLE, NODE_ANNOTATION, ROLE_ANNOTATION
 from archdesigner.model.design import ID_RE, Design, Group, Link, Node, Position
@@ -191,7 +191,7 @@ class _Builder:
             if not obj.namespace or obj.name not in taken
             else (f"{obj.namespace}-{obj.name}")
         )
-        nid = wanted if ID_RE.match(wanted) and wanted not in taken else _unique_id(wanted, taken)
+        nid = wanted if ID_RE.match(wanted) and wanted not in taken else reserve_id(wanted, taken)
         taken.add(nid)
         main = w.pod.main
         image = text(main.get("image") or "")
@@ -254,7 +254,7 @@ class _Builder:
             return None
         node = node_from_annotation(w, raw, self.config_maps, self.secrets, self.report)
         if node.id in taken:
-            new_id = _unique_id(node.id, taken)
+            new_id = reserve_id(node.id, taken)
             self.report.append(f"{w.obj.label()}: node id {node.id!r} is taken, used {new_id!r}")
             node.id = new_id
         taken.add(node.id)

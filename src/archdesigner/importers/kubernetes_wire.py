@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeGuard
 
-from archdesigner.importers.compose_links import add_database
 from archdesigner.importers.image_rules import protocol_for_scheme
 from archdesigner.importers.kubernetes_pods import (
     Pod,
@@ -24,14 +23,15 @@ from archdesigner.importers.kubernetes_read import Obj, Stream
 from archdesigner.importers.wiring import (
     Reference,
     Resolver,
+    add_database,
     database_in,
     hosts_in,
     pair_by_name,
+    reserve_id,
     scan_service,
 )
 from archdesigner.kubernetes_syntax import FRONT_DOOR_KEY
 from archdesigner.model.design import Link, Node
-from archdesigner.model.edits import unique_id
 
 ENTRY_SERVICE_TYPES = frozenset({"LoadBalancer", "NodePort"})
 
@@ -153,7 +153,7 @@ class Wiring:
         if not self.entries:
             return []
         users = Node(
-            id=_free("users", taken),
+            id=reserve_id("users", taken),
             kind="client",
             name="Users",
             properties={"kubernetes": {"entry": True}},
@@ -168,7 +168,7 @@ class Wiring:
                 continue
             if door not in door_ids:
                 node = Node(
-                    id=_free(door.name, taken),
+                    id=reserve_id(door.name, taken, fallback="front-door"),
                     kind=door.kind,
                     technology=door.technology,
                     replicas=2,
@@ -192,14 +192,6 @@ class Wiring:
                 properties={"kubernetes": {"via": why}},
             )
         )
-
-
-def _free(base: str, taken: set[str]) -> str:
-    """A valid node id made from ``base`` (``base-2``, ``base-3``, ... when taken), reserved
-    in ``taken``."""
-    nid = unique_id(base, taken, fallback="front-door")
-    taken.add(nid)
-    return nid
 
 
 #: Folders that hold manifests rather than a project: the sources are one level up.
@@ -246,7 +238,7 @@ def wire(
         for ref in _references(w, resolver, config_maps):
             found = _same_namespace(by_name.get(ref.target, []), w.obj.namespace)
             served = _service_protocol(found)
-            for dst in [t for s in found for t in s.targets if t.node is not None]:
+            for dst in _workloads_of(found):
                 assert w.node is not None and dst.node is not None
                 proto = protocol_for_scheme(ref.scheme) if ref.scheme else ""
                 proto = proto or served or dst.protocol
@@ -285,18 +277,29 @@ def _same_namespace(found: list[KService], namespace: str) -> list[KService]:
     return [s for s in found if s.obj.namespace == namespace] or found[:1]
 
 
+def _workloads_of(services: list[KService]) -> list[Workload]:
+    return [w for s in services for w in s.targets if w.node is not None]
+
+
 def _targets(found: list[KService], namespace: str) -> list[Workload]:
-    return [w for s in _same_namespace(found, namespace) for w in s.targets if w.node is not None]
+    return _workloads_of(_same_namespace(found, namespace))
 
 
 #: What a Service port's ``appProtocol`` or name (``grpc``, ``http-web``: the convention
-#: Istio and others read) says the workloads speak.
+#: Istio and others read) says the workloads speak, beyond the URL schemes' words
+#: (:func:`protocol_for_scheme`: ``http``, ``grpc``, ``redis``, ``mysql``, ...).
 PORT_PROTOCOLS = {
-    "grpc": "grpc", "grpc-web": "grpc", "kubernetes.io/h2c": "grpc", "http": "http",
-    "https": "http", "http2": "http2", "h2c": "http2", "kubernetes.io/ws": "websocket",
-    "kubernetes.io/wss": "websocket", "redis": "redis", "mongo": "mongodb", "mysql": "sql",
-    "postgres": "sql", "postgresql": "sql", "amqp": "amqp", "kafka": "kafka",
+    "grpc-web": "grpc", "kubernetes.io/h2c": "grpc", "http2": "http2", "h2c": "http2",
+    "kubernetes.io/ws": "websocket", "kubernetes.io/wss": "websocket", "mongo": "mongodb",
 }  # fmt: skip
+#: Port words that name a transport, not what the workload speaks (``tcp-redis``).
+TRANSPORTS = frozenset({"tcp", "udp", "tls", "sctp"})
+
+
+def _port_protocol(word: str) -> str:
+    if not word or word in TRANSPORTS:
+        return ""
+    return PORT_PROTOCOLS.get(word) or protocol_for_scheme(word)
 
 
 def _service_protocol(found: list[KService]) -> str:
@@ -307,7 +310,7 @@ def _service_protocol(found: list[KService]) -> str:
         for port in s.ports:
             app = str(port.get("appProtocol") or "").lower()
             name = str(port.get("name") or "").lower()
-            proto = PORT_PROTOCOLS.get(app) or PORT_PROTOCOLS.get(name.split("-", 1)[0], "")
+            proto = _port_protocol(app) or _port_protocol(name.split("-", 1)[0])
             if proto:
                 said.add(proto)
     return said.pop() if len(said) == 1 else ""

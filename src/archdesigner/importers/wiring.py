@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from archdesigner.importers.image_rules import DATASTORE_KINDS, name_tokens
+from archdesigner.model.design import Link
+from archdesigner.model.edits import unique_id
 
 #: Key or flag words that say "the value is a host" (``DB_HOST``, ``--bootstrap-server``).
 HOSTY = frozenset(
@@ -154,6 +156,25 @@ class Resolver:
 def _short(text: str, limit: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def reserve_id(wanted: str, taken: set[str], fallback: str = "service") -> str:
+    """A valid node id made from ``wanted`` that is not in ``taken`` (``wanted-2``, ... on a
+    clash; ``fallback`` when nothing of it is usable), added to ``taken``."""
+    candidate = unique_id(wanted, taken, fallback=fallback)
+    taken.add(candidate)
+    return candidate
+
+
+def add_database(link: Link, database: str) -> None:
+    """Notes on ``link`` (``properties.databases``) that its source uses the database
+    ``database`` on its target, a database server: services that each use a database of
+    their own on one server share the server, not their data (DAT001 says which)."""
+    if not database or link.source == link.target:
+        return
+    known = link.properties.setdefault("databases", [])
+    if isinstance(known, list) and database not in known:
+        known.append(database)
 
 
 def _scan_value(

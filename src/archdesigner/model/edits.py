@@ -217,11 +217,7 @@ def _changed(old: Any, changes: Mapping[str, Any], what: str) -> Any:
         data = old.model_dump()
         data.update(_plain(changes))
         return _validated(model, data, what)
-    new = model.__new__(model)  # a shallow copy, as BaseModel.__copy__ makes it
-    object.__setattr__(new, "__dict__", dict(old.__dict__))
-    object.__setattr__(new, "__pydantic_extra__", None)
-    object.__setattr__(new, "__pydantic_fields_set__", set(old.__pydantic_fields_set__))
-    object.__setattr__(new, "__pydantic_private__", None)
+    new = old.__copy__()  # shallow, with a fields set of its own (never a shared one)
     check = model.__pydantic_validator__.validate_assignment
     try:
         for name, value in _plain(changes).items():

@@ -67,19 +67,7 @@ def render(
 ) -> str:
     """The output of ``archdesigner lint`` in format ``fmt``; ``style`` picks the text
     layout (see :data:`TEXT_STYLES`), ``verbose`` lists suppressed findings in text."""
-    if fmt in ("json", "sarif"):
-        return "".join(render_chunks(fmt, results))
-    if style == "concise":
-        from archdesigner.lint.output.concise import render_concise
-
-        return render_concise(results)
-    if style == "full":
-        from archdesigner.lint.output.text import render_text
-
-        return render_text(results, color=color, show_suppressed=verbose)
-    from archdesigner.lint.output.grouped import render_grouped
-
-    return render_grouped(results, color=color, show_suppressed=verbose)
+    return "".join(render_chunks(fmt, results, color=color, verbose=verbose, style=style))
 
 
 def render_chunks(
@@ -111,7 +99,9 @@ def render_chunks(
 
         yield from concise_chunks(results)
     else:
-        yield render(fmt, results, color=color, verbose=verbose, style=style)
+        from archdesigner.lint.output.grouped import render_grouped
+
+        yield render_grouped(results, color=color, show_suppressed=verbose)
 
 
 def blocks(chunks: Iterable[str], size: int = 1 << 20) -> Iterator[str]:

@@ -11,12 +11,8 @@ from archdesigner.lint.output.locate import id_lines
 from archdesigner.lint.output.text import summary_line
 
 
-def render_concise(results: list[FileResult]) -> str:
-    return "".join(concise_chunks(results))
-
-
 def concise_chunks(results: list[FileResult]) -> Iterator[str]:
-    """:func:`render_concise` line by line (each with its newline), for writing as they
+    """The concise output line by line (each with its newline), for writing as they
     come."""
     for r in results:
         for e in r.report.errors:

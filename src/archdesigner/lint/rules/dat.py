@@ -29,15 +29,10 @@ def shared_database(ctx: LintContext) -> Iterator[Finding]:
         users = sorted({link.source for link in calls})
         if len(users) < 2:
             continue
-        uses: dict[str, set[str] | None] = {}  # service -> the databases it names on db
-        for link in calls:
-            named = _databases(link)
-            known = uses.get(link.source, set())
-            uses[link.source] = None if named is None or known is None else known | named
         what = "Database" if db.kind == "database" else "Cache"
         who = names([label(nodes[u]) for u in users])
         evidence: dict[str, object] = {"services": users, "kind": db.kind}
-        own = _own_databases(uses)
+        own = _own_databases(calls)
         if own is None:
             message = (
                 f"{what} {label(db)} is used by {plural(len(users), 'service')} ({who}): "
@@ -50,21 +45,17 @@ def shared_database(ctx: LintContext) -> Iterator[Finding]:
         yield ctx.finding(db, message, related=users, evidence=evidence)
 
 
-def _databases(link: Link) -> set[str] | None:
-    """The databases ``link`` names on its target (``properties.databases``, which imports
-    note from connection strings), None when it names none."""
-    named = link.properties.get("databases")
-    if not isinstance(named, list) or not named:
-        return None
-    return {str(d) for d in named}
-
-
-def _own_databases(uses: dict[str, set[str] | None]) -> dict[str, list[str]] | None:
-    """Each service's databases on the server when every service names the ones it uses,
-    else None (then nothing says they do not share their data)."""
-    if any(named is None for named in uses.values()):
-        return None
-    return {service: sorted(named or ()) for service, named in sorted(uses.items())}
+def _own_databases(calls: list[Link]) -> dict[str, list[str]] | None:
+    """Each service's databases on the server (``properties.databases``, which imports note
+    from connection strings) when every call names the ones it uses, else None (then
+    nothing says the services do not share their data)."""
+    own: dict[str, set[str]] = {}
+    for link in calls:
+        named = link.properties.get("databases")
+        if not isinstance(named, list) or not named:
+            return None
+        own.setdefault(link.source, set()).update(str(d) for d in named)
+    return {service: sorted(dbs) for service, dbs in sorted(own.items())}
 
 
 def _server_message(
