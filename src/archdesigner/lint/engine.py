@@ -572,9 +572,14 @@ def _plugin_check(
     copy_of: Callable[[], _PluginCopy],
     options: dict[str, Any],
     load_factor: float,
+    *,
+    checked: bool = False,
 ) -> Callable[[], Any]:
     """What runs a plugin rule (in a worker process or thread): its check on the copy of
-    the design ``copy_of`` gives, with the rule's fixes built."""
+    the design ``copy_of`` gives, with the rule's fixes built. With ``checked`` (a worker
+    process) it returns :func:`_checked` of the findings, done there too: the process only
+    sends back findings it has checked, so this one need not go through them again (the
+    copy it checked against is this process's design, forked)."""
 
     def run() -> Any:
         copy = copy_of()
@@ -591,7 +596,7 @@ def _plugin_check(
         for f in found:  # build plugin fixes here, inside the time limit
             if isinstance(f, Finding) and isinstance(f.fix, Fix):
                 f.fix.edit  # noqa: B018
-        return found
+        return _checked(found, reg, copy[1]) if checked else found
 
     return run
 
@@ -617,7 +622,9 @@ def _early_workers(
         rid = reg.rule.id
         if reg.builtin or rid in (UNUSED, CRASHED) or len(out) >= EARLY_WORKERS:
             continue
-        check = _plugin_check(reg, lambda: (design, graph, {}), options[rid], load_factor)
+        check = _plugin_check(
+            reg, lambda: (design, graph, {}), options[rid], load_factor, checked=True
+        )
         out[rid] = start_in_process(check)
     return out
 
@@ -646,10 +653,11 @@ def _run_plugin(
             copies[reg.source] = copy
         return copy
 
+    checked_there = worker is not None or _ISOLATION.get() == "process"
     if worker is not None:
         outcome = worker.outcome(time_limit)
-    elif _ISOLATION.get() == "process":  # the worker has its own copy of everything
-        check = _plugin_check(reg, lambda: (design, graph, {}), options, load_factor)
+    elif checked_there:  # the worker has its own copy of everything
+        check = _plugin_check(reg, lambda: (design, graph, {}), options, load_factor, checked=True)
         outcome = run_in_process(check, time_limit)
     else:
         check = _plugin_check(reg, copy_of, options, load_factor)
@@ -661,7 +669,7 @@ def _run_plugin(
     if outcome.error:
         what = outcome.error if outcome.error.startswith("ended") else f"raised {outcome.error}"
         return [], _crash(reg, crash_severity, what, outcome.details or what)
-    got, problem = _checked(outcome.value, reg, graph)
+    got, problem = outcome.value if checked_there else _checked(outcome.value, reg, graph)
     return got, _crash(reg, crash_severity, problem, problem) if problem else None
 
 
