@@ -133,3 +133,29 @@ def test_a_design_without_entry_gets_mod004(tmp_path: Path, text: str) -> None:
     assert not any(n.kind == "client" for n in result.design.nodes)
     findings = lint_design(result.design).findings
     assert any(f.rule_id == "MOD004" and f.severity == "warning" for f in findings)
+
+
+def test_a_load_generators_call_to_a_service_skips_edg001(tmp_path: Path) -> None:
+    """A load generator is a client, but a test one: it calls the web service by its
+    address on purpose, so EDG001 (no front door) is suppressed on its link, and said so."""
+    result = _import(
+        tmp_path,
+        """
+services:
+  web:
+    image: acme/web:1
+    ports: ["80:8080"]
+  locust:
+    image: locustio/locust:2.20
+    command: ["-f", "/mnt/locustfile.py", "--host", "http://web:8080"]
+""",
+    )
+    links = _links(result)
+    assert links[("locust", "web")].lint_ignore == ["EDG001"]  # type: ignore[attr-defined]
+    assert links[("users", "web")].lint_ignore == []  # type: ignore[attr-defined]
+    assert any("locust is a load generator" in line for line in result.report)
+    report = lint_design(result.design)
+    # the users' own call still has no front door; the load generator's is suppressed
+    assert [f.subject for f in report.active if f.rule_id == "EDG001"] == ["users->web"]
+    assert [(f.rule_id, f.subject) for f in report.suppressed] == [("EDG001", "locust->web")]
+

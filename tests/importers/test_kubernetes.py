@@ -494,3 +494,20 @@ def test_service_ports_give_the_protocol_and_a_virtual_ip_balances_http() -> Non
     assert links[("web", "api")] == ("http", True)
     assert links[("web", "peer")] == ("http", False)  # headless: balancing is the caller's
     assert links[("web", "rpc")] == ("grpc", False)  # one HTTP/2 connection, one pod
+
+
+def test_online_boutiques_load_generator_needs_no_front_door() -> None:
+    """The loadgenerator calls frontend:80 inside the cluster on purpose (users come in
+    through frontend-external): its link skips EDG001, and the lint has no warning left."""
+    from archdesigner.lint import lint_design
+
+    result = KubernetesImporter().import_files([BOUTIQUE / "kubernetes-manifests"])
+    links = {(x.source, x.target): x for x in result.design.links}
+    assert links[(CALL_GRAPH["client"], "frontend")].lint_ignore == ["EDG001"]
+    assert sum("lint_ignore" in x.model_fields_set for x in result.design.links) == 1
+    assert any(
+        line.startswith(f"link {CALL_GRAPH['client']}->frontend: lint_ignore EDG001")
+        for line in result.report
+    )
+    report = lint_design(result.design)
+    assert {f.rule_id for f in report.active} == {"SPF001", "RES002"}

@@ -24,7 +24,7 @@ from archdesigner.importers.compose_merge import as_mapping
 from archdesigner.importers.compose_project import ComposeProject, load_project
 from archdesigner.importers.compose_sources import service_froms, service_roots
 from archdesigner.importers.compose_yaml import read_env_file
-from archdesigner.importers.entries import entry_links, find_entries
+from archdesigner.importers.entries import entry_links, find_entries, quiet_load_generators
 from archdesigner.importers.image_rules import infer
 from archdesigner.importers.report import ImportReport
 from archdesigner.importers.scanning import scan_sources
@@ -159,6 +159,13 @@ class _Builder:
             links = self._links(from_xarch)
             if self.xarch is None:
                 links = self._entries(links)
+            generators = {
+                node.id
+                for name, node in self.nodes.items()
+                if name not in from_xarch and node.kind == "client"
+            }
+            every = {n.id: n for n in [*self.nodes.values(), *self.extra_nodes]}
+            links = quiet_load_generators(generators, every, links, self.report)
             design = self._design(groups, links)
         self._place(design, from_xarch)
         return design

@@ -12,7 +12,7 @@ same when only datastores or consoles publish ports).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,10 @@ ADMIN = re.compile(
 )
 
 USERS = "users"
+#: What a load generator's calls skip: a test client, pointed at whatever address it is
+#: given, needs no front door (EDG001), and the system need not shield itself from it.
+TEST_CLIENT_IGNORE = "EDG001"
+SERVICE_LIKE = frozenset({"service", "worker", "function"})
 
 
 @dataclass
@@ -103,3 +107,30 @@ def entry_links(entries: Entries, nodes: Sequence[Node], protocols: Mapping[str,
         links.append(Link(id=f"{uid}->{target}", source=uid, target=target,
                           protocol=protocols.get(target) or "http", properties=props))  # fmt: skip
     return users, links
+
+
+def quiet_load_generators(
+    generators: Collection[str], nodes: Mapping[str, Node], links: Sequence[Link], report: list[str]
+) -> list[Link]:
+    """``links`` with ``lint_ignore: ["EDG001"]`` on each call of a load generator (an
+    imported ``client``: locust, k6, ...; ``generators`` are their ids) to a service-like
+    node, each marked in ``report``. EDG001 (a client calls a service with no front door)
+    is about the users' clients; online-boutique's loadgenerator calls ``frontend:80``
+    inside the cluster on purpose, while users come in through its load balancer."""
+    out: list[Link] = []
+    for link in links:
+        target = nodes.get(link.target)
+        if (
+            link.source in generators
+            and target is not None
+            and target.kind in SERVICE_LIKE
+            and TEST_CLIENT_IGNORE not in link.lint_ignore
+        ):
+            ignore = [*link.lint_ignore, TEST_CLIENT_IGNORE]
+            link = link.model_copy(update={"lint_ignore": ignore})
+            report.append(
+                f"link {link.id}: lint_ignore {TEST_CLIENT_IGNORE}: {link.source} is a load "
+                "generator (a test client needs no front door)"
+            )
+        out.append(link)
+    return out

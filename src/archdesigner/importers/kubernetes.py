@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from archdesigner.importers.base import BaseImporter, ImportInputError, ImportResult
+from archdesigner.importers.entries import quiet_load_generators
 from archdesigner.importers.kubernetes_pods import (
     WORKLOAD_TEMPLATE,
     config_map_data,
@@ -146,6 +147,13 @@ class _Builder:
         self.fresh_ids.update(n.id for n in entry)
         all_nodes = [*nodes, *extra, *entry]
         links = _merge_links(links, fresh_links.links)
+        generators = {
+            w.node.id
+            for w in self.workloads
+            if w.node is not None and not w.from_contract and w.node.kind == "client"
+        }
+        every = {n.id: n for n in all_nodes}
+        links = quiet_load_generators(generators, every, links, self.report)
         design = self._design(all_nodes, groups, links)
         apply_hpas_and_pdbs(self.stream, self.workloads, self.report)
         self._place(design)
