@@ -158,4 +158,3 @@ services:
     # the users' own call still has no front door; the load generator's is suppressed
     assert [f.subject for f in report.active if f.rule_id == "EDG001"] == ["users->web"]
     assert [(f.rule_id, f.subject) for f in report.suppressed] == [("EDG001", "locust->web")]
-
