@@ -23,7 +23,9 @@ design with thousands of fixes stays linear.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -87,10 +89,16 @@ def _check_not_emptied(design: Design, nodes_before: int, applied: list[Finding]
         raise FixFailed(_who(applied), "removed every component of the design")
 
 
-def _read_back(design: Design) -> tuple[str, str]:
+def _read_back(design: Design, yielding: bool = False) -> tuple[str, str]:
     """``("ok", the design's text)`` when it writes and reads back as a valid design, else
-    ``("invalid", why)``."""
+    ``("invalid", why)``. ``yielding``: in a worker process beside the lint, at a lower
+    priority, so that the lint and its plugin workers have the cores first (the check has
+    the whole lint's time to finish)."""
     from archdesigner.io import DesignError, dumps_design, loads_design
+
+    if yielding:
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(5)
 
     try:
         with gc_paused():  # reading back allocates much; nothing of it is cyclic garbage
@@ -129,7 +137,7 @@ class CheckAhead:
         self.passes += 1
         self.close()
         if self._enabled and self.passes >= self.first_pass:
-            self._worker = start_in_process(lambda: _read_back(design))
+            self._worker = start_in_process(lambda: _read_back(design, yielding=True))
 
     def result(self, design: Design, nodes_before: int, applied: list[Finding]) -> str:
         """:func:`check_fixed` of ``design``: the worker's answer when one checked the design
