@@ -172,7 +172,7 @@ def test_findings_and_fixes_pickle_field_for_field_subclasses_included() -> None
     for fld in dataclasses.fields(Finding):
         if fld.name != "fix":
             assert getattr(back, fld.name) == getattr(f, fld.name), fld.name
-    assert back.fix is not None and vars(back.fix.edit) == vars(edit)
+    assert back.fix is not None and back.fix.edit == edit and back.fix.edit is not edit
     assert (back.fix.description, back.fix.applicability) == ("d", "unsafe")
 
     @dataclasses.dataclass(slots=True)

@@ -236,8 +236,12 @@ Touch = tuple[str, str]
 
 
 class Edit:
-    """Base class: subclasses implement :meth:`apply`, :meth:`touches` and :attr:`text`."""
+    """Base class: subclasses implement :meth:`apply`, :meth:`touches` and :attr:`text`.
 
+    The built-in edits have slots (no per-instance dict): a lint of a large design offers
+    thousands of fixes, and a plugin's come back from its worker process pickled."""
+
+    __slots__ = ()
     text: str = "Edit"
 
     def apply(self, design: Design) -> Edit:
@@ -252,7 +256,7 @@ class Edit:
         return frozenset({("design", type(self).__name__)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Compound(Edit):
     """Several edits as one step; applied in order, undone in reverse order."""
 
@@ -274,7 +278,7 @@ class Compound(Edit):
         return frozenset().union(*(edit.touches() for edit in self.edits))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddNode(Edit):
     node: Node
     index: int | None = None
@@ -296,7 +300,7 @@ class AddNode(Edit):
         return frozenset({("node", self.node.id)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _RemoveNodeOnly(Edit):
     node_id: str
     text: str = "Remove node"
@@ -312,7 +316,7 @@ class _RemoveNodeOnly(Edit):
         return frozenset({("node", self.node_id)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RemoveNode(Edit):
     """Removes a node together with every link to or from it, as one step."""
 
@@ -335,7 +339,7 @@ class RemoveNode(Edit):
         return frozenset({("node", self.node_id)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddLink(Edit):
     link: Link
     index: int | None = None
@@ -358,7 +362,7 @@ class AddLink(Edit):
         return frozenset({("link", self.link.id)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RemoveLink(Edit):
     link_id: str
 
@@ -375,7 +379,7 @@ class RemoveLink(Edit):
         return frozenset({("link", self.link_id)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RemoveItems(Edit):
     """Removes many nodes (with every link to or from them) and links in one pass: linear in
     the design's size however many are removed, where one RemoveNode per node would be
@@ -413,7 +417,7 @@ class RemoveItems(Edit):
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _RestoreItems(Edit):
     """The inverse of :class:`RemoveItems`: puts nodes and links back at their indexes."""
 
@@ -456,7 +460,7 @@ def _merge_at(current: list[Any], inserts: Sequence[tuple[int, Any]]) -> list[An
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateNode(Edit):
     """Sets fields of a node (validated as the format demands). Changing ``id`` renames the
     node and every link end that names it."""
@@ -497,7 +501,7 @@ class UpdateNode(Edit):
         return _renamed("node", self.node_id, self.changes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateLink(Edit):
     link_id: str
     changes: Mapping[str, Any]
@@ -525,7 +529,7 @@ class UpdateLink(Edit):
         return _renamed("link", self.link_id, self.changes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MoveNodes(Edit):
     """Moves nodes to new centre positions (one step for a whole drag)."""
 
@@ -550,7 +554,7 @@ class MoveNodes(Edit):
         return frozenset(("node", nid) for nid in self.positions)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddGroup(Edit):
     group: Group
     index: int | None = None
@@ -574,7 +578,7 @@ class AddGroup(Edit):
         return frozenset({("group", self.group.id)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _RemoveGroupOnly(Edit):
     group_id: str
     text: str = "Remove group"
@@ -592,7 +596,7 @@ class _RemoveGroupOnly(Edit):
         return frozenset({("group", self.group_id)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RemoveGroup(Edit):
     """Removes a group; its nodes and child groups move to its parent. One step."""
 
@@ -620,7 +624,7 @@ class RemoveGroup(Edit):
         return frozenset({("group", self.group_id)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateGroup(Edit):
     """Sets fields of a group. Changing ``id`` renames it in nodes and child groups; a new
     ``parent`` may not create a cycle."""
@@ -662,7 +666,7 @@ class UpdateGroup(Edit):
         return _renamed("group", self.group_id, self.changes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateDesign(Edit):
     """Sets top-level fields: ``name``, ``description``, ``lint``, ``properties``."""
 
