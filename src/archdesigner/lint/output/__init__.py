@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from archdesigner.lint.engine import LintReport
@@ -104,6 +104,25 @@ def render_chunks(
         yield render_grouped(results, color=color, show_suppressed=verbose)
 
 
+class Streamed(list[Any]):
+    """A list whose ``count`` items are made one at a time by ``make()`` (an iterator) as a
+    reader goes through it, for ``json``'s encoder: JSON and SARIF write their findings as
+    the encoder reaches them instead of holding a dict per finding first (at 50,000 nodes
+    those dicts took more memory than the whole lint). Only iterating and ``len`` are
+    meant; iterate it once."""
+
+    def __init__(self, count: int, make: Callable[[], Iterator[Any]]) -> None:
+        super().__init__()
+        self._count = count
+        self._make = make
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._make()
+
+
 def blocks(chunks: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
     """``chunks`` joined into pieces of about ``size`` characters (fewer, larger writes)."""
     pending: list[str] = []
@@ -124,6 +143,7 @@ __all__ = [
     "TEXT_STYLES",
     "FileResult",
     "PackedText",
+    "Streamed",
     "blocks",
     "render",
     "render_chunks",

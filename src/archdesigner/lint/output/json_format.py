@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from archdesigner import __version__
 from archdesigner.lint.api import Finding
-from archdesigner.lint.output import FileResult
+from archdesigner.lint.output import FileResult, Streamed
 
 JSON_VERSION = 1
 
@@ -59,7 +60,9 @@ def json_chunks(results: list[FileResult]) -> Iterator[str]:
                     "suppressed": len(r.report.suppressed),
                     "fixable": sum(1 for f in r.report.active if f.fix is not None),
                 },
-                "findings": [finding_to_dict(f) for f in r.report.findings],
+                "findings": Streamed(
+                    len(r.report.findings), partial(map, finding_to_dict, r.report.findings)
+                ),
                 "fixed": [{"of": rid, "on": subj, "description": d} for rid, subj, d in r.fixed],
             }
         )

@@ -13,7 +13,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from archdesigner import __version__
-from archdesigner.lint.output import FileResult
+from archdesigner.lint.output import FileResult, Streamed
 from archdesigner.lint.output.locate import id_lines
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -69,11 +69,37 @@ def sarif_chunks(results: list[FileResult]) -> Iterator[str]:
             )
     ordered = [rules[k] for k in sorted(rules)]
     index = {rule["id"]: i for i, rule in enumerate(ordered)}
-    artifacts = []
-    out_results = []
+    artifacts = [{"location": {"uri": _uri(r.path)}} for r in results]
+    count = sum(len(r.report.findings) for r in results)
+    out_results = Streamed(count, lambda: _results(results, index))
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "archdesigner",
+                        "version": __version__,
+                        "informationUri": "https://example.invalid/archdesigner/docs",
+                        "rules": ordered,
+                    }
+                },
+                "artifacts": artifacts,
+                "results": out_results,
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc)
+    yield "\n"
+
+
+def _results(results: list[FileResult], index: dict[str, int]) -> Iterator[dict[str, Any]]:
+    """The SARIF result of each finding, file after file (each file's text is located
+    when its turn comes)."""
     for a, r in enumerate(results):
         uri = _uri(r.path)
-        artifacts.append({"location": {"uri": uri}})
         lines = id_lines(r.source())
         for f in r.report.findings:
             line = lines.get((f.subject_type, f.subject), 1)
@@ -107,25 +133,4 @@ def sarif_chunks(results: list[FileResult]) -> Iterator[str]:
                 result["suppressions"] = [
                     {"kind": "inSource", "justification": "lint_ignore in the design file"}
                 ]
-            out_results.append(result)
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "archdesigner",
-                        "version": __version__,
-                        "informationUri": "https://example.invalid/archdesigner/docs",
-                        "rules": ordered,
-                    }
-                },
-                "artifacts": artifacts,
-                "results": out_results,
-                "columnKind": "unicodeCodePoints",
-            }
-        ],
-    }
-    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc)
-    yield "\n"
+            yield result
