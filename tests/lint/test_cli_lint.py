@@ -131,6 +131,31 @@ def test_sarif_validates_and_locates_each_result_on_its_id_line(
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
 
 
+def test_json_and_sarif_of_several_files_keep_each_files_findings(
+    design: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Findings are written as the encoder reaches them, file after file: each file's
+    JSON lists its own (an empty list as ``[]``) and each SARIF result points at its own
+    file and line."""
+    quiet = tmp_path / "quiet.arch.json"
+    subprocess.run(
+        [sys.executable, "-m", "archdesigner", "new", str(quiet)], check=True, capture_output=True
+    )
+    _, out, _ = run([str(design), str(quiet), "--format", "json", "--fail-on", "never"], capsys)
+    files = json.loads(out)["files"]
+    assert [len(f["findings"]) for f in files] == [26, 0]
+    assert '"findings": []' in out
+    _, out, _ = run([str(quiet), str(design), "--format", "sarif", "--fail-on", "never"], capsys)
+    results = json.loads(out)["runs"][0]["results"]
+    assert len(results) == 26
+    lines = design.read_text().splitlines()
+    for r in results:
+        where = r["locations"][0]["physicalLocation"]
+        assert where["artifactLocation"]["index"] == 1
+        line = lines[where["region"]["startLine"] - 1].strip()
+        assert line.startswith(f'"id": "{r["properties"]["subject"]}"')
+
+
 def test_sarif_fingerprints_do_not_change_with_the_layout(
     design: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
