@@ -31,12 +31,15 @@ def test_canonical_scan_matches_the_tokenizer_on_the_examples(path: Path) -> Non
     text = path.read_text(encoding="utf-8")
     found = _canonical_id_lines(text)
     assert found is not None and found == _tokenized_id_lines(text)
+    assert id_lines(text.encode("utf-8")) == found  # a packed file is scanned as bytes
 
 
 def test_escaped_ids_and_lines_are_exact() -> None:
     text = dumps_design(sample()).replace('"id": "db"', '"id": "d\\u0062"')
+    text = text.replace('"id": "n1"', '"id": "n1é"')  # not ASCII: other bytes than chars
     found = _canonical_id_lines(text)
     assert found is not None and found == _tokenized_id_lines(text)
+    assert _canonical_id_lines(text.encode("utf-8")) == found and ("node", "n1é") in found
     lines = text.split("\n")
     for (kind, ident), line in found.items():
         assert json.loads("{" + lines[line - 1].strip().rstrip(",") + "}") == {"id": ident}, kind
@@ -46,8 +49,9 @@ def test_escaped_ids_and_lines_are_exact() -> None:
 @pytest.mark.parametrize("indent", [None, 4, "\t"])
 def test_other_layouts_fall_back_to_the_tokenizer(indent: int | str | None) -> None:
     text = json.dumps(json.loads(dumps_design(sample())), indent=indent)
-    assert _canonical_id_lines(text) is None
+    assert _canonical_id_lines(text) is None and _canonical_id_lines(text.encode()) is None
     assert id_lines(text) == _tokenized_id_lines(text) and len(id_lines(text)) == 61
+    assert id_lines(text.encode()) == id_lines(text)
 
 
 def test_an_element_whose_id_is_not_where_the_writer_puts_it_falls_back() -> None:

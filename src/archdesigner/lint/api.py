@@ -81,6 +81,14 @@ class Fix:
             self._build = None
         return self._edit
 
+    def release(self) -> None:
+        """Drops the function that would build the edit, and with it what that function
+        holds (the linted design, its graph), when the edit is not built yet: a report
+        that is only written out lets its design go (:meth:`LintReport.release`). Reading
+        :attr:`edit` afterwards raises; the description and applicability stay."""
+        if self._build is not None:
+            self._build = _released
+
     def __repr__(self) -> str:
         return f"Fix({self.description!r})"
 
@@ -91,6 +99,13 @@ class Fix:
             return object.__reduce_ex__(self, protocol)
         edit = self._edit if self._edit is not None else self._build
         return (_fix, (self.description, edit, self.applicability))
+
+
+def _released() -> Edit:
+    raise RuntimeError(
+        "this fix's edit was released with its lint report (LintReport.release): lint again "
+        "to apply it"
+    )
 
 
 def _fix(description: str, edit: Edit | Callable[[], Edit], applicability: Applicability) -> Fix:

@@ -89,6 +89,28 @@ class LintReport:
     link_labels: Mapping[str, str] = field(default_factory=dict)
     rules: list[RegisteredRule] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the run's shared results (analyses, the fix guard, the placer), which the fixes not
+    #: built yet read when they are built
+    run_state: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def release(self) -> None:
+        """Lets the linted design go, for a report that is only written out (``archdesigner
+        lint`` without ``--fix``): fixes not built yet keep their description and
+        applicability but can no longer be built (:meth:`Fix.release`), the run's shared
+        results are dropped (they hold the design and its graph, in cycles the command
+        line's paused collector would never break), and link labels are kept for the
+        links the findings name. At 50,000 nodes the design is ~250 MB of the memory that
+        the output (locating every finding in the file's text) would add to."""
+        for f in self.findings:
+            if f.fix is not None:
+                f.fix.release()
+        labels = self.link_labels
+        self.link_labels = {
+            f.subject: labels[f.subject]
+            for f in self.findings
+            if f.subject_type == "link" and f.subject in labels
+        }
+        self.run_state.clear()
 
     @property
     def active(self) -> list[Finding]:
@@ -468,7 +490,7 @@ def _run(
     time_limit: float,
 ) -> LintReport:
     graph = DesignGraph(as_linted(design))
-    shared: dict[str, Any] = {}
+    shared: dict[str, Any] = report.run_state
     findings: list[Finding] = []
     crashes: list[Finding] = []
     plugin_copies: dict[str, _PluginCopy] = {}

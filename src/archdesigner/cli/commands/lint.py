@@ -245,6 +245,7 @@ def _lint_files(
                 report, fixed, new_text = _fix(design, lint, args.unsafe_fixes, text, file)
             else:
                 report = lint(design)
+                report.release()  # only written out: the design may go before the output
             if fixed:
                 new_text = dumps_design(design) if new_text is None else new_text
                 if args.diff:

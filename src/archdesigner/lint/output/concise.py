@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archdesigner.lint.output import FileResult
-from archdesigner.lint.output.locate import id_lines
 from archdesigner.lint.output.text import summary_line
 
 
@@ -19,7 +18,7 @@ def concise_chunks(results: list[FileResult]) -> Iterator[str]:
             yield f"warning: {e}\n"
         for w in r.report.warnings:
             yield f"warning: {r.path}: {w}\n"
-        where = id_lines(r.source())
+        where = r.locations()
         for f in r.report.active:
             line = where.get((f.subject_type, f.subject), 1)
             yield f"{r.path}:{line}: {f.rule_id} {f.message}\n"

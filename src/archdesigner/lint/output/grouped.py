@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 
 from archdesigner.lint.api import Finding, plural
 from archdesigner.lint.output import FileResult
-from archdesigner.lint.output.locate import id_lines
 from archdesigner.lint.output.text import percent, summary_line
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
@@ -269,7 +268,7 @@ def _file_lines(r: FileResult, color: bool, show_suppressed: bool) -> list[str]:
         by_rule.setdefault(f.rule_id, []).append(f)
     # source lines are shown only beside a rule's single finding: read them only then
     single = any(len(findings) == 1 for findings in by_rule.values())
-    where = id_lines(r.source()) if single else {}
+    where = r.locations() if single else {}
     for findings in by_rule.values():
         first = findings[0]
         sev = _paint(f"{first.severity:<7}", _COLORS[first.severity], color)

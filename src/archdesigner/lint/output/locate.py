@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T", str, bytes)
 
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
 _SECTIONS = {"nodes": "node", "links": "link", "groups": "group"}
@@ -13,12 +17,33 @@ _SECTIONS = {"nodes": "node", "links": "link", "groups": "group"}
 # own at indent 2, each element of a section at indent 4 and the element's keys at indent 6.
 # Each pattern starts with a literal, so the regular-expression engine skips ahead fast.
 _STR = r'"(?:[^"\\\n]|\\.)*"'
-_TOP_KEY = re.compile(r"\n  (" + _STR + r"): ")
-_ID = '\n      "id": '
-_VALUE = re.compile(_STR)
 
 
-def _string(tok: str) -> str | None:
+class _Syntax(Generic[T]):
+    """The pieces the one-scan reader looks for, as text or as bytes (a packed file's text
+    is scanned as the bytes it unpacks to: no second, decoded copy of a large file)."""
+
+    def __init__(self, lit: Callable[[str], T]) -> None:
+        self.start: T = lit('{\n  "')
+        self.top_key: re.Pattern[T] = re.compile(lit(r"\n  (" + _STR + r"): "))
+        self.id: T = lit('\n      "id": ')
+        self.value: re.Pattern[T] = re.compile(lit(_STR))
+        self.element: T = lit("\n    {")
+        self.newline: T = lit("\n")
+        self.quote: T = lit('"')
+        self.backslash: T = lit("\\")
+
+
+_TEXT: _Syntax[str] = _Syntax(str)
+_BYTES: _Syntax[bytes] = _Syntax(lambda text: text.encode("ascii"))
+
+
+def _string(tok: str | bytes) -> str | None:
+    if isinstance(tok, bytes):
+        try:
+            tok = tok.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
     if "\\" not in tok:
         return tok[1:-1]
     try:
@@ -28,49 +53,67 @@ def _string(tok: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def id_lines(text: str) -> dict[tuple[str, str], int]:
+def id_lines(text: str | bytes) -> dict[tuple[str, str], int]:
     """``(subject_type, id) -> line`` (1-based) of the ``"id"`` key of each node, link and
-    group. A file as the canonical writer lays it out is read with one scan of the text
-    (about 10 ms at 10,000 nodes); any other layout (keys in any order, other indents, one
-    line) falls back to a structural tokenizer. Unparsable text gives what was found so far."""
+    group, in a design file's text (or its UTF-8 bytes). A file as the canonical writer
+    lays it out is read with one scan (about 10 ms at 10,000 nodes); any other layout (keys
+    in any order, other indents, one line) falls back to a structural tokenizer. Unparsable
+    text gives what was found so far."""
     found = _canonical_id_lines(text)
-    return found if found is not None else _tokenized_id_lines(text)
+    if found is not None:
+        return found
+    return _tokenized_id_lines(text.decode("utf-8", "replace") if isinstance(text, bytes) else text)
 
 
-def _canonical_id_lines(text: str) -> dict[tuple[str, str], int] | None:
+def _canonical_id_lines(text: str | bytes) -> dict[tuple[str, str], int] | None:
     """The one-scan reader, or None when the text is not laid out canonically (an element
     of a section without its ``"id"`` line where the writer puts it)."""
-    if not text.startswith('{\n  "'):
+    return _scan(text, _BYTES) if isinstance(text, bytes) else _scan(text, _TEXT)
+
+
+def _scan(text: T, syntax: _Syntax[T]) -> dict[tuple[str, str], int] | None:
+    if not text.startswith(syntax.start):
         return None
     out: dict[tuple[str, str], int] = {}
-    keys = list(_TOP_KEY.finditer(text))
+    keys = list(syntax.top_key.finditer(text))
+    ident, newline, quote = syntax.id, syntax.newline, syntax.quote
     for k, key in enumerate(keys):
         section = _SECTIONS.get(_string(key.group(1)) or "")
         if section is None:
             continue
         start = key.end()
         end = keys[k + 1].start() if k + 1 < len(keys) else len(text)
-        if text.count(_ID, start, end) != text.count("\n    {", start, end):
+        if text.count(ident, start, end) != text.count(syntax.element, start, end):
             return None
-        line = 1 + text.count("\n", 0, start)
+        line = 1 + text.count(newline, 0, start)
         # the text between two id lines is read where it lies (a section of a large design
         # is megabytes: no copy of it, and no list of its pieces)
-        before, at = start, text.find(_ID, start, end)
+        before, at = start, text.find(ident, start, end)
         while at != -1:
-            line += text.count("\n", before, at) + 1
-            before = at + len(_ID)  # the id's value starts here
-            at = text.find(_ID, before, end)
+            line += text.count(newline, before, at) + 1
+            before = at + len(ident)  # the id's value starts here
+            at = text.find(ident, before, end)
             stop = end if at == -1 else at
-            close = text.find('"', before + 1, stop)
-            value = text[before + 1 : close] if close != -1 else ""
-            if close == -1 or text[before] != '"' or "\\" in value:  # escapes: decode properly
-                m = _VALUE.match(text, before, stop)
-                decoded = _string(m.group()) if m else None
-                if decoded is None:
-                    return None
-                value = decoded
+            close = text.find(quote, before + 1, stop)
+            raw = text[before + 1 : close] if close != -1 else text[0:0]
+            plain = close != -1 and text[before : before + 1] == quote
+            value: str | None
+            if plain and syntax.backslash not in raw:
+                value = raw if isinstance(raw, str) else _decoded(raw)
+            else:  # escapes (or not UTF-8): decode properly
+                m = syntax.value.match(text, before, stop)
+                value = _string(m.group()) if m else None
+            if value is None:
+                return None
             out.setdefault((section, value), line)
     return out
+
+
+def _decoded(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _tokenized_id_lines(text: str) -> dict[tuple[str, str], int]:

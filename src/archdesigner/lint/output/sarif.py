@@ -14,7 +14,6 @@ from typing import Any
 
 from archdesigner import __version__
 from archdesigner.lint.output import FileResult, Streamed
-from archdesigner.lint.output.locate import id_lines
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "archdesignerFinding/v1"
@@ -100,7 +99,7 @@ def _results(results: list[FileResult], index: dict[str, int]) -> Iterator[dict[
     when its turn comes)."""
     for a, r in enumerate(results):
         uri = _uri(r.path)
-        lines = id_lines(r.source())
+        lines = r.locations()
         for f in r.report.findings:
             line = lines.get((f.subject_type, f.subject), 1)
             result: dict[str, Any] = {

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from archdesigner.lint.api import plural
 from archdesigner.lint.output import FileResult
-from archdesigner.lint.output.locate import id_lines
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -31,7 +30,7 @@ def text_chunks(
             yield _paint(f"warning: {r.path}: {w}", "33", color) + "\n"
         if not shown:
             continue
-        where = id_lines(r.source())
+        where = r.locations()
         yield _paint(r.path, "1", color) + "\n"
         for f in shown:
             line = where.get((f.subject_type, f.subject))
