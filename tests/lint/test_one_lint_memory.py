@@ -69,3 +69,35 @@ def test_full_and_concise_text_come_line_by_line() -> None:
         pieces = list(render_chunks("text", results, style=style))
         assert "".join(pieces) == render("text", results, style=style)
         assert len(pieces) > 3 and all(p.count("\n") == 1 and p.endswith("\n") for p in pieces)
+
+
+def test_a_released_report_lets_its_design_go_and_keeps_what_outputs_show() -> None:
+    """Without --fix the command line releases the report before writing it: the design
+    (held by unbuilt fixes and the run's shared state, partly in cycles) is freed by
+    reference counting alone, while the findings, fix descriptions and link labels stay."""
+    import gc
+
+    from archdesigner.model.design import Node
+
+    gc.collect()
+    gc.disable()  # as the command line runs: only reference counting frees
+    try:
+        design = make(
+            {"web": "client", "a": "service", "b": "service", "api-7d1f": "service"},
+            [("web", "a"), ("a", "api-7d1f"), ("b", "api-7d1f"), ("web", "b")],
+        )
+        report = lint(design)
+        fixes = [f.fix for f in report.findings if f.fix is not None]
+        lazy = [fx for fx in fixes if fx.applicability == "unsafe"]
+        assert lazy  # SPF001 on api-7d1f: 2 replicas behind ONE new load balancer, built late
+        links = {f.subject for f in report.findings if f.subject_type == "link"}
+        shown = {s: report.link_labels[s] for s in links}
+        report.release()
+        del design
+        assert not [o for o in gc.get_objects() if type(o) is Node and o.id == "api-7d1f"]
+        assert dict(report.link_labels) == shown
+        assert all(fx.description for fx in fixes)
+        with pytest.raises(RuntimeError, match="released"):
+            lazy[0].edit  # noqa: B018
+    finally:
+        gc.enable()
