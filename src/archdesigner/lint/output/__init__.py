@@ -121,7 +121,9 @@ class Streamed(list[Any]):
     reader goes through it, for ``json``'s encoder: JSON and SARIF write their findings as
     the encoder reaches them instead of holding a dict per finding first (at 50,000 nodes
     those dicts took more memory than the whole lint). Only iterating and ``len`` are
-    meant; iterate it once."""
+    meant; iterate it once. It works with an encoder that has an ``indent`` (the pure
+    Python one, which iterates); the C encoder reads a list's own storage, which is empty
+    here (tests check the findings of JSON and SARIF)."""
 
     def __init__(self, count: int, make: Callable[[], Iterator[Any]]) -> None:
         super().__init__()
