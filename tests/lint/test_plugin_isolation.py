@@ -168,3 +168,34 @@ def test_a_rule_plugin_that_hangs_at_import_is_mod900_in_the_lint_report(
     quiet = lint_design(design, rules=load_rules([folder]), ignore=["MOD900"])
     assert not any(f.rule_id == "MOD900" for f in quiet.findings)
     assert any("hangs.py" in e.plugin for e in quiet.errors)
+
+
+def test_a_worker_with_a_large_answer_ends_before_it_is_read() -> None:
+    """A worker does not wait, forked beside the run, until the run reads its answer: it
+    writes a pipe-buffer-sized answer many times over to its spool file and ends."""
+    from archdesigner.lint.isolation import start_in_process
+
+    answer = ["x" * 1000] * 5000  # ~5 MB pickled, the pipe holds 64 KB
+    worker = start_in_process(lambda: answer)
+    deadline = time.monotonic() + 30
+    while worker._proc.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not worker._proc.is_alive()
+    assert worker.outcome(30).value == answer
+
+
+def test_without_a_temporary_folder_the_answer_comes_by_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tempfile
+
+    from archdesigner.lint.isolation import start_in_process
+
+    def no_folder() -> None:
+        raise FileNotFoundError("no usable temporary directory")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_folder)
+    answer = list(range(100_000))
+    assert start_in_process(lambda: answer).outcome(30).value == answer
+    failed = start_in_process(lambda: 1 / 0).outcome(30)
+    assert failed.error.startswith("ZeroDivisionError")

@@ -100,19 +100,22 @@ class Worker:
     """A function running in a forked worker process (:func:`start_in_process`); read its
     :meth:`outcome` once."""
 
-    def __init__(self, proc: Any, recv: Any, started: float, spool: IO[bytes]) -> None:
+    def __init__(self, proc: Any, recv: Any, started: float, spool: IO[bytes] | None) -> None:
         self._proc = proc
         self._recv = recv
         self._started = started
         self._spool = spool
 
     def _answer(self) -> tuple[str, Any, str]:
-        """The worker's (kind, value, details): the pipe says how many bytes of the spool
-        file hold them (pickled)."""
-        size = self._recv.recv()
-        data = os.pread(self._spool.fileno(), size, 0)
-        if len(data) != size:
-            raise EOFError("the worker's answer is cut short")
+        """The worker's (kind, value, details), pickled: the pipe says how many bytes of
+        the spool file hold them (or, without a spool file, carries them itself)."""
+        if self._spool is None:  # no spool file could be made: the answer came by pipe
+            data = self._recv.recv_bytes()
+        else:
+            size = self._recv.recv()
+            data = os.pread(self._spool.fileno(), size, 0)
+            if len(data) != size:
+                raise EOFError("the worker's answer is cut short")
         answer: tuple[str, Any, str] = pickle.loads(data)
         return answer
 
@@ -150,7 +153,8 @@ class Worker:
             self._proc.kill()
         self._proc.join()
         self._recv.close()
-        self._spool.close()
+        if self._spool is not None:
+            self._spool.close()
 
 
 def start_in_process(fn: Callable[[], Any], memory_mb: int = DEFAULT_MEMORY_MB) -> Worker:
@@ -169,7 +173,10 @@ def start_in_process(fn: Callable[[], Any], memory_mb: int = DEFAULT_MEMORY_MB) 
 
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (the Worker closes it)
+    try:
+        spool: IO[bytes] | None = tempfile.TemporaryFile()  # noqa: SIM115 (the Worker closes it)
+    except OSError:  # no writable temporary folder: the answer goes through the pipe
+        spool = None
 
     def child() -> None:
         recv.close()
@@ -185,8 +192,11 @@ def start_in_process(fn: Callable[[], Any], memory_mb: int = DEFAULT_MEMORY_MB) 
             reason = f"returned what cannot be sent back ({exc})"[:300]
             data = pickle.dumps(("error", reason, ""), pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):  # OSError: the parent no longer listens
-            _write_all(spool.fileno(), data)
-            send.send(len(data))
+            if spool is None:
+                send.send_bytes(data)
+            else:
+                _write_all(spool.fileno(), data)
+                send.send(len(data))
             send.close()
         os._exit(0)
 
