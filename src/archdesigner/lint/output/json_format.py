@@ -6,7 +6,6 @@ no timestamps, no absolute paths that the caller did not give).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from archdesigner import __version__
 from archdesigner.lint.api import Finding
 from archdesigner.lint.output import FileResult, Streamed
+from archdesigner.lint.output.jsonenc import iterencode
 
 JSON_VERSION = 1
 
@@ -78,5 +78,5 @@ def json_chunks(results: list[FileResult]) -> Iterator[str]:
         "plugin_errors": list(errors.values()),
         "warnings": warnings,
     }
-    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc)
+    yield from iterencode(doc)
     yield "\n"

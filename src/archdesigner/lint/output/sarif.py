@@ -7,13 +7,13 @@ only, so moving nodes on the canvas does not make old alerts look new.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
 from archdesigner import __version__
 from archdesigner.lint.output import FileResult, Streamed
+from archdesigner.lint.output.jsonenc import iterencode
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "archdesignerFinding/v1"
@@ -90,7 +90,7 @@ def sarif_chunks(results: list[FileResult]) -> Iterator[str]:
             }
         ],
     }
-    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc)
+    yield from iterencode(doc)
     yield "\n"
 
 
