@@ -24,10 +24,12 @@ SCALARS = (
 KEYS = st.text() | st.integers() | st.floats() | st.booleans() | st.none()
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.tuples(inner, inner)
-    | st.dictionaries(KEYS, inner, max_size=4)
-    | st.lists(inner, max_size=4).map(lambda items: Streamed(len(items), lambda: iter(items))),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(KEYS, inner, max_size=4)
+        | st.lists(inner, max_size=4).map(lambda items: Streamed(len(items), lambda: iter(items)))
+    ),
     max_leaves=30,
 )
 
@@ -54,7 +56,7 @@ class Name(str):
 
 def test_subclasses_and_special_text_as_the_library_writes_them() -> None:
     doc = {
-        "é\n\"\\\x01\u2028": [Level.HIGH, Name("n"), float("nan"), -0.0, 1e300, 10**30],
+        'é\n"\\\x01\u2028': [Level.HIGH, Name("n"), float("nan"), -0.0, 1e300, 10**30],
         Level.HIGH: {},
         2.5: [],
         None: (),
