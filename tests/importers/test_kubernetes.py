@@ -511,3 +511,73 @@ def test_online_boutiques_load_generator_needs_no_front_door() -> None:
     )
     report = lint_design(result.design)
     assert {f.rule_id for f in report.active} == {"SPF001", "RES002"}
+
+
+ISTIO = """\
+---
+apiVersion: networking.istio.io/v1beta1
+kind: Gateway
+metadata: {name: shop-gateway}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: shop-ingress}
+spec:
+  hosts: ["*"]
+  gateways: [shop-gateway]
+  http: [{route: [{destination: {host: web.default.svc.cluster.local, port: {number: 80}}}]}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: api-inside}
+spec:
+  hosts: [api]
+  gateways: [mesh]
+  http: [{route: [{destination: {host: api}}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{name: http, port: 80}]}
+"""
+
+
+def test_in_an_istio_mesh_sidecars_balance_grpc_and_the_gateway_is_the_front_door() -> None:
+    """With Istio's objects in the manifests the sidecars balance every HTTP and gRPC call
+    (``discovery``; SCL001 then wants no load balancer), a workload that refuses its sidecar
+    excepted; a VirtualService bound to an ingress Gateway is the users' way in, one bound
+    only to the mesh is not."""
+    meshed = PROTOCOLS.replace("metadata: {name: web}\nspec:\n  template:\n", (
+        "metadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n"
+    ))  # fmt: skip
+    design, report = load(meshed + ISTIO)
+    links = {(x.source, x.target): (x.protocol, x.discovery) for x in design.links}
+    assert links[("web", "rpc")] == ("grpc", True)
+    assert links[("web", "peer")] == ("http", True)  # the sidecar balances a headless one too
+    assert any(line.startswith("service mesh (Istio: Gateway shop-gateway)") for line in report)
+    nodes = design.node_map()
+    door = nodes["shop-gateway"]
+    assert (door.kind, door.technology, bool(platform_front_door(door))) == (
+        "api_gateway",
+        "Istio ingress",
+        True,
+    )
+    assert {
+        (x.source, x.target) for x in design.links if "shop-gateway" in (x.source, x.target)
+    } == {
+        ("users", "shop-gateway"),
+        ("shop-gateway", "web"),
+    }
+    assert not any(x.source == "users" and x.target != "shop-gateway" for x in design.links)
+    refused = meshed.replace(
+        "    metadata: {labels: {app: web}}\n",
+        "    metadata: {labels: {app: web}, annotations: {sidecar.istio.io/inject: 'false'}}\n",
+    )
+    design, _ = load(refused + ISTIO)
+    links = {(x.source, x.target): (x.protocol, x.discovery) for x in design.links}
+    assert links[("web", "rpc")] == ("grpc", False)
+    design, report = load(PROTOCOLS)  # no mesh
+    assert not any(line.startswith("service mesh") for line in report)

@@ -62,6 +62,7 @@ class Pod:
     spec: dict[str, Any]
     containers: list[dict[str, Any]]
     init_containers: list[dict[str, Any]]
+    annotations: dict[str, str] = field(default_factory=dict)
 
     @property
     def main(self) -> dict[str, Any]:
@@ -88,7 +89,11 @@ def pod_of(obj: Obj) -> Pod:
     for idx, c in enumerate([*containers, *inits]):
         if not isinstance(c, dict):
             raise obj.error(f"container {idx} must be a mapping")
-    return Pod({str(k): text(v) for k, v in labels.items()}, pod_spec, containers, inits)
+    notes = meta.get("annotations")
+    annotations = {str(k): text(v) for k, v in notes.items()} if isinstance(notes, dict) else {}
+    return Pod(
+        {str(k): text(v) for k, v in labels.items()}, pod_spec, containers, inits, annotations
+    )
 
 
 def replicas_of(obj: Obj) -> int:

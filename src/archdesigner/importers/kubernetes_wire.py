@@ -234,6 +234,12 @@ def wire(
     resolver = Resolver({name: {} for name in by_name})
     out = Wiring()
     fresh = [w for w in workloads if w.node is not None and not w.from_contract]
+    mesh = _mesh(stream)
+    if mesh:
+        report.append(
+            f"service mesh ({mesh}): the sidecars balance each HTTP and gRPC call between "
+            "workloads in it (their links get discovery)"
+        )
     for w in fresh:
         for ref in _references(w, resolver, config_maps):
             found = _same_namespace(by_name.get(ref.target, []), w.obj.namespace)
@@ -242,7 +248,9 @@ def wire(
                 assert w.node is not None and dst.node is not None
                 proto = protocol_for_scheme(ref.scheme) if ref.scheme else ""
                 proto = proto or served or dst.protocol
-                balanced = proto == "http" and all(s.cluster_ip for s in found)
+                balanced = (proto == "http" and all(s.cluster_ip for s in found)) or (
+                    proto in MESH_BALANCED and _in_mesh(w, mesh)
+                )
                 out.add(w.node, dst.node, ref.evidence, proto, True, ref.database, balanced)
     _pair_by_name(fresh, out)
     root = source_root(files)
@@ -253,6 +261,39 @@ def wire(
         why = "; ".join(link.properties.get("inferred_from") or [])
         report.append(f"inferred link {link.source} -> {link.target} from {why}")
     return out
+
+
+#: API groups of Istio's objects: with them in the manifests, the workloads run in its mesh.
+ISTIO_APIS = ("networking.istio.io/", "security.istio.io/")
+#: Protocols a mesh's sidecar proxy balances call by call (not connection by connection).
+MESH_BALANCED = frozenset({"http", "grpc", "http2"})
+
+
+def _mesh(stream: Stream) -> str:
+    """What says that the workloads run in a service mesh, "" when nothing does: Istio's
+    routing or security objects, or a Namespace labelled for Istio's or annotated for
+    Linkerd's sidecar injection."""
+    for obj in stream.objects:
+        if obj.api_version.startswith(ISTIO_APIS):
+            return f"Istio: {obj.kind} {obj.name}"
+        if obj.kind == "Namespace":
+            labels = obj.meta.get("labels")
+            labels = labels if isinstance(labels, dict) else {}
+            if labels.get("istio-injection") == "enabled" or "istio.io/rev" in labels:
+                return f"Istio: Namespace {obj.name} is labelled for injection"
+            if obj.annotations.get("linkerd.io/inject") == "enabled":
+                return f"Linkerd: Namespace {obj.name} is annotated for injection"
+    return ""
+
+
+def _in_mesh(w: Workload, mesh: str) -> bool:
+    """Whether ``w``'s calls go through a mesh sidecar: its pod template asks for one (or
+    refuses it), else whether the manifests say there is a mesh (``mesh``)."""
+    asked = {**w.pod.labels, **w.pod.annotations}
+    istio, linkerd = asked.get("sidecar.istio.io/inject"), asked.get("linkerd.io/inject")
+    if istio == "false" or linkerd == "disabled":
+        return False
+    return istio == "true" or linkerd == "enabled" or bool(mesh)
 
 
 def _service_record(s: KService) -> dict[str, Any]:
@@ -403,7 +444,9 @@ def _entries(
             continue
         why = f"{obj.kind} {obj.name}"
         gateway = _gateway_of(obj)
-        if gateway:
+        if gateway and obj.kind == "VirtualService":
+            door = Door(gateway, "api_gateway", f"Istio Gateway {gateway}", "Istio ingress")
+        elif gateway:
             door = Door(gateway, "api_gateway", f"Gateway {gateway}", "Gateway API")
         else:
             kind = "load_balancer" if obj.kind == "Ingress" else "api_gateway"
@@ -415,8 +458,14 @@ def _entries(
 
 
 def _gateway_of(obj: Obj) -> str:
-    """The Gateway an HTTPRoute is attached to (its first parentRef), "" for none."""
+    """The Gateway an HTTPRoute is attached to (its first parentRef), or an Istio
+    VirtualService (its first gateway other than ``mesh``, the sidecars), "" for none."""
     spec = obj.data.get("spec")
+    if _istio_route(obj) and isinstance(spec, dict):
+        for name in _items(spec.get("gateways")):
+            if isinstance(name, str) and name and name != "mesh":
+                return name.rpartition("/")[2]  # "namespace/name"
+        return ""
     refs = spec.get("parentRefs") if obj.kind == "HTTPRoute" and isinstance(spec, dict) else None
     for ref in _items(refs):
         if isinstance(ref, dict) and ref.get("kind", "Gateway") == "Gateway" and ref.get("name"):
@@ -442,7 +491,8 @@ def _items(value: Any) -> list[Any]:
 
 
 def _backends(obj: Obj) -> list[str]:
-    """The Service names an Ingress or HTTPRoute sends traffic to."""
+    """The Service names an Ingress, HTTPRoute or Istio VirtualService (one attached to
+    an ingress Gateway) sends traffic to."""
     spec = obj.data.get("spec")
     if not isinstance(spec, dict):
         return []
@@ -466,7 +516,19 @@ def _backends(obj: Obj) -> list[str]:
             for ref in _items(rule.get("backendRefs") if isinstance(rule, dict) else None):
                 if isinstance(ref, dict) and ref.get("kind", "Service") == "Service":
                     names.append(str(ref.get("name")))
+    elif _istio_route(obj) and _gateway_of(obj):  # routes of the mesh itself enter nothing
+        for section in ("http", "tcp", "tls"):
+            for rule in _items(spec.get(section)):
+                for route in _items(rule.get("route") if isinstance(rule, dict) else None):
+                    dest = route.get("destination") if isinstance(route, dict) else None
+                    host = dest.get("host") if isinstance(dest, dict) else None
+                    if isinstance(host, str) and host:
+                        names.append(host.split(".")[0])  # name.namespace.svc...: the name
     return list(dict.fromkeys(names))
+
+
+def _istio_route(obj: Obj) -> bool:
+    return obj.kind == "VirtualService" and obj.api_version.startswith(ISTIO_APIS)
 
 
 def apply_hpas_and_pdbs(stream: Stream, workloads: list[Workload], report: list[str]) -> None:
