@@ -158,3 +158,26 @@ services:
     # the users' own call still has no front door; the load generator's is suppressed
     assert [f.subject for f in report.active if f.rule_id == "EDG001"] == ["users->web"]
     assert [(f.rule_id, f.subject) for f in report.suppressed] == [("EDG001", "locust->web")]
+
+
+def test_a_spring_cloud_lb_uri_is_a_client_balanced_link(tmp_path: Path) -> None:
+    """``lb://customers`` is resolved in the caller's registry and spread request by
+    request (``discovery``: SCL001 wants no load balancer there); a plain URL is not."""
+    result = _import(
+        tmp_path,
+        """
+services:
+  orders:
+    image: acme/orders:1
+    environment:
+      CUSTOMERS: lb://customers
+      STOCK: http://stock:8080/api
+  customers:
+    image: acme/customers:1
+  stock:
+    image: acme/stock:1
+""",
+    )
+    links = _links(result)
+    assert links[("orders", "customers")].discovery is True  # type: ignore[attr-defined]
+    assert links[("orders", "stock")].discovery is False  # type: ignore[attr-defined]

@@ -89,12 +89,14 @@ class LinkSet:
         self.links[(s, t)] = Link(
             id=lid, source=s, target=t, protocol=protocol, properties=props,
             mode="async" if target.kind in ASYNC_KINDS or observed else "sync",
-            required=not observed,
+            required=not observed, discovery=client_balanced(scheme, ev),
         )  # fmt: skip
         add_database(self.links[(s, t)], database)
 
     def _more_evidence(self, link: Link, declared: bool, ev: dict[str, Any]) -> None:
         props = link.properties
+        if client_balanced("", ev) and "evidence" in props:
+            link.discovery = True
         if "evidence" not in props:
             return  # an x-archdesigner link: as declared
         if declared:
@@ -115,6 +117,16 @@ class LinkSet:
     def finish(self) -> list[Link]:
         kept = {id(link) for link in self.declared}
         return self.declared + [link for link in self.links.values() if id(link) not in kept]
+
+
+#: A Spring Cloud LoadBalancer URI (``lb://customers-service``): the caller looks the
+#: service up in its registry and spreads each request over the instances.
+_CLIENT_BALANCED = re.compile(r"\blb://", re.IGNORECASE)
+
+
+def client_balanced(scheme: str, ev: Mapping[str, Any]) -> bool:
+    """Whether a call is balanced by its caller, as the evidence shows (``discovery``)."""
+    return scheme.lower() == "lb" or bool(_CLIENT_BALANCED.search(str(ev.get("text", ""))))
 
 
 def _why(ev: Mapping[str, Any]) -> str:

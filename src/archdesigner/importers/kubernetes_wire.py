@@ -248,8 +248,10 @@ def wire(
                 assert w.node is not None and dst.node is not None
                 proto = protocol_for_scheme(ref.scheme) if ref.scheme else ""
                 proto = proto or served or dst.protocol
-                balanced = (proto == "http" and all(s.cluster_ip for s in found)) or (
-                    proto in MESH_BALANCED and _in_mesh(w, mesh)
+                balanced = (
+                    (proto == "http" and all(s.cluster_ip for s in found))
+                    or (proto in MESH_BALANCED and _in_mesh(w, mesh))
+                    or ref.scheme.lower() == "lb"  # Spring Cloud LoadBalancer: the caller's
                 )
                 out.add(w.node, dst.node, ref.evidence, proto, True, ref.database, balanced)
     _pair_by_name(fresh, out)
