@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 
@@ -112,3 +113,25 @@ def test_badges_on_the_corpus_systems_sit_on_their_links_clear_of_labels_and_car
         for other, more in badges.items():  # badges of links sharing a leg do not stack
             if other != lid:
                 assert math.dist(p, (more.pos().x(), more.pos().y())) >= 18, (lid, other)
+
+
+@pytest.mark.slow
+def test_drawn_link_labels_never_stack_on_a_real_system(app_window: Any, qtbot: Any) -> None:
+    """online-boutique: the loadgenerator's and the front door's calls share one trunk into
+    frontend, both labelled http; the router found room for one label there, and the other
+    is not drawn on top of it (it was, half hidden: "| http")."""
+    from archdesigner.importers import KubernetesImporter
+
+    root = Path(__file__).resolve().parents[2]
+    manifests = root / "tests" / "data" / "kubernetes" / "online-boutique" / "kubernetes-manifests"
+    w = app_window(KubernetesImporter().import_files([manifests]).design)
+    assert w.scene.wait_for_routes()
+    QApplication.processEvents()
+    links = w.scene.links
+    labels = links.labels_near(QRectF(-1e6, -1e6, 2e6, 2e6))
+    assert len(labels) >= 10
+    h = links.label_fm.height() + 4
+    boxes = [(x, y, links.label_width(text) + 8) for _lid, text, x, y in labels]
+    for i, (x, y, wd) in enumerate(boxes):
+        for x2, y2, wd2 in boxes[i + 1 :]:
+            assert abs(x - x2) >= (wd + wd2) / 2 or abs(y - y2) >= h, (x, y, x2, y2)

@@ -696,8 +696,7 @@ class LinkLayer:
         label_cell = None
         text = link.label or link.protocol
         if text:
-            routed = self._routed_label(lid, text) if self.routed else None
-            label = routed or _label(text, segs, self.label_fm, self.label_width(text))
+            label = self._label_of(lid, text, segs)
             if label is not None:
                 seg = last if len(segs) == 1 else _label_segment(segs)
                 label_cell = cell_of(label[1], label[2], level if seg is last else _level(seg))
@@ -718,16 +717,19 @@ class LinkLayer:
             return []
         return routed[1]
 
-    def _routed_label(self, lid: str, text: str) -> tuple[str, float, float] | None:
-        """The label's place the router chose (clear of cards and other labels), while the
-        link is drawn along that route."""
-        routed = self.routed.get(lid)
+    def _label_of(
+        self, lid: str, text: str, segs: list[Segment]
+    ) -> tuple[str, float, float] | None:
+        """A link's label and its centre. While the link is drawn along its route, where the
+        router put it, clear of cards and of the other labels, and none when the router found
+        no room (links that share a trunk into a card would otherwise stack their labels on
+        one spot); else the middle of its label segment (:func:`_label`)."""
+        routed = self.routed.get(lid) if self.routed else None
         link = self.links.get(lid)
-        if routed is None or routed[2] is None or link is None or not routed[1]:
-            return None
-        if routed[0] != (self.pos_of.get(link.source), self.pos_of.get(link.target)):
-            return None
-        return (text, routed[2][0], routed[2][1])
+        ends = (self.pos_of.get(link.source), self.pos_of.get(link.target)) if link else None
+        if routed is not None and routed[1] and routed[0] == ends:
+            return None if routed[2] is None else (text, routed[2][0], routed[2][1])
+        return _label(text, segs, self.label_fm, self.label_width(text))
 
     def _segments(self, link: Link) -> list[Segment]:
         a = self.pos_of.get(link.source)
@@ -1073,14 +1075,7 @@ class LinkLayer:
             if lod >= LOD_ARROWS and left <= x2 <= right and top <= y2 <= bottom:
                 arrows.addPolygon(_arrowhead(segs))
             text = link.label or link.protocol
-            label = (
-                (
-                    self._routed_label(lid, text)
-                    or _label(text, segs, self.label_fm, self.label_width(text))
-                )
-                if lod >= LOD_LABELS and text
-                else None
-            )
+            label = self._label_of(lid, text, segs) if lod >= LOD_LABELS and text else None
             if label is not None:
                 labels.append(label)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(ids) < 1500)
