@@ -217,7 +217,8 @@ def _apply(
 
 class _Labels:
     """Where link labels go (worker thread): on their route, clear of the cards and of the
-    labels placed before (see routing.place_labels)."""
+    labels placed before (see routing.place_labels). A label whose spot holds one of the
+    same text already (links sharing a trunk, "http" twice) is not placed again."""
 
     def __init__(self, texts: dict[str, str] | None = None, char: float = LABEL_CHAR) -> None:
         self.texts = texts or {}
@@ -234,7 +235,10 @@ class _Labels:
             r = (x - w / 2 - 2, y - h / 2 - 1, x + w / 2 + 2, y + h / 2 + 1)
             if any(overlaps(r, router.index.rects[n]) for n in router.index.near(r)):
                 continue
-            if any(overlaps(r, self.placed.rects[n]) for n in self.placed.near(r)):
+            taken = [n for n in self.placed.near(r) if overlaps(r, self.placed.rects[n])]
+            if any(self.texts.get(n) == text for n in taken):
+                return None  # a trunk shared with a link of the same label: shown once
+            if taken:
                 continue
             self.placed.put(lid, (x, y, w + 4, h + 2))
             return (x, y)
