@@ -57,7 +57,12 @@ class RouteService(QObject):
         self._outbox: queue.Queue[tuple[int, list[Result]]] = queue.Queue()
         self._generation = 0
         self._busy = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="link-router", daemon=True)
+        # the thread holds the queues, never this QObject: a QObject whose last reference
+        # went with the thread's end would be destroyed on that thread, taking Qt's lock
+        # and then the interpreter's while the UI thread, holding the interpreter's, waits
+        # for Qt's in a connect() (a deadlock, seen when a window closed as another opened)
+        worker = _Worker(self._inbox, self._outbox, self._busy)
+        self._thread = threading.Thread(target=worker.run, name="link-router", daemon=True)
         self._thread.start()
         self._timer = QTimer(self)
         self._timer.setInterval(15)
@@ -127,8 +132,22 @@ class RouteService(QObject):
         if done:
             self._timer.stop()
 
-    # --- worker thread -------------------------------------------------------------------
-    def _run(self) -> None:
+
+class _Worker:
+    """The router's side (worker thread): takes the UI thread's messages from ``inbox``,
+    puts finished routes in ``outbox``; ``busy`` is set while it has work."""
+
+    def __init__(
+        self,
+        inbox: queue.Queue[tuple[str, Any] | None],
+        outbox: queue.Queue[tuple[int, list[Result]]],
+        busy: threading.Event,
+    ) -> None:
+        self._inbox = inbox
+        self._outbox = outbox
+        self._busy = busy
+
+    def run(self) -> None:
         # the UI thread gets the interpreter lock back within 1 ms, not Python's 5 ms
         sys.setswitchinterval(0.001)
         router = Router({})
@@ -160,9 +179,9 @@ class RouteService(QObject):
                 style, extra = _apply(router, labels, kind, data, style)
                 dirty |= extra
             if dirty:
-                dirty = self._route_some(router, labels, dirty, style, gen)
+                dirty = self.route_some(router, labels, dirty, style, gen)
 
-    def _route_some(
+    def route_some(
         self, router: Router, labels: _Labels, dirty: set[str], style: str, gen: int
     ) -> set[str]:
         """Routes a batch of the dirty links' pairs; returns the links still to do."""
