@@ -162,3 +162,19 @@ def test_routing_500_nodes_never_stalls_the_ui(make_window: Any, qtbot: Any) -> 
     # a loaded 2-core machine a few repaints took longer: docs/app-canvas.md)
     assert p(busy, 0.5) < p(idle, 0.5) + 0.02, (idle[-5:], busy[-5:])
     assert p(busy, 0.9) < p(idle, 0.9) + 0.05, (idle[-5:], busy[-5:])
+
+
+def test_worker_threads_never_hold_a_qobject(qtbot: Any) -> None:
+    """A QObject whose last reference goes with a worker thread's end is destroyed on that
+    thread, taking Qt's lock and then the interpreter's: with the UI thread in a connect()
+    that deadlocked (a clean-clone CI run hung). The router's thread holds only its queues."""
+    from PySide6.QtCore import QObject
+
+    from archdesigner.ui.canvas.routes import RouteService
+
+    service = RouteService(lambda results: None, lambda: None)
+    target = service._thread._target  # type: ignore[attr-defined]
+    assert not isinstance(getattr(target, "__self__", None), QObject)
+    service.stop()
+    service._thread.join(5)
+    assert not service._thread.is_alive()

@@ -44,7 +44,8 @@ class LayoutJob(QObject):
         self.method = ""
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
-        self._result: tuple[Positions, str] | BaseException | None = None
+        #: the worker's answer: positions and method, or what it raised
+        self._box: list[tuple[Positions, str] | BaseException | None] = [None]
         self._ids: list[str] | None = None
         self._started = 0.0
         self._revision = 0
@@ -72,12 +73,14 @@ class LayoutJob(QObject):
             return self._apply(layered_layout(design, ids), ids)
         self._ids = ids
         self._cancel.clear()
-        self._result = None
         self._revision = 0
         copy = design.model_copy(deep=True)  # the worker never reads the live document
         self._started = time.monotonic()
+        # the thread gets the copy, the cancel flag and a box for its answer, never this
+        # QObject (see canvas/routes.py: a QObject must not die on a worker thread)
+        box = self._box = [None]
         self._thread = threading.Thread(
-            target=self._work, args=(copy, ids), name="auto-layout", daemon=True
+            target=_lay_out, args=(copy, ids, self._cancel, box), name="auto-layout", daemon=True
         )
         self._thread.start()
         self._poll.start()
@@ -95,13 +98,6 @@ class LayoutJob(QObject):
             thread.join(timeout)
             self._check()
         return not self.running
-
-    # --- worker thread -------------------------------------------------------------------
-    def _work(self, design: Design, ids: list[str] | None) -> None:
-        try:
-            self._result = auto_layout(design, ids, cancelled=self._cancel.is_set)
-        except BaseException as exc:  # handed to the UI thread, which reports it
-            self._result = exc
 
     # --- UI thread -----------------------------------------------------------------------
     def _edited(self) -> None:
@@ -149,7 +145,7 @@ class LayoutJob(QObject):
             self.progress.reset()
             self.progress.deleteLater()
             self.progress = None
-        result, ids = self._result, self._ids
+        result, ids = self._box[0], self._ids
         if isinstance(result, LayoutCancelled) or self._cancel.is_set():
             self.say("Auto-layout cancelled: nothing moved", 5000)
             self.done.emit(False)
@@ -181,6 +177,19 @@ class LayoutJob(QObject):
             self.after(ids is None)
         self.done.emit(True)
         return True
+
+
+def _lay_out(
+    design: Design,
+    ids: list[str] | None,
+    cancel: threading.Event,
+    box: list[tuple[Positions, str] | BaseException | None],
+) -> None:
+    """Worker thread: dot's layout of ``design`` into ``box[0]`` (or what it raised)."""
+    try:
+        box[0] = auto_layout(design, ids, cancelled=cancel.is_set)
+    except BaseException as exc:  # handed to the UI thread, which reports it
+        box[0] = exc
 
 
 __all__ = ["LayoutJob"]
