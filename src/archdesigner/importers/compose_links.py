@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from archdesigner.importers.image_rules import protocol_for_scheme
-from archdesigner.importers.wiring import add_database
+from archdesigner.importers.wiring import add_database, client_balanced
 from archdesigner.model.design import Link, Node
 
 #: A health-check URL or key (``/hc``, ``/healthz``, ``IdentityUrlHC``, ``HealthChecks__...``).
@@ -89,16 +89,16 @@ class LinkSet:
         self.links[(s, t)] = Link(
             id=lid, source=s, target=t, protocol=protocol, properties=props,
             mode="async" if target.kind in ASYNC_KINDS or observed else "sync",
-            required=not observed, discovery=client_balanced(scheme, ev),
+            required=not observed, discovery=client_balanced(scheme, str(ev.get("text", ""))),
         )  # fmt: skip
         add_database(self.links[(s, t)], database)
 
     def _more_evidence(self, link: Link, declared: bool, ev: dict[str, Any]) -> None:
         props = link.properties
-        if client_balanced("", ev) and "evidence" in props:
-            link.discovery = True
         if "evidence" not in props:
             return  # an x-archdesigner link: as declared
+        if client_balanced("", str(ev.get("text", ""))):
+            link.discovery = True
         if declared:
             if props.get("inferred"):  # a value named it first; depends_on declares it too
                 props.pop("inferred", None)
@@ -117,16 +117,6 @@ class LinkSet:
     def finish(self) -> list[Link]:
         kept = {id(link) for link in self.declared}
         return self.declared + [link for link in self.links.values() if id(link) not in kept]
-
-
-#: A Spring Cloud LoadBalancer URI (``lb://customers-service``): the caller looks the
-#: service up in its registry and spreads each request over the instances.
-_CLIENT_BALANCED = re.compile(r"\blb://", re.IGNORECASE)
-
-
-def client_balanced(scheme: str, ev: Mapping[str, Any]) -> bool:
-    """Whether a call is balanced by its caller, as the evidence shows (``discovery``)."""
-    return scheme.lower() == "lb" or bool(_CLIENT_BALANCED.search(str(ev.get("text", ""))))
 
 
 def _why(ev: Mapping[str, Any]) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from archdesigner.model import catalog
 from archdesigner.model.design import Link, Node
 
 #: Kinds that can take requests from users.
@@ -39,7 +40,6 @@ USERS = "users"
 #: What a load generator's calls skip: a test client, pointed at whatever address it is
 #: given, needs no front door (EDG001), and the system need not shield itself from it.
 TEST_CLIENT_IGNORE = "EDG001"
-SERVICE_LIKE = frozenset({"service", "worker", "function"})
 
 
 @dataclass
@@ -123,7 +123,7 @@ def quiet_load_generators(
         if (
             link.source in generators
             and target is not None
-            and target.kind in SERVICE_LIKE
+            and target.kind in catalog.SERVICE_LIKE
             and TEST_CLIENT_IGNORE not in link.lint_ignore
         ):
             ignore = [*link.lint_ignore, TEST_CLIENT_IGNORE]

@@ -24,6 +24,7 @@ from archdesigner.importers.wiring import (
     Reference,
     Resolver,
     add_database,
+    client_balanced,
     database_in,
     hosts_in,
     pair_by_name,
@@ -251,7 +252,7 @@ def wire(
                 balanced = (
                     (proto == "http" and all(s.cluster_ip for s in found))
                     or (proto in MESH_BALANCED and _in_mesh(w, mesh))
-                    or ref.scheme.lower() == "lb"  # Spring Cloud LoadBalancer: the caller's
+                    or client_balanced(ref.scheme)
                 )
                 out.add(w.node, dst.node, ref.evidence, proto, True, ref.database, balanced)
     _pair_by_name(fresh, out)

@@ -106,6 +106,17 @@ def _bare(token: str) -> str:
     return token.split(":", 1)[0]
 
 
+#: A Spring Cloud LoadBalancer URI (``lb://customers-service``): the caller looks the
+#: service up in its registry and spreads each request over the instances.
+_CLIENT_BALANCED = re.compile(r"\blb://", re.IGNORECASE)
+
+
+def client_balanced(scheme: str, text: str = "") -> bool:
+    """Whether a call is balanced by its caller (``discovery``): a URL of scheme ``lb``,
+    or a piece of evidence whose ``text`` holds one."""
+    return scheme.lower() == "lb" or bool(_CLIENT_BALANCED.search(text))
+
+
 def hosts_in(text: str) -> list[tuple[str, str]]:
     """``(host, scheme)`` for every URL host and every ``host:port`` in ``text``."""
     out: list[tuple[str, str]] = []

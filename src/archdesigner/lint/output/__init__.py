@@ -118,12 +118,12 @@ def render_chunks(
 
 class Streamed(list[Any]):
     """A list whose ``count`` items are made one at a time by ``make()`` (an iterator) as a
-    reader goes through it, for ``json``'s encoder: JSON and SARIF write their findings as
-    the encoder reaches them instead of holding a dict per finding first (at 50,000 nodes
-    those dicts took more memory than the whole lint). Only iterating and ``len`` are
-    meant; iterate it once. It works with an encoder that has an ``indent`` (the pure
-    Python one, which iterates); the C encoder reads a list's own storage, which is empty
-    here (tests check the findings of JSON and SARIF)."""
+    reader goes through it: JSON and SARIF write their findings as the writer
+    (:mod:`archdesigner.lint.output.jsonenc`) reaches them instead of holding a dict per
+    finding first (at 50,000 nodes those dicts took more memory than the whole lint). Only
+    iterating and ``len`` are meant; iterate it once. A list, so that ``json``'s indented
+    encoder (which iterates) reads it alike; its C encoder reads a list's own storage,
+    which is empty here."""
 
     def __init__(self, count: int, make: Callable[[], Iterator[Any]]) -> None:
         super().__init__()

@@ -34,14 +34,9 @@ def encode(value: Any, level: int = 0) -> str:
     plain = _PLAIN.get(type(value))
     if plain is not None:
         return plain(value)
+    # subclasses of str, int and float (None and bool have none) go the long way
     if isinstance(value, str):
         return _escape(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
     if isinstance(value, int):
         return int.__repr__(value)
     if isinstance(value, float):

@@ -29,12 +29,8 @@ def _uri(path: str) -> str:
     return PurePath(p).as_posix()
 
 
-def render_sarif(results: list[FileResult]) -> str:
-    return "".join(sarif_chunks(results))
-
-
 def sarif_chunks(results: list[FileResult]) -> Iterator[str]:
-    """:func:`render_sarif` in the encoder's pieces, for writing as they come (see
+    """The SARIF output in pieces, for writing as they come (see
     :func:`archdesigner.lint.output.json_format.json_chunks`)."""
     rules: dict[str, dict[str, Any]] = {}
     for r in results:
