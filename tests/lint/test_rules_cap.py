@@ -41,7 +41,21 @@ def test_cap_capacity_uses_autoscale_max_and_fix_raises_it() -> None:
     design = loaded(900, replicas=1, autoscale={"min": 1, "max": 2})
     f = only(design, "CAP001")
     f.fix.edit.apply(design)
-    assert design.node_map()["api"].autoscale.max == 4
+    assert design.node_map()["api"].autoscale.max == 5  # 1800 / (500 x 0.8) = 4.5 -> 5
+    assert pairs(design, "CAP") == []
+
+
+def test_cap001_fix_also_keeps_the_utilization_target() -> None:
+    """4 replicas would carry 1400 rps at 88%: the fix sets 5, so no CAP002 follows it (a
+    fix never leaves a warning behind, and --fix needs no second pass for it)."""
+    design = loaded(700)  # api gets 1400 rps, capacity 2 x 500 = 1000
+    f = only(design, "CAP001")
+    assert "It needs 3 replicas (4 to stay under 80% utilization)" in f.message
+    assert f.evidence["replicas_needed"] == 3 and f.evidence["replicas_for_target"] == 4
+    assert f.fix.description == "Set replicas of api to 4 (under 80% utilization)"
+    f.fix.edit.apply(design)
+    assert design.node_map()["api"].replicas == 4
+    assert pairs(design, "CAP") == []
 
 
 def test_cap002_low_headroom_between_target_and_capacity() -> None:

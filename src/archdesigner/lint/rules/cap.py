@@ -78,7 +78,11 @@ def overloaded(ctx: LintContext) -> Iterator[Finding]:
         needed = _needed(offered, node.capacity_rps)
         comfortable = _needed(offered, node.capacity_rps * target)
         factor = f" (load factor {ctx.load_factor:g})" if ctx.load_factor != 1 else ""
-        fix = _scale_fix(ctx, node, needed, "")
+        # the fix goes to the count that also keeps the utilization target: the count the
+        # overload alone needs would leave a CAP002 warning behind (a fix never leaves what
+        # the linter flags at warning or error), and a second pass of --fix to clear it
+        why = f" (under {target:.0%} utilization)" if comfortable != needed else ""
+        fix = _scale_fix(ctx, node, comfortable, why)
         yield ctx.finding(
             node,
             f"{label(node)} is overloaded: it is offered {number(offered)} requests/s{factor} but "
