@@ -113,6 +113,35 @@ def test_scan_sources_evidence_and_skips(tmp_path: Path) -> None:
     assert result.skipped == 2  # the binary and the big file
 
 
+def test_urls_by_name_through_a_load_balanced_client(tmp_path: Path) -> None:
+    """Spring's ``@LoadBalanced`` client looks ``http://web/`` up in the registry and spreads
+    the requests: such a URL (no port) from a component that declares one is ``balanced``,
+    naming the annotation; a URL with a port, or from a component without one, is not."""
+    _tree(
+        tmp_path,
+        {
+            "order-service/src/App.java": (
+                "class App {\n  @Bean @LoadBalanced\n  WebClient.Builder b() { return null; }\n}\n"
+            ),
+            "order-service/src/Client.java": (
+                'String a = "http://webapp/items";\nString b = "http://rabbitmq:15672/api";\n'
+            ),
+            "db/src/Client.java": 'String a = "http://webapp/items";\n',
+        },
+    )
+    owners = {
+        "order-service": [tmp_path / "order-service"],
+        "db": [tmp_path / "db"],
+    }
+    result = scan_sources(owners, NAMES, tmp_path)
+    got = {(f.source, f.target): f.evidence for f in result.links}
+    assert got[("order-service", "webapp")].by_name
+    assert got[("order-service", "webapp")].balanced == "order-service/src/App.java:2"
+    assert not got[("order-service", "rabbitmq")].by_name
+    assert got[("order-service", "rabbitmq")].balanced == ""
+    assert got[("db", "webapp")].by_name and got[("db", "webapp")].balanced == ""
+
+
 def test_shared_file_counts_only_on_specific_lines(tmp_path: Path) -> None:
     _tree(
         tmp_path,

@@ -135,6 +135,17 @@ def test_petclinic_kinds_and_evidence() -> None:
     assert links[("visits-service", "discovery-server")].properties["evidence"] == "depends_on"
     confirmed = links[("visits-service", "config-server")].properties["evidence"]
     assert [e["kind"] for e in confirmed] == ["depends_on", "url"]
+    # VectorStoreController calls "http://vets-service/" through the WebClient.Builder that
+    # AIBeanConfiguration declares @LoadBalanced: the caller spreads the calls (discovery);
+    # AIDataProvider takes discoveryClient.getInstances("customers-service").get(0), one
+    # instance always: not balanced
+    vets = links[("genai-service", "vets-service")]
+    assert vets.discovery is True
+    assert vets.properties["evidence"][0]["balanced_by"] == (
+        "@LoadBalanced at spring-petclinic-genai-service/src/main/java/org/springframework/"
+        "samples/petclinic/genai/AIBeanConfiguration.java:25"
+    )
+    assert links[("genai-service", "customers-service")].discovery is False
 
 
 def test_pitstop_services_each_name_their_database_on_the_one_sql_server() -> None:

@@ -507,7 +507,10 @@ class _Builder:
                 links.health.append({"source": source, "target": target,
                                      "where": f"{ev.where}: {ev.text}"})  # fmt: skip
                 continue
-            links.add(source, target, False, record(ev.kind, ev.where, ev.text), "", ev.database)
+            rec = record(ev.kind, ev.where, ev.text)
+            if ev.balanced:
+                rec["balanced_by"] = f"@LoadBalanced at {ev.balanced}"
+            links.add(source, target, False, rec, "", ev.database)
 
     def _entries(self, links: list[Link]) -> list[Link]:
         """``users`` and its links to the entries (docs/import.md, "Entries")."""

@@ -39,6 +39,13 @@ def record(kind: str, where: str, text: str) -> dict[str, Any]:
     return {"kind": kind, "where": where, "text": text}
 
 
+def _balanced(scheme: str, ev: Mapping[str, Any]) -> bool:
+    """Whether the call ``ev`` shows is balanced by its caller: an ``lb://`` URI, or a URL
+    by name through a client the caller's sources declare ``@LoadBalanced``
+    (``balanced_by``, see :attr:`archdesigner.importers.scanning.Evidence.balanced`)."""
+    return client_balanced(scheme, str(ev.get("text", ""))) or bool(ev.get("balanced_by"))
+
+
 class LinkSet:
     """Links by (source id, target id), one per pair, in the order they were found."""
 
@@ -89,7 +96,7 @@ class LinkSet:
         self.links[(s, t)] = Link(
             id=lid, source=s, target=t, protocol=protocol, properties=props,
             mode="async" if target.kind in ASYNC_KINDS or observed else "sync",
-            required=not observed, discovery=client_balanced(scheme, str(ev.get("text", ""))),
+            required=not observed, discovery=_balanced(scheme, ev),
         )  # fmt: skip
         add_database(self.links[(s, t)], database)
 
@@ -97,7 +104,7 @@ class LinkSet:
         props = link.properties
         if "evidence" not in props:
             return  # an x-archdesigner link: as declared
-        if client_balanced("", str(ev.get("text", ""))):
+        if _balanced("", ev):
             link.discovery = True
         if declared:
             if props.get("inferred"):  # a value named it first; depends_on declares it too

@@ -131,6 +131,8 @@ class Wiring:
             if inferred and isinstance(found, list) and why not in found:
                 found.append(why)
             add_database(existing, database)
+            if balanced:  # any call of the pair that its caller balances: all are
+                existing.discovery = True
             return
         props: dict[str, Any] = {"inferred": True, "inferred_from": [why]} if inferred else {}
         mode: Literal["sync", "async"] = "async" if dst.kind == "queue" else "sync"
@@ -412,7 +414,16 @@ def _scan_sources(
     for link in found.links:
         ev = link.evidence
         why = f"source {ev.where} ({ev.kind})"
-        out.add(nodes[link.source], nodes[link.target], why, "", database=ev.database)
+        if ev.balanced:
+            why += f", balanced by its caller (@LoadBalanced at {ev.balanced})"
+        out.add(
+            nodes[link.source],
+            nodes[link.target],
+            why,
+            "",
+            database=ev.database,
+            balanced=bool(ev.balanced),
+        )
     report.append(f"scanned {found.files} source files under {root} for names of Services")
 
 

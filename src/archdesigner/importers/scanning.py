@@ -18,7 +18,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archdesigner.importers.wiring import database_in, hosty_key
@@ -93,6 +93,12 @@ class Evidence:
     line: int
     text: str
     database: str = ""  # the database on the named server the line names (database_in)
+    #: an http(s) URL naming the host alone, without a port ("http://vets-service/"): how a
+    #: client that looks services up in a registry addresses one
+    by_name: bool = False
+    #: where the caller's sources declare such a client (``file:line`` of Spring's
+    #: ``@LoadBalanced``), for a ``by_name`` URL: its requests spread over the instances
+    balanced: str = ""
 
     @property
     def where(self) -> str:
@@ -173,9 +179,23 @@ class NameMatcher:
             if kind:
                 component = self.names[m.group(0)]
                 database = database_in(line, m.group(0))
-                ev = Evidence(kind, file, line_no, _short(line.strip()), database)
+                by_name = kind == "url" and _by_name(line[: s - start], line[e - start :])
+                ev = Evidence(kind, file, line_no, _short(line.strip()), database, by_name)
                 out.append((component, ev))
         return out
+
+
+_HTTP_BEFORE = re.compile(r"https?://$", re.IGNORECASE)
+
+
+def _by_name(before: str, after: str) -> bool:
+    """The host of an http(s) URL, written without a port (see :attr:`Evidence.by_name`)."""
+    return bool(_HTTP_BEFORE.search(before)) and not _PORT_AFTER.match(after)
+
+
+#: Spring Cloud's annotation of a RestTemplate / WebClient bean whose requests go to a
+#: service looked up by name in the registry, spread over its instances (client-side).
+_LOAD_BALANCED = re.compile(r"^[ \t]*(?:@[\w.]+[ \t]+)*@LoadBalanced\b", re.MULTILINE)
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -354,6 +374,7 @@ def scan_sources(
     for alias, comp in matcher.names.items():
         aliases.setdefault(comp, []).append(alias)
     prefix = str(root) + os.sep
+    balancing: dict[str, str] = {}  # component -> where its sources declare @LoadBalanced
     for path, comps in sorted(assign_files(owners, root).items()):
         text = read_text_file(path)
         if text is None:
@@ -364,6 +385,12 @@ def scan_sources(
         rel = rel.replace(os.sep, "/")
         if len(comps) > 1:
             result.shared.append(rel)
+        if "@LoadBalanced" in text:
+            m = _LOAD_BALANCED.search(text)
+            if m is not None:
+                where = f"{rel}:{text.count(chr(10), 0, m.start()) + 1}"
+                for comp in comps:
+                    balancing.setdefault(comp, where)
         for target, ev in matcher.scan_text(text, rel):
             for comp in comps:
                 if comp == target:
@@ -371,6 +398,13 @@ def scan_sources(
                 if len(comps) > 1 and not _names_any(ev.text, aliases.get(comp, [])):
                     continue
                 result.links.append(FoundLink(comp, target, ev))
+    if balancing:  # a component's URLs by name go through its balanced client
+        result.links = [
+            FoundLink(f.source, f.target, replace(f.evidence, balanced=balancing[f.source]))
+            if f.evidence.by_name and f.source in balancing
+            else f
+            for f in result.links
+        ]
     result.seconds = time.perf_counter() - began
     return result
 
