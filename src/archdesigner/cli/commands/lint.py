@@ -258,9 +258,15 @@ def _lint_files(
             print(f"{file}: {exc}" if isinstance(exc, LintConfigError) else exc, file=sys.stderr)
             broken = True
             continue
-        if args.fix and not args.diff and args.format == "text":
-            for rid, subject, desc in fixed:  # one line per change, beside the findings
-                print(f"{file}: fixed {rid} on {subject}: {desc}", file=sys.stderr)
+        if args.fix and not args.diff and args.format == "text" and fixed:
+            # one line per change, beside the findings: written at once (standard error is
+            # line-buffered: 12,000 fixes were 12,000 writes)
+            sys.stderr.write(
+                "".join(
+                    f"{file}: fixed {rid} on {subject}: {desc}\n" for rid, subject, desc in fixed
+                )
+            )
+            sys.stderr.flush()
         if fixing:  # why the fixes stopped before converging, whatever the format
             from archdesigner.lint.fixing import NOTE
 
