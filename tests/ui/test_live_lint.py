@@ -196,3 +196,36 @@ def test_findings_panel_sorts_by_impact_and_shows_it(qtbot: Any) -> None:
     texts = [model.data(model.index(r, IMPACT_COLUMN)) for r in range(4)]
     assert texts == ["100%", "100%", "25%", "0%"]
     assert panel.table.horizontalHeader().sortIndicatorSection() == IMPACT_COLUMN
+
+
+def test_lint_and_autosave_tasks_never_hold_a_qobject(
+    qtbot: Any, app_window: Any, tmp_path: Any
+) -> None:
+    """The live lint's and the autosave's worker tasks get plain values and plain objects:
+    a QObject whose last reference went with a task would be released on the worker thread
+    (see test_routes: that deadlocked once). Their answers still reach the window."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PySide6.QtCore import QObject
+
+    window = app_window(lint_delay_ms=0, autosave_dir=tmp_path / "autosave", autosave_idle_ms=50)
+    features: Features = window.features
+    tasks: list[tuple[Any, ...]] = []
+    for pool in (features.lint._pool, features.autosave._pool):
+        submit = pool.submit
+
+        def record(fn: Any, *args: Any, _submit: Any = submit, **kw: Any) -> Any:
+            tasks.append((fn, *args, *kw.values()))
+            return _submit(fn, *args, **kw)
+
+        pool.submit = record  # type: ignore[method-assign]
+    assert isinstance(features.lint._pool, ThreadPoolExecutor)
+    draw_three_tier(window)
+    wait_for_lint(qtbot, features)
+    qtbot.waitUntil(lambda: features.autosave.writes >= 1, timeout=3000)
+    assert {getattr(t[0], "__name__", "") for t in tasks} >= {"run_lint", "write"}
+    for task in tasks:
+        fn, *args = task
+        held = [getattr(fn, "__self__", None), *args]
+        assert not any(isinstance(x, QObject) for x in held), task
+    assert "SPF001" in {f.rule_id for f in features.lint.report.active}  # type: ignore[union-attr]

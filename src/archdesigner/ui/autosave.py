@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,10 +187,57 @@ def find_recoverable(folder: Path | None = None) -> list[Recoverable]:
     return out
 
 
+class _Writer:
+    """The files of one session and what writes them (on the autosave worker thread; it
+    holds no QObject: see ``canvas/routes.py``)."""
+
+    def __init__(self, folder: Path, session: str) -> None:
+        self.folder = folder
+        self.design_file = folder / (session + DESIGN_SUFFIX)
+        self.meta_file = folder / (session + META_SUFFIX)
+        self.lock = SessionLock(folder / (session + LOCK_SUFFIX))
+        self.writes = 0
+        self.last_error = ""
+        self.epoch = 0
+        self.mutex = threading.Lock()
+
+    def write(self, design: Design, meta: dict[str, object], epoch: int) -> str:
+        """Serializes, then writes unless the autosave was removed meanwhile (``epoch``).
+        The problem, or "" (written, or no longer needed)."""
+        try:
+            text = dumps_design(design)
+            text.encode("utf-8")
+        except ValueError as exc:  # NaN or text that is not valid Unicode: say so
+            self.last_error = f"{self.design_file}: the design cannot be written ({exc})"
+            return self.last_error
+        with self.mutex:
+            if epoch != self.epoch:
+                return ""  # saved or closed since: this work is no longer unsaved
+            try:
+                private_folder(self.folder)
+                if self.lock.path.parent.is_dir() and self.lock._fh is None:
+                    self.lock.acquire()
+                atomic_write_text(self.design_file, text, mode=FILE_MODE)
+                atomic_write_text(self.meta_file, json.dumps(meta, indent=1), mode=FILE_MODE)
+            except OSError as exc:
+                self.last_error = f"{self.design_file}: {exc.strerror or exc}"
+                return self.last_error
+            self.writes += 1
+            return ""
+
+    def remove(self) -> None:
+        with self.mutex:
+            self.epoch += 1
+            for p in (self.design_file, self.meta_file):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+            self.lock.release(delete=True)
+
+
 class Autosave(QObject):
     """Writes the window's unsaved work after ``idle_ms`` without edits."""
 
-    #: a write failed (the message names the file); emitted from the worker, queued
+    #: a write failed (the message names the file)
     failed = Signal(str)
 
     def __init__(
@@ -201,14 +248,15 @@ class Autosave(QObject):
         self.editor = window.editor
         self.folder = folder or autosave_dir()
         session = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.design_file = self.folder / (session + DESIGN_SUFFIX)
-        self.meta_file = self.folder / (session + META_SUFFIX)
-        self.lock = SessionLock(self.folder / (session + LOCK_SUFFIX))
-        self.writes = 0
-        self.last_error = ""
-        self._epoch = 0
-        self._lock = threading.Lock()
+        self._writer = _Writer(self.folder, session)
+        self.design_file = self._writer.design_file
+        self.meta_file = self._writer.meta_file
+        self.lock = self._writer.lock
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archdesigner-autosave")
+        self._writing: list[Future[str]] = []  # writes whose problems are not reported yet
+        self._poll = QTimer(self)
+        self._poll.setInterval(100)
+        self._poll.timeout.connect(self._collect)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(IDLE_MS if idle_ms is None else idle_ms)
@@ -247,38 +295,36 @@ class Autosave(QObject):
             "saved_at": time.time(),
         }
         design = snapshot(self.editor.design)
-        epoch = self._epoch
-        future = self._pool.submit(self._write_files, design, meta, epoch)
+        writer = self._writer
+        before = writer.writes
+        future = self._pool.submit(writer.write, design, meta, writer.epoch)
+        self._writing.append(future)
+        self._poll.start()
         if wait:
-            return bool(future.result())
+            problem = future.result()
+            self._collect()
+            return not problem and writer.writes > before
         return True
 
-    def _write_files(self, design: Design, meta: dict[str, object], epoch: int) -> bool:
-        """Worker thread: serialize, then write unless the autosave was removed meanwhile."""
-        try:
-            text = dumps_design(design)
-            text.encode("utf-8")
-        except ValueError as exc:  # NaN or text that is not valid Unicode: say so
-            self.last_error = f"{self.design_file}: the design cannot be written ({exc})"
-            with contextlib.suppress(RuntimeError):
-                self.failed.emit(self.last_error)
-            return False
-        with self._lock:
-            if epoch != self._epoch:
-                return False  # saved or closed since: this work is no longer unsaved
-            try:
-                private_folder(self.folder)
-                if self.lock.path.parent.is_dir() and self.lock._fh is None:
-                    self.lock.acquire()
-                atomic_write_text(self.design_file, text, mode=FILE_MODE)
-                atomic_write_text(self.meta_file, json.dumps(meta, indent=1), mode=FILE_MODE)
-            except OSError as exc:
-                self.last_error = f"{self.design_file}: {exc.strerror or exc}"
-                with contextlib.suppress(RuntimeError):
-                    self.failed.emit(self.last_error)
-                return False
-            self.writes += 1
-            return True
+    @property
+    def writes(self) -> int:
+        """Writes done so far."""
+        return self._writer.writes
+
+    @property
+    def last_error(self) -> str:
+        return self._writer.last_error
+
+    def _collect(self) -> None:
+        """Reports the problems of finished writes (UI thread)."""
+        done = [f for f in self._writing if f.done()]
+        self._writing = [f for f in self._writing if not f.done()]
+        if not self._writing:
+            self._poll.stop()
+        for future in done:
+            problem = future.result()
+            if problem:
+                self.failed.emit(problem)
 
     def _failed(self, message: str) -> None:
         self.window.statusBar().showMessage(f"Autosave failed: {message}", 8000)
@@ -289,12 +335,7 @@ class Autosave(QObject):
 
     def remove(self) -> None:
         """Deletes the autosave; a write still in progress will not bring it back."""
-        with self._lock:
-            self._epoch += 1
-            for p in (self.design_file, self.meta_file):
-                with contextlib.suppress(OSError):
-                    p.unlink()
-            self.lock.release(delete=True)
+        self._writer.remove()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:

@@ -10,17 +10,21 @@ The snapshot is cheap: model edits never change a node, link or group in place, 
 new object in its place (the editor relies on the same rule to find what changed). Copying
 the three lists and the top-level fields is therefore a consistent picture of the document
 (microseconds, where ``model_copy(deep=True)`` of 10,000 nodes takes about two seconds).
+
+The worker thread gets the snapshot and plain values, never the controller: its answer
+comes back in a future that the UI thread polls. A QObject whose last reference went with a
+worker's task would be released on that thread (see ``canvas/routes.py`` for the deadlock
+that caused), and a signal emitted from there needs the QObject alive.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import sys
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +110,61 @@ def group_findings(
     return groups, sigs, changed
 
 
+#: Milliseconds between two looks at a running lint's answer (UI thread).
+POLL_MS = 10
+
+
+class RuleSource:
+    """The rules in use (built-ins and plugins), loaded once, by whichever thread asks first."""
+
+    def __init__(self, rules: RuleSet | None, plugin_dirs: Sequence[str | Path]) -> None:
+        self.plugin_dirs = list(plugin_dirs)
+        self._rules = rules
+        self._lock = threading.Lock()
+
+    def get(self) -> RuleSet:
+        with self._lock:
+            if self._rules is None:
+                self._rules = load_rules(self.plugin_dirs)
+            return self._rules
+
+
+def run_lint(
+    design: Design,
+    generation: int,
+    factor: float,
+    rules: RuleSource,
+    previous: LintOutcome | None,
+    freeze_gc: bool,
+) -> tuple[LintOutcome, bool]:
+    """One run (worker thread): the outcome, diffed against ``previous`` (the one on screen
+    when the run started), and whether it froze the collector's objects."""
+    start = time.perf_counter()
+    report: LintReport | None = None
+    error = ""
+    # With the collector paused, everything a large run allocates piles up in the
+    # youngest generation; the first collection afterwards would walk all of it while
+    # holding the interpreter lock (50-70 ms at 10,000 nodes, a UI stall). Freezing
+    # before re-enabling hands those objects to the permanent generation instead.
+    pause = freeze_gc and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        report = lint_design(design, rules=rules.get(), load_factor=factor)
+    except LintConfigError as exc:
+        error = f"Lint settings: {exc}"
+    except Exception as exc:  # never let a lint bug take the editor down
+        error = f"Lint failed: {type(exc).__name__}: {exc}"
+    finally:
+        if pause:
+            gc.freeze()
+            gc.enable()
+    seconds = time.perf_counter() - start
+    groups, sigs, changed = group_findings(report, previous)
+    outcome = LintOutcome(generation, factor, report, error, seconds, groups, sigs, changed)
+    return outcome, pause
+
+
 class LintController(QObject):
     """Runs lint after edits and publishes the newest report.
 
@@ -115,7 +174,6 @@ class LintController(QObject):
 
     report_ready = Signal(object)
     busy_changed = Signal(bool)
-    _finished = Signal(object)  # from the worker thread, delivered queued
 
     def __init__(
         self,
@@ -129,8 +187,7 @@ class LintController(QObject):
         super().__init__(parent)
         self.editor = editor
         self.plugin_dirs = list(plugin_dirs)
-        self._rules = rules
-        self._rules_lock = threading.Lock()
+        self._rules = RuleSource(rules, plugin_dirs)
         self._delay = delay_ms
         self._load_factor = 1.0
         self.generation = 0
@@ -141,10 +198,14 @@ class LintController(QObject):
         self._froze = False
         self._running = False
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archdesigner-lint")
+        self._future: Future[tuple[LintOutcome, bool]] | None = None
+        self._base: LintOutcome | None = None  # the outcome on screen when the run started
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._start)
-        self._finished.connect(self._on_finished)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._collect)
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
         editor.document_changed.connect(self.schedule)
@@ -167,10 +228,7 @@ class LintController(QObject):
 
     def rules(self) -> RuleSet:
         """The rules in use (built-ins and plugins), loaded once."""
-        with self._rules_lock:
-            if self._rules is None:
-                self._rules = load_rules(self.plugin_dirs)
-            return self._rules
+        return self._rules.get()
 
     def schedule(self, delay_ms: int | None = None) -> None:
         """(Re)starts the quiet-time timer; the document is linted when it fires."""
@@ -203,7 +261,9 @@ class LintController(QObject):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self._poll.stop()
         self.enabled = False
+        self._future = None
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # --- running -----------------------------------------------------------------------------
@@ -216,36 +276,38 @@ class LintController(QObject):
         self.busy_changed.emit(True)
         gen, factor = self.generation, self._load_factor
         design = snapshot(self.editor.design)
-        self._pool.submit(self._work, design, gen, factor)
+        # plain values only (see the module docs); the outcome on screen is what it diffs
+        # against (set on this thread before the run starts)
+        self._base = self.outcome
+        self._future = self._pool.submit(
+            run_lint, design, gen, factor, self._rules, self.outcome, self.freeze_gc
+        )
+        self._poll.start()
 
-    def _work(self, design: Design, generation: int, factor: float) -> None:
-        start = time.perf_counter()
-        report: LintReport | None = None
-        error = ""
-        # With the collector paused, everything a large run allocates piles up in the
-        # youngest generation; the first collection afterwards would walk all of it while
-        # holding the interpreter lock (50-70 ms at 10,000 nodes, a UI stall). Freezing
-        # before re-enabling hands those objects to the permanent generation instead.
-        pause = self.freeze_gc and gc.isenabled()
-        if pause:
-            gc.disable()
+    def _collect(self) -> None:
+        future = self._future
+        if future is None:
+            self._poll.stop()
+            return
+        if not future.done():
+            return
+        self._future = None
+        self._poll.stop()
         try:
-            report = lint_design(design, rules=self.rules(), load_factor=factor)
-        except LintConfigError as exc:
-            error = f"Lint settings: {exc}"
-        except Exception as exc:  # never let a lint bug take the editor down
+            outcome, froze = future.result()
+        except Exception as exc:  # run_lint catches lint errors; this is a bug beyond them
             error = f"Lint failed: {type(exc).__name__}: {exc}"
-        finally:
-            if pause:
-                gc.freeze()
-                self._froze = True
-                gc.enable()
-        seconds = time.perf_counter() - start
-        # diff against what is on screen (set on the UI thread before this run started)
-        groups, sigs, changed = group_findings(report, self.outcome)
-        outcome = LintOutcome(generation, factor, report, error, seconds, groups, sigs, changed)
-        with contextlib.suppress(RuntimeError):  # the controller was deleted meanwhile
-            self._finished.emit(outcome)
+            outcome, froze = (
+                LintOutcome(self.generation, self._load_factor, None, error, 0.0),
+                False,
+            )
+        if froze:
+            self._froze = True
+        if self.outcome is not self._base:  # the views were cleared meanwhile: diff again
+            outcome.by_subject, outcome.signatures, outcome.changed = group_findings(
+                outcome.report, self.outcome
+            )
+        self._on_finished(outcome)
 
     def _on_finished(self, outcome: LintOutcome) -> None:
         self._running = False
@@ -269,4 +331,4 @@ class LintController(QObject):
             self._froze = True
 
 
-__all__ = ["LintController", "LintOutcome", "snapshot"]
+__all__ = ["LintController", "LintOutcome", "RuleSource", "run_lint", "snapshot"]
