@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from shiboken6 import isValid
 
 from archdesigner.lint import Finding
 from archdesigner.lint.api import SEVERITY_RANK
@@ -401,7 +402,8 @@ class Overlays:
 
     # --- link badges of the links in view (many links with findings) -----------------------
     def _view_moved(self, *_: object) -> None:
-        if self._virtual:
+        # a view being torn down may still scroll after the timer went with its window
+        if self._virtual and isValid(self._view_timer):
             self._view_timer.start(VIEW_REST_MS)
 
     def _badges_for_view(self) -> None:
@@ -433,6 +435,10 @@ class Overlays:
             self._chunk_timer.start(0)
 
     def _place_badges(self, link_ids: Iterable[str]) -> None:
+        """Links were routed or changed: their badges move along; with badges for the links
+        in view only, the links in view may have changed too (a route that now crosses
+        the view), so the set is worked out again once the routes stop coming."""
+        self._view_moved()
         for lid in link_ids:
             badge = self._badges.get(lid)
             if badge is not None:
