@@ -219,3 +219,20 @@ def test_killed_app_offers_and_restores_the_exact_document(tmp_path: Path) -> No
     assert mine.read_text(encoding="utf-8") == original_text
     # restored and then closed cleanly: nothing is offered a second time
     assert find_recoverable(tmp_path / "data" / "archdesigner" / "autosave") == []
+
+
+def test_a_failed_write_is_told_in_the_status_bar(
+    qtbot: Any, app_window: Any, tmp_path: Path
+) -> None:
+    """The autosave folder cannot be made (a file has its name): the window says so, naming
+    the file, and the work stays in the window."""
+    blocked = tmp_path / "autosave"
+    blocked.write_text("not a folder", encoding="utf-8")
+    window = app_window(autosave_dir=blocked, autosave_idle_ms=50)
+    autosave = window.features.autosave
+    draw_three_tier(window)
+    qtbot.waitUntil(lambda: bool(autosave.last_error), timeout=3000)
+    autosave.wait()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Autosave failed: ") and str(autosave.design_file) in message
+    assert autosave.writes == 0 and window.editor.dirty

@@ -330,8 +330,10 @@ class Autosave(QObject):
         self.window.statusBar().showMessage(f"Autosave failed: {message}", 8000)
 
     def wait(self) -> None:
-        """Blocks until the writes started so far are done (tests, shutting down)."""
+        """Blocks until the writes started so far are done and their problems reported
+        (tests, shutting down)."""
         self._pool.submit(lambda: None).result()
+        self._collect()
 
     def remove(self) -> None:
         """Deletes the autosave; a write still in progress will not bring it back."""
