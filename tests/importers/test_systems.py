@@ -146,6 +146,12 @@ def test_petclinic_kinds_and_evidence() -> None:
         "samples/petclinic/genai/AIBeanConfiguration.java:25"
     )
     assert links[("genai-service", "customers-service")].discovery is False
+    # the gateway's default-filters put a CircuitBreaker before every route (and genai's
+    # route names its own); genai-service's own WebClient calls have none
+    for target in ("customers-service", "visits-service", "vets-service", "genai-service"):
+        assert links[("api-gateway", target)].circuit_breaker is True, target
+    for target in ("customers-service", "vets-service"):
+        assert links[("genai-service", target)].circuit_breaker is False, target
 
 
 def test_pitstop_services_each_name_their_database_on_the_one_sql_server() -> None:

@@ -510,6 +510,8 @@ class _Builder:
             rec = record(ev.kind, ev.where, ev.text)
             if ev.balanced:
                 rec["balanced_by"] = f"@LoadBalanced at {ev.balanced}"
+            if ev.breaker:
+                rec["circuit_breaker_by"] = f"CircuitBreaker filter at {ev.breaker}"
             links.add(source, target, False, rec, "", ev.database)
 
     def _entries(self, links: list[Link]) -> list[Link]:

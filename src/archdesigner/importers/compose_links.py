@@ -97,6 +97,7 @@ class LinkSet:
             id=lid, source=s, target=t, protocol=protocol, properties=props,
             mode="async" if target.kind in ASYNC_KINDS or observed else "sync",
             required=not observed, discovery=_balanced(scheme, ev),
+            circuit_breaker=bool(ev.get("circuit_breaker_by")),
         )  # fmt: skip
         add_database(self.links[(s, t)], database)
 
@@ -106,6 +107,8 @@ class LinkSet:
             return  # an x-archdesigner link: as declared
         if _balanced("", ev):
             link.discovery = True
+        if ev.get("circuit_breaker_by"):  # a call of the pair that a breaker guards
+            link.circuit_breaker = True
         if declared:
             if props.get("inferred"):  # a value named it first; depends_on declares it too
                 props.pop("inferred", None)

@@ -118,11 +118,13 @@ class Wiring:
         inferred: bool = True,
         database: str = "",
         balanced: bool = False,
+        guarded: bool = False,
     ) -> None:
         """A link ``src`` -> ``dst`` for ``why`` (more evidence for one that exists).
         ``balanced``: the platform spreads the calls over ``dst``'s replicas (HTTP through a
         Service's virtual IP), which the link records as ``discovery`` (SCL001 then holds
-        no balancer missing)."""
+        no balancer missing). ``guarded``: a circuit breaker guards the call
+        (``circuit_breaker``)."""
         if src.id == dst.id:
             return
         existing = self.pairs.get((src.id, dst.id))
@@ -133,6 +135,8 @@ class Wiring:
             add_database(existing, database)
             if balanced:  # any call of the pair that its caller balances: all are
                 existing.discovery = True
+            if guarded:
+                existing.circuit_breaker = True
             return
         props: dict[str, Any] = {"inferred": True, "inferred_from": [why]} if inferred else {}
         mode: Literal["sync", "async"] = "async" if dst.kind == "queue" else "sync"
@@ -143,6 +147,7 @@ class Wiring:
             mode=mode,
             protocol=protocol,
             discovery=balanced,
+            circuit_breaker=guarded,
             properties=props,
         )
         add_database(link, database)
@@ -416,6 +421,8 @@ def _scan_sources(
         why = f"source {ev.where} ({ev.kind})"
         if ev.balanced:
             why += f", balanced by its caller (@LoadBalanced at {ev.balanced})"
+        if ev.breaker:
+            why += f", behind a circuit breaker (CircuitBreaker filter at {ev.breaker})"
         out.add(
             nodes[link.source],
             nodes[link.target],
@@ -423,6 +430,7 @@ def _scan_sources(
             "",
             database=ev.database,
             balanced=bool(ev.balanced),
+            guarded=bool(ev.breaker),
         )
     report.append(f"scanned {found.files} source files under {root} for names of Services")
 

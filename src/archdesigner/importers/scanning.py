@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from archdesigner.importers.spring import guarded_routes, is_config_file
 from archdesigner.importers.wiring import database_in, hosty_key
 
 #: Evidence kinds, in the order the report lists them (docs/import.md, "Evidence kinds").
@@ -99,6 +100,9 @@ class Evidence:
     #: where the caller's sources declare such a client (``file:line`` of Spring's
     #: ``@LoadBalanced``), for a ``by_name`` URL: its requests spread over the instances
     balanced: str = ""
+    #: where a circuit breaker guards the call this line makes (``file:line`` of a Spring
+    #: Cloud Gateway route's CircuitBreaker filter, :mod:`archdesigner.importers.spring`)
+    breaker: str = ""
 
     @property
     def where(self) -> str:
@@ -391,7 +395,10 @@ def scan_sources(
                 where = f"{rel}:{text.count(chr(10), 0, m.start()) + 1}"
                 for comp in comps:
                     balancing.setdefault(comp, where)
+        guarded = guarded_routes(text) if is_config_file(os.path.basename(path)) else {}
         for target, ev in matcher.scan_text(text, rel):
+            if ev.line in guarded:
+                ev = replace(ev, breaker=f"{rel}:{guarded[ev.line]}")
             for comp in comps:
                 if comp == target:
                     continue
