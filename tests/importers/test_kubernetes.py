@@ -581,3 +581,64 @@ def test_in_an_istio_mesh_sidecars_balance_grpc_and_the_gateway_is_the_front_doo
     assert links[("web", "rpc")] == ("grpc", False)
     design, report = load(PROTOCOLS)  # no mesh
     assert not any(line.startswith("service mesh") for line in report)
+
+
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec: {{containers: [{{name: main, image: {image}, ports: [{{containerPort: {port}}}]}}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  type: {service}
+  selector: {{app: {name}}}
+  ports: [{{port: {port}, targetPort: {port}}}]
+"""
+
+
+def _deploy(name: str, image: str, port: int, service: str = "ClusterIP", replicas: int = 1) -> str:
+    return DEPLOY.format(name=name, image=image, port=port, service=service, replicas=replicas)
+
+
+def test_an_object_defined_twice_is_the_last_one_read(tmp_path: Path) -> None:
+    """A folder with a plain and a mesh variant of one Deployment (pitstop's k8s folder has
+    three of several): one object, the last read, as kubectl apply leaves it, reported."""
+    (tmp_path / "web-istio.yaml").write_text(_deploy("web", "acme/web:2", 8080, replicas=3))
+    (tmp_path / "web.yaml").write_text(_deploy("web", "acme/web:1", 8080, "LoadBalancer"))
+    result = KubernetesImporter().import_files([tmp_path])
+    webs = [n for n in result.design.nodes if n.image.startswith("acme/web")]
+    assert [(n.id, n.image, n.replicas) for n in webs] == [("web", "acme/web:1", 1)]
+    said = [line for line in result.report if "defined 2 times" in line]
+    assert len(said) == 2 and said[0].startswith("Deployment web (namespace shop)")
+    assert "web-istio.yaml:1" in said[0] and "web.yaml:1" in said[0]
+
+
+def test_a_node_port_on_a_datastore_is_operator_access_not_an_entry() -> None:
+    """NodePort Services that publish a database and a broker's console (pitstop's
+    sqlserver and rabbitmq) are how operators reach them: users come in through the web
+    app's LoadBalancer only, so no 'users -> database' link (EDG002) is made."""
+    text = "---\n".join(
+        [
+            _deploy("web", "acme/web:1", 8080, "LoadBalancer"),
+            _deploy("db", "postgres:16", 5432, "NodePort"),
+            _deploy("rabbitmq", "rabbitmq:3-management", 15672, "NodePort"),
+            _deploy("api", "acme/api:1", 5000, "NodePort"),
+        ]
+    )
+    design, report = load(text)
+    users = {link.target for link in design.links if link.source == "users"}
+    assert "db" not in users and "rabbitmq" not in users
+    assert "api" in users  # a service published on a node port is reachable: an entry
+    assert any(t != "api" and t.startswith("web") for t in users)
+    assert (
+        "not an entry (operator access, not users' traffic): Service db (NodePort) -> db (database)"
+        in report
+    )

@@ -175,7 +175,45 @@ def read_sources(paths: Iterable[Path], stdin_text: str | None = None) -> Stream
             read_stream(stdin_text or "", STDIN, stream)
         else:
             read_stream(read_text(path), str(path), stream)
+    _last_of_each(stream)
     return stream
+
+
+def _identity(obj: Obj) -> tuple[str, str, str, str] | None:
+    """What makes an object one object in a cluster: API group, kind, namespace, name."""
+    if not obj.name or not obj.kind:
+        return None
+    group = obj.api_version.rpartition("/")[0]
+    return (group, obj.kind, obj.namespace, obj.name)
+
+
+def _last_of_each(stream: Stream) -> None:
+    """An object read more than once (a folder that holds variants of one deployment, such
+    as a plain and a service-mesh version of the same Deployment) is one object, the last
+    one read: what ``kubectl apply`` of the files in this order leaves. Each is reported."""
+    last: dict[tuple[str, str, str, str], int] = {}
+    seen: dict[tuple[str, str, str, str], list[Obj]] = {}
+    for i, obj in enumerate(stream.objects):
+        key = _identity(obj)
+        if key is not None:
+            last[key] = i
+            seen.setdefault(key, []).append(obj)
+    if len(last) == sum(len(v) for v in seen.values()):
+        return
+    kept = []
+    for i, obj in enumerate(stream.objects):
+        key = _identity(obj)
+        if key is None or last[key] == i:
+            kept.append(obj)
+    stream.objects = kept
+    for copies in seen.values():
+        if len(copies) > 1:
+            places = ", ".join(o.where() for o in copies)
+            stream.skipped.append(
+                f"{copies[-1].label()} is defined {len(copies)} times ({places}): the last "
+                "one is kept, as kubectl apply of the files in this order leaves it (to import "
+                "another variant, import the files that define it)"
+            )
 
 
 def looks_like_kubernetes(text: str) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeGuard
 
+from archdesigner.importers.entries import user_facing
 from archdesigner.importers.image_rules import protocol_for_scheme
 from archdesigner.importers.kubernetes_pods import (
     Pod,
@@ -108,6 +109,9 @@ class Wiring:
     entries: dict[str, str] = field(default_factory=dict)  # node id -> why
     doors: dict[str, Door | None] = field(default_factory=dict)  # node id -> its front door
     pairs: dict[tuple[str, str], Link] = field(default_factory=dict)
+    #: NodePort / LoadBalancer Services that expose no user-facing workload (a database,
+    #: a queue, a console): "Service x (NodePort) -> node (kind)", not entries
+    operator_access: list[str] = field(default_factory=list)
 
     def add(
         self,
@@ -267,6 +271,8 @@ def wire(
     if root is not None and fresh:
         _scan_sources(root, fresh, by_name, out, report)
     _entries(stream, services, by_name, out)
+    for what in out.operator_access:
+        report.append(f"not an entry (operator access, not users' traffic): {what}")
     for link in out.links:
         why = "; ".join(link.properties.get("inferred_from") or [])
         report.append(f"inferred link {link.source} -> {link.target} from {why}")
@@ -446,11 +452,17 @@ def _pair_by_name(fresh: list[Workload], out: Wiring) -> None:
 def _entries(
     stream: Stream, services: list[KService], by_name: Mapping[str, list[KService]], out: Wiring
 ) -> None:
-    def enter(s: KService, door: Door | None, why: str) -> None:
+    def enter(s: KService, door: Door | None, why: str, exposed: bool = False) -> None:
         for w in s.targets:
-            if w.node is not None and not w.from_contract and w.node.id not in out.entries:
-                out.entries[w.node.id] = why
-                out.doors[w.node.id] = door
+            if w.node is None or w.from_contract or w.node.id in out.entries:
+                continue
+            if exposed and not user_facing(w.node, _port_numbers(s)):
+                # a datastore, queue, console or dashboard published for its operators
+                # (the compose import's rule for published ports: docs/import.md)
+                out.operator_access.append(f"{why} -> {w.node.id} ({w.node.kind})")
+                continue
+            out.entries[w.node.id] = why
+            out.doors[w.node.id] = door
 
     for s in services:
         if s.type in ENTRY_SERVICE_TYPES:
@@ -460,7 +472,7 @@ def _entries(
                 if s.type == "LoadBalancer"
                 else None
             )
-            enter(s, door, why)
+            enter(s, door, why, exposed=True)
     for obj in stream.objects:
         if managed(obj):
             continue
@@ -477,6 +489,16 @@ def _entries(
             for s in by_name.get(name, []):
                 if s.obj.namespace == obj.namespace:
                     enter(s, door, why)
+
+
+def _port_numbers(s: KService) -> list[int]:
+    """The container ports a Service sends to (its ``targetPort``, else its ``port``; a
+    named port counts as not a management console's)."""
+    out: list[int] = []
+    for port in s.ports:
+        value = port.get("targetPort", port.get("port"))
+        out.append(value if _whole(value) else 0)
+    return out or [0]
 
 
 def _gateway_of(obj: Obj) -> str:
