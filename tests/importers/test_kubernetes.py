@@ -14,6 +14,7 @@ from archdesigner.importers import ImportInputError, KubernetesImporter
 from archdesigner.importers.kubernetes_read import read_stream
 from archdesigner.io import dumps_design
 from archdesigner.kubernetes_syntax import platform_front_door
+from archdesigner.lint import lint_design
 from archdesigner.model.design import Design
 
 from .helpers import DATA
@@ -642,3 +643,16 @@ def test_a_node_port_on_a_datastore_is_operator_access_not_an_entry() -> None:
         "not an entry (operator access, not users' traffic): Service db (NodePort) -> db (database)"
         in report
     )
+
+
+def test_calls_to_an_observability_tool_are_on_the_side() -> None:
+    """Logs sent to Seq (pitstop's logserver) are async and not required, as in the compose
+    import: when the log server is down, requests still succeed (no SPF001 on it)."""
+    api = _deploy("api", "acme/api:1", 5000, "LoadBalancer").replace(
+        "ports: [{containerPort: 5000}]",
+        "ports: [{containerPort: 5000}], env: [{name: LOG_URL, value: 'http://logserver:5341'}]",
+    )
+    design, _ = load(api + "---\n" + _deploy("logserver", "datalust/seq:latest", 5341))
+    link = next(x for x in design.links if (x.source, x.target) == ("api", "logserver"))
+    assert (link.mode, link.required) == ("async", False)
+    assert "logserver" not in {f.subject for f in lint_design(design).active}

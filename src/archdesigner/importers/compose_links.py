@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from archdesigner.importers.image_rules import protocol_for_scheme
-from archdesigner.importers.wiring import add_database, client_balanced
+from archdesigner.importers.wiring import add_database, client_balanced, link_shape
 from archdesigner.model.design import Link, Node
 
 #: A health-check URL or key (``/hc``, ``/healthz``, ``IdentityUrlHC``, ``HealthChecks__...``).
@@ -27,7 +27,6 @@ HEALTH = re.compile(
 _HC_KEY = re.compile(r"(HC|Hc|_hc)(\b|=|_|$)")
 #: Images and names of health-check UIs: what they call is checked, not used.
 HEALTH_UI = re.compile(r"health-?checks?-?ui|webstatus|uptime-?kuma|statping|gatus", re.I)
-ASYNC_KINDS = frozenset({"queue", "observability"})
 
 
 def is_health_check(text: str) -> bool:
@@ -92,11 +91,10 @@ class LinkSet:
             props = {"evidence": ev["kind"]}
         else:
             props = {"inferred": True, "inferred_from": [_why(ev)], "evidence": [ev]}
-        observed = target.kind == "observability" or self.nodes[s].kind == "observability"
+        mode, required = link_shape(self.nodes[s].kind, target.kind)
         self.links[(s, t)] = Link(
             id=lid, source=s, target=t, protocol=protocol, properties=props,
-            mode="async" if target.kind in ASYNC_KINDS or observed else "sync",
-            required=not observed, discovery=_balanced(scheme, ev),
+            mode=mode, required=required, discovery=_balanced(scheme, ev),
             circuit_breaker=bool(ev.get("circuit_breaker_by")),
         )  # fmt: skip
         add_database(self.links[(s, t)], database)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeGuard
+from typing import Any, TypeGuard
 
 from archdesigner.importers.entries import user_facing
 from archdesigner.importers.image_rules import protocol_for_scheme
@@ -28,6 +28,7 @@ from archdesigner.importers.wiring import (
     client_balanced,
     database_in,
     hosts_in,
+    link_shape,
     pair_by_name,
     reserve_id,
     scan_service,
@@ -143,12 +144,13 @@ class Wiring:
                 existing.circuit_breaker = True
             return
         props: dict[str, Any] = {"inferred": True, "inferred_from": [why]} if inferred else {}
-        mode: Literal["sync", "async"] = "async" if dst.kind == "queue" else "sync"
+        mode, required = link_shape(src.kind, dst.kind)
         link = Link(
             id=f"{src.id}->{dst.id}",
             source=src.id,
             target=dst.id,
             mode=mode,
+            required=required,
             protocol=protocol,
             discovery=balanced,
             circuit_breaker=guarded,

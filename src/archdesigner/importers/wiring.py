@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from archdesigner.importers.image_rules import DATASTORE_KINDS, name_tokens
 from archdesigner.model.design import Link
@@ -109,6 +109,15 @@ def _bare(token: str) -> str:
 #: A Spring Cloud LoadBalancer URI (``lb://customers-service``): the caller looks the
 #: service up in its registry and spreads each request over the instances.
 _CLIENT_BALANCED = re.compile(r"\blb://", re.IGNORECASE)
+
+
+def link_shape(source_kind: str, target_kind: str) -> tuple[Literal["sync", "async"], bool]:
+    """(mode, required) of an imported call: async to a queue; async and not required to or
+    from an observability tool (logs, metrics and traces are sent and scraped on the side:
+    when the tool is down, requests still succeed)."""
+    observed = "observability" in (source_kind, target_kind)
+    mode: Literal["sync", "async"] = "async" if observed or target_kind == "queue" else "sync"
+    return mode, not observed
 
 
 def client_balanced(scheme: str, text: str = "") -> bool:
