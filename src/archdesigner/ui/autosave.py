@@ -201,18 +201,18 @@ class _Writer:
         self.epoch = 0
         self.mutex = threading.Lock()
 
-    def write(self, design: Design, meta: dict[str, object], epoch: int) -> str:
-        """Serializes, then writes unless the autosave was removed meanwhile (``epoch``).
-        The problem, or "" (written, or no longer needed)."""
+    def write(self, design: Design, meta: dict[str, object], epoch: int) -> tuple[bool, str]:
+        """Serializes, then writes unless the autosave was removed meanwhile (``epoch``):
+        (written, the problem or "")."""
         try:
             text = dumps_design(design)
             text.encode("utf-8")
         except ValueError as exc:  # NaN or text that is not valid Unicode: say so
             self.last_error = f"{self.design_file}: the design cannot be written ({exc})"
-            return self.last_error
+            return False, self.last_error
         with self.mutex:
             if epoch != self.epoch:
-                return ""  # saved or closed since: this work is no longer unsaved
+                return False, ""  # saved or closed since: this work is no longer unsaved
             try:
                 private_folder(self.folder)
                 if self.lock.path.parent.is_dir() and self.lock._fh is None:
@@ -221,9 +221,9 @@ class _Writer:
                 atomic_write_text(self.meta_file, json.dumps(meta, indent=1), mode=FILE_MODE)
             except OSError as exc:
                 self.last_error = f"{self.design_file}: {exc.strerror or exc}"
-                return self.last_error
+                return False, self.last_error
             self.writes += 1
-            return ""
+            return True, ""
 
     def remove(self) -> None:
         with self.mutex:
@@ -253,7 +253,9 @@ class Autosave(QObject):
         self.meta_file = self._writer.meta_file
         self.lock = self._writer.lock
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archdesigner-autosave")
-        self._writing: list[Future[str]] = []  # writes whose problems are not reported yet
+        self._writing: list[
+            Future[tuple[bool, str]]
+        ] = []  # writes whose problems are not reported yet
         self._poll = QTimer(self)
         self._poll.setInterval(100)
         self._poll.timeout.connect(self._collect)
@@ -296,14 +298,13 @@ class Autosave(QObject):
         }
         design = snapshot(self.editor.design)
         writer = self._writer
-        before = writer.writes
         future = self._pool.submit(writer.write, design, meta, writer.epoch)
         self._writing.append(future)
         self._poll.start()
         if wait:
-            problem = future.result()
+            written, _ = future.result()
             self._collect()
-            return not problem and writer.writes > before
+            return written
         return True
 
     @property
@@ -322,7 +323,7 @@ class Autosave(QObject):
         if not self._writing:
             self._poll.stop()
         for future in done:
-            problem = future.result()
+            _, problem = future.result()
             if problem:
                 self.failed.emit(problem)
 
