@@ -88,6 +88,8 @@ def bench_lint(sizes: list[int], repeat: int, tmp: Path) -> None:
             median_run([run_process(cmd) for _ in range(repeat)]),
         )
     lo, hi = sizes[0], sizes[-1]
+    if lo == hi:
+        return  # one size: no exponent to tell
     for what, k in (("wall", 0), ("cpu", 1)):
         e = exponent(lo, inner[lo][k], hi, inner[hi][k])
         print(f"lint exponent {lo} -> {hi} nodes ({what}): {e:.2f}")
@@ -120,6 +122,8 @@ def bench_fix(sizes: list[int], repeat: int, tmp: Path) -> None:
         show(f"lint {' '.join(flags)} {n:>6} nodes", b)
         print(f"{'':40} fix / lint: wall {b.wall / a.wall:.1f}x, cpu {b.cpu / a.cpu:.1f}x")
     lo, hi = sizes[0], sizes[-1]
+    if lo == hi:
+        return  # one size: no exponent to tell
     print(
         f"fix exponent {lo} -> {hi} nodes: wall {exponent(lo, wall[lo], hi, wall[hi]):.2f}, ",
         end="",
